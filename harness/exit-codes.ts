@@ -1,0 +1,11 @@
+/** The exit-code table of ARCHITECTURE.md: the only numbers the CLI may exit with. */
+export const ExitCode = {
+  ok: 0,
+  gateFailed: 1,
+  badInput: 2,
+  aborted: 3,
+  environmentNotReady: 4,
+  internal: 70,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

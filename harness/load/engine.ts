@@ -1,0 +1,71 @@
+import type { Clock } from '../run/clock.ts';
+import type { ErrorKind } from '../metrics/stats.ts';
+import type { LoadPhasePlan } from '../plan/plan-types.ts';
+
+/** A request ready to send: templating already applied. */
+export interface PreparedRequest {
+  /** The scenario request's name: the key of per-request stats and of `{request:NAME}` thresholds. */
+  name: string;
+  method: string;
+  /** Path and query, appended to the target's base URL. */
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  /** Statuses that count as success; k6's default (200–399) when undefined. */
+  expectedStatuses: readonly number[] | undefined;
+  /** When set, the engine reads the response body and hands it over (captures); otherwise it discards it unread. */
+  onBody?: (status: number, body: string) => void;
+}
+
+/** Produces the next request for a virtual user (weights, templating and captures live behind this). */
+export interface RequestFactory {
+  next(vu: number): PreparedRequest;
+}
+
+/** What happened to one request. */
+export interface RequestOutcome {
+  name: string;
+  /** When the request was meant to go out (open model) or went out (closed model), on the run clock. */
+  intendedAtMs: number;
+  /** Latency in microseconds from `intendedAtMs` to the end of the response (or the error). */
+  latencyUs: number;
+  status: number | null;
+  /** True when a transport error happened or the status is not an expected one. */
+  failed: boolean;
+  errorKind: ErrorKind | null;
+  /** Response bytes received (headers not counted). */
+  bytes: number;
+}
+
+/** Where engines report; the timeline recorder implements it. */
+export interface OutcomeSink {
+  /** A request is about to be sent for this intended time (lets the recorder know a second is still open). */
+  onStart(intendedAtMs: number): void;
+  onOutcome(outcome: RequestOutcome): void;
+  /** An open-model iteration that could not start because `maxVUs` requests were in flight (k6 `dropped_iterations`). */
+  onDropped(intendedAtMs: number): void;
+}
+
+export interface EngineContext {
+  /** Base URL of the target (no trailing slash), e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  clock: Clock;
+  requests: RequestFactory;
+  sink: OutcomeSink;
+  /** Aborting stops scheduling at once; in-flight requests are cancelled. */
+  signal: AbortSignal;
+  /** Per-request timeout (k6 default 60 s). */
+  timeoutMs: number;
+}
+
+export interface PhaseRunSummary {
+  sent: number;
+  completed: number;
+  dropped: number;
+}
+
+/** A load engine runs one phase of the plan. Intended times are laid out from `phase.startMs`. */
+export interface LoadEngine {
+  readonly name: 'arrival' | 'autocannon';
+  run(phase: LoadPhasePlan, ctx: EngineContext): Promise<PhaseRunSummary>;
+}

@@ -1,0 +1,59 @@
+import type { ErrorKinds } from './stats.ts';
+
+/**
+ * The lines of `timeline.jsonl`: one JSON object per line, appended and flushed as the run goes,
+ * so a crash loses nothing already measured. Every line has a `type`.
+ */
+
+/** One request name's traffic in one second (keyed by intended send time). */
+export interface RequestSecond {
+  count: number;
+  errors: number;
+  statusCounts: Record<string, number>;
+  errorKinds: ErrorKinds;
+  bytes: number;
+  /** HDR histogram of latency in microseconds (1 µs … 60 s, 3 significant digits), compressed base64. */
+  histogram: string;
+}
+
+/** A closed one-second bucket: `t` is the second index since the run's start (second t covers [t*1000, t*1000+1000) ms). */
+export interface TimelineSecond {
+  type: 'second';
+  t: number;
+  /** Phase whose window contains the start of this second, or null between phases. */
+  phase: string | null;
+  requests: Record<string, RequestSecond>;
+  droppedIterations: number;
+  /** Requests in flight when the second closed (a sign of saturation). */
+  inFlight?: number;
+}
+
+/** One resource sample (1 Hz), taken off the engine's event loop. */
+export interface ResourceSample {
+  type: 'resources';
+  atMs: number;
+  host?: { cpuPercent: number; memUsedBytes: number; memTotalBytes: number; load1: number; netRxBytes?: number; netTxBytes?: number };
+  target?: { cpuPercent: number; rssBytes: number };
+  harness?: { cpuPercent: number; rssBytes: number };
+}
+
+/** One health probe of the target. */
+export interface ProbeSample {
+  type: 'probe';
+  atMs: number;
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+}
+
+/** Something that happened on the run's clock: a phase or fault boundary, an abort, a note. */
+export interface TimelineEvent {
+  type: 'event';
+  atMs: number;
+  event: 'run-start' | 'phase-start' | 'phase-end' | 'fault-inject' | 'fault-remove' | 'fault-error' | 'abort' | 'run-end';
+  name?: string;
+  kind?: string;
+  detail?: string;
+}
+
+export type TimelineLine = TimelineSecond | ResourceSample | ProbeSample | TimelineEvent;
