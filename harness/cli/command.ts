@@ -1,0 +1,23 @@
+import type { Argv } from 'yargs';
+import type { ExitCode } from '../exit-codes.ts';
+
+/** Where commands print: the only place output for humans goes (tests capture it). */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stdout is a terminal (live view, colours); false in CI logs and pipes. */
+  readonly isTTY: boolean;
+  readonly cwd: string;
+}
+
+/**
+ * One CLI command. `main.ts` turns each into a yargs command; a command returns its exit code
+ * and throws StresslabError for bad input or an unready environment (main maps it to the exit code).
+ */
+export interface StresslabCommand<A = Record<string, unknown>> {
+  command: string;
+  describe: string;
+  builder: (y: Argv) => Argv<A>;
+  examples: ReadonlyArray<readonly [command: string, description: string]>;
+  run(args: A, io: CliIo): Promise<ExitCode>;
+}
