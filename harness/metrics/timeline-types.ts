@@ -14,6 +14,8 @@ export interface RequestSecond {
   bytes: number;
   /** HDR histogram of latency in microseconds (1 µs … 60 s, 3 significant digits), compressed base64. */
   histogram: string;
+  /** Latency histogram of the failed requests only (present when errors > 0), so success-only percentiles can be derived. */
+  errorHistogram?: string;
 }
 
 /** A closed one-second bucket: `t` is the second index since the run's start (second t covers [t*1000, t*1000+1000) ms). */
