@@ -93,6 +93,8 @@ export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   source: z.enum(['stresslab', 'k6']).default('stresslab'),
   runId: z.string(),
+  /** Seed of templating and request choice: the same seed replays the same request sequence. */
+  seed: z.number().int().optional(),
   scenario: z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() }),
   target: z.object({ url: z.string(), embedded: z.boolean() }),
   environment: z.object({ name: z.string(), fingerprint: fingerprintSchema, fingerprintHash: z.string() }),

@@ -1,0 +1,158 @@
+/**
+ * Throughput and added latency through the embedded Toxiproxy-compatible proxy (no toxics) versus a
+ * direct connection, against a trivial loopback HTTP server, contenders alternating within each round.
+ *
+ *   node --import tsx bench/proxy.bench.ts [--rounds 5] [--seconds 5] [--latency-seconds 2] [--connections 16] [--in-process]
+ *
+ * The HTTP server runs in a child process. The proxy runs in its own child process (as `stresslab
+ * toxiproxy` would), or with --in-process inside the load generator's process (as the harness embeds it).
+ * Goals: proxy rps ≥ 0.8 × direct, added p50 latency ≤ 0.3 ms.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from 'undici';
+import { repoRoot } from '../harness/run/repo-root.ts';
+import { startToxiproxyServer } from '../harness/toxiproxy/index.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '5' },
+    'latency-seconds': { type: 'string', default: '2' },
+    connections: { type: 'string', default: '16' },
+    'in-process': { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(flags.rounds);
+const seconds = Number(flags.seconds);
+const latencySeconds = Number(flags['latency-seconds']);
+const connections = Number(flags.connections);
+
+const httpServerScript = `
+const http = require('node:http');
+http.createServer((req, res) => { res.setHeader('content-type', 'text/plain'); res.end('ok'); })
+  .listen(0, '127.0.0.1', function () { console.log(this.address().port); });
+`;
+
+const proxyScript = (upstreamPort: number) => `
+import { startToxiproxyServer } from './harness/toxiproxy/index.ts';
+const server = await startToxiproxyServer({ port: 0 });
+const res = await fetch(server.url + '/proxies', { method: 'POST',
+  body: JSON.stringify({ name: 'bench', listen: '127.0.0.1:0', upstream: '127.0.0.1:${upstreamPort}' }) });
+const proxy = await res.json();
+console.log(proxy.listen.split(':').pop());
+`;
+
+const children: ChildProcess[] = [];
+
+/** Starts a child that prints its port on the first line of stdout. */
+function startChild(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve(Number(line));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing its port`)));
+  });
+}
+
+async function proxyPort(upstreamPort: number): Promise<{ port: number; close(): Promise<void> }> {
+  if (!flags['in-process']) {
+    const port = await startChild(['--import', 'tsx', '--input-type=module', '-e', proxyScript(upstreamPort)]);
+    return { port, close: async () => {} };
+  }
+  const server = await startToxiproxyServer({ port: 0 });
+  const res = await fetch(`${server.url}/proxies`, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'bench', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }),
+  });
+  const listen = ((await res.json()) as { listen: string }).listen;
+  return { port: Number(listen.split(':').pop()), close: () => server.close() };
+}
+
+async function throughput(port: number): Promise<number> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: seconds });
+  if (result.errors > 0 || result.non2xx > 0) throw new Error(`errors during the run: ${result.errors}/${result.non2xx}`);
+  return result.requests.total / seconds;
+}
+
+/** One connection, one request at a time: per-request time at µs resolution (autocannon rounds to ms). */
+async function latency(port: number): Promise<{ p50: number; p99: number }> {
+  const client = new Client(`http://127.0.0.1:${port}`, { pipelining: 1 });
+  const samples: number[] = [];
+  const end = performance.now() + latencySeconds * 1000;
+  for (let warm = 0; warm < 200; warm++) await (await client.request({ path: '/', method: 'GET' })).body.dump();
+  while (performance.now() < end) {
+    const start = performance.now();
+    const { body } = await client.request({ path: '/', method: 'GET' });
+    await body.dump();
+    samples.push(performance.now() - start);
+  }
+  await client.close();
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+interface RoundResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function measure(port: number): Promise<RoundResult> {
+  const rps = await throughput(port);
+  const { p50, p99 } = await latency(port);
+  return { rps, p50, p99 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+};
+
+const fmt = (r: RoundResult) => `${r.rps.toFixed(0).padStart(6)} rps  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`;
+
+async function main(): Promise<void> {
+  const serverPort = await startChild(['-e', httpServerScript]);
+  const proxy = await proxyPort(serverPort);
+  const mode = flags['in-process'] ? 'in the load generator’s process' : 'in its own process';
+  console.log(`proxy bench: ${rounds} rounds × (${seconds} s autocannon c=${connections} + ${latencySeconds} s serial latency) per contender; proxy ${mode}`);
+  const direct: RoundResult[] = [];
+  const proxied: RoundResult[] = [];
+  await latency(serverPort); // warm both paths before the first measured round
+  await latency(proxy.port);
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const);
+    for (const contender of order) {
+      const result = await measure(contender === 'direct' ? serverPort : proxy.port);
+      (contender === 'direct' ? direct : proxied).push(result);
+      console.log(`round ${round} ${contender.padEnd(6)} ${fmt(result)}`);
+    }
+  }
+  const d = { rps: median(direct.map((r) => r.rps)), p50: median(direct.map((r) => r.p50)), p99: median(direct.map((r) => r.p99)) };
+  const p = { rps: median(proxied.map((r) => r.rps)), p50: median(proxied.map((r) => r.p50)), p99: median(proxied.map((r) => r.p99)) };
+  const ratio = p.rps / d.rps;
+  const added = p.p50 - d.p50;
+  console.log(`\nmedian direct ${fmt(d)}\nmedian proxy  ${fmt(p)}`);
+  console.log(`throughput ratio proxy/direct: ${ratio.toFixed(3)} (goal ≥ 0.8) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`);
+  console.log(`added p50 latency: ${added.toFixed(3)} ms (goal ≤ 0.3 ms) ${added <= 0.3 ? 'MET' : 'MISSED'}; added p99 ${(p.p99 - d.p99).toFixed(3)} ms`);
+  await proxy.close();
+}
+
+main()
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) child.kill('SIGTERM');
+  });

@@ -1,0 +1,70 @@
+/**
+ * The metrics a baseline stores and the regression gate compares (measurement.md §1.9 step 2):
+ * which direction is worse, on which scale a change is judged, the absolute floor a change must
+ * also exceed, and the fewest samples a run needs for its value to count.
+ *
+ * Keys are `<base>` for the whole run or `<base>{request:NAME}` for one request name.
+ */
+
+export type MetricBase =
+  | 'p50Ms'
+  | 'p95Ms'
+  | 'p99Ms'
+  | 'rps'
+  | 'errorRate'
+  | 'mttrSec'
+  | 'ttdSec'
+  | 'targetPeakRssBytes'
+  | 'targetPeakCpuPercent';
+
+export interface MetricSpec {
+  base: MetricBase;
+  /** Which way is better. */
+  better: 'lower' | 'higher';
+  /**
+   * `relative`: the change is a ratio (log scale) judged against the tolerance in percent.
+   * `absolute`: the change is a difference judged against the floor (error rates near 0, where
+   * a relative change is meaningless).
+   */
+  scale: 'relative' | 'absolute';
+  /** A change smaller than this (in the metric's unit) never counts as worse. */
+  floor: number;
+  /** Fewest samples behind a run's value (requests, injections, resource samples). */
+  minSamples: number;
+  /** Whether a `regression` fails the gate by default (the others are reported, warn-only). */
+  gated: boolean;
+  unit: string;
+  description: string;
+}
+
+const MIB = 1024 * 1024;
+
+export const metricCatalogue: Readonly<Record<MetricBase, MetricSpec>> = {
+  p50Ms: { base: 'p50Ms', better: 'lower', scale: 'relative', floor: 1, minSamples: 40, gated: true, unit: 'ms', description: 'median latency' },
+  p95Ms: { base: 'p95Ms', better: 'lower', scale: 'relative', floor: 2, minSamples: 400, gated: true, unit: 'ms', description: 'p95 latency' },
+  // Warn-only: a run's p99 carries several % sampling noise (measurement.md §1.8, react_on_rails #3829).
+  p99Ms: { base: 'p99Ms', better: 'lower', scale: 'relative', floor: 5, minSamples: 2000, gated: false, unit: 'ms', description: 'p99 latency' },
+  // At a fixed arrival rate throughput equals the offered load until the target breaks: reported, not gated.
+  rps: { base: 'rps', better: 'higher', scale: 'relative', floor: 0, minSamples: 40, gated: false, unit: 'req/s', description: 'throughput' },
+  errorRate: { base: 'errorRate', better: 'lower', scale: 'absolute', floor: 0.001, minSamples: 100, gated: true, unit: 'ratio', description: 'error rate' },
+  // K ≥ 5 injections per arm is the reference's goal; per run one recovered injection is accepted
+  // because the runs themselves are the replicates.
+  mttrSec: { base: 'mttrSec', better: 'lower', scale: 'relative', floor: 2, minSamples: 1, gated: true, unit: 's', description: 'mean time to recover' },
+  ttdSec: { base: 'ttdSec', better: 'lower', scale: 'relative', floor: 2, minSamples: 1, gated: false, unit: 's', description: 'mean time to detect' },
+  targetPeakRssBytes: { base: 'targetPeakRssBytes', better: 'lower', scale: 'relative', floor: 16 * MIB, minSamples: 5, gated: true, unit: 'bytes', description: 'peak target RSS' },
+  targetPeakCpuPercent: { base: 'targetPeakCpuPercent', better: 'lower', scale: 'relative', floor: 5, minSamples: 5, gated: false, unit: '%', description: 'peak target CPU' },
+};
+
+export const METRIC_BASES = Object.keys(metricCatalogue) as MetricBase[];
+
+/** `p95Ms` or `p95Ms{request:validate}`. */
+export function metricKey(base: MetricBase, request?: string): string {
+  return request === undefined ? base : `${base}{request:${request}}`;
+}
+
+/** The spec of a key (tags ignored), or null for a key outside the catalogue. */
+export function metricSpecFor(key: string): MetricSpec | null {
+  const brace = key.indexOf('{');
+  const base = brace < 0 ? key : key.slice(0, brace);
+  return Object.hasOwn(metricCatalogue, base) ? metricCatalogue[base as MetricBase] : null;
+}

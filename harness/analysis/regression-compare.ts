@@ -1,0 +1,161 @@
+import type { RegressionResult } from './run-result.ts';
+import { metricSpecFor } from './metric-catalogue.ts';
+import type { MetricSpec } from './metric-catalogue.ts';
+import { median } from './order-stats.ts';
+import { changeInterval } from './change-interval.ts';
+import type { IntervalMethod } from './change-interval.ts';
+import type { Rng } from './seeded-rng.ts';
+
+/**
+ * The 5 % regression gate for one metric (measurement.md §1.9): runs are the replicates, one
+ * value per run. The change is estimated on the log scale (ratio of geometric means) for
+ * relative metrics and as a difference for absolute ones (error rate), with a two-sided 90 %
+ * interval [L, U] (one-sided 95 % bounds), oriented so that positive means worse.
+ *
+ * - regression: L > threshold (the whole interval is worse than the tolerance, i.e. beyond the
+ *   noise between runs) and the absolute floor is exceeded;
+ * - suspect: the point estimate is worse than the tolerance and the floor, but the interval
+ *   reaches below the tolerance (inside the noise);
+ * - ok: anything else, including an inconclusive interval around a small change (the interval
+ *   is in the result for whoever wants to add runs);
+ * - no-data: no current run or fewer than `minBaselineRuns` (default 2: one run has no noise
+ *   estimate) baseline runs with enough samples (the catalogue's minSamples, e.g. p99 needs 2 000
+ *   requests). baseline/current/changePct are still filled when the values exist.
+ * The threshold is ln(1 + tolerance) for relative metrics and the floor for absolute ones. A
+ * relative metric with a value ≤ 0 in any run (e.g. MTTR 0 when nothing was impacted) falls back
+ * to the difference scale with threshold tolerance × |baseline mean|.
+ * `baseline`/`current` are medians of the runs; `changePct` is current/baseline − 1 of those
+ * medians; ciLowPct/ciHighPct bound the change of the means the test uses (geometric for relative
+ * metrics), in percent of the baseline; null where the baseline is 0.
+ */
+
+export interface RunValue {
+  value: number | null;
+  /** Samples behind the value (requests, injections…); undefined = unknown, accepted. */
+  samples?: number;
+}
+
+export interface CompareOptions {
+  /** Relative tolerance in percent. Default 5. */
+  tolerancePct?: number;
+  /** Two-sided confidence level of the interval. Default 0.90. */
+  confidence?: number;
+  minBaselineRuns?: number;
+  method?: IntervalMethod;
+  /** Required for `method: 'bootstrap'`. */
+  rng?: Rng;
+  /** Overrides of the catalogue entry (floor, minSamples, gated, better, scale). */
+  spec?: Partial<Omit<MetricSpec, 'base'>>;
+  /** The environment fingerprints differ: every verdict carries a warning. */
+  fingerprintMismatch?: boolean;
+}
+
+export interface RegressionComparison extends RegressionResult {
+  gated: boolean;
+  /** Why the verdict is what it is (a sentence for reports). */
+  note: string;
+  warnings: string[];
+}
+
+const DEFAULT_SPEC: Omit<MetricSpec, 'base'> = { better: 'lower', scale: 'relative', floor: 0, minSamples: 0, gated: false, unit: '', description: 'metric' };
+
+export function compareMetric(metric: string, baselineRuns: readonly RunValue[], currentRuns: readonly RunValue[], options: CompareOptions = {}): RegressionComparison {
+  const catalogued = metricSpecFor(metric);
+  const spec = { ...DEFAULT_SPEC, ...(catalogued ?? {}), ...definedOnly(options.spec ?? {}) };
+  const usable = (r: RunValue): r is { value: number; samples?: number } =>
+    r.value !== null && Number.isFinite(r.value) && (r.samples === undefined || r.samples >= spec.minSamples);
+  const a = baselineRuns.filter(usable).map((r) => r.value);
+  const b = currentRuns.filter(usable).map((r) => r.value);
+  const warnings = options.fingerprintMismatch === true ? ['the environment fingerprint differs from the baseline\'s: the comparison may measure the machine, not the build'] : [];
+  if (catalogued === null) warnings.push(`"${metric}" is not in the metric catalogue: compared as lower-is-better without a floor`);
+  const baseline = a.length > 0 ? median(a) : null;
+  const current = b.length > 0 ? median(b) : null;
+  const changePct = baseline !== null && current !== null && baseline !== 0 ? (current / baseline - 1) * 100 : null;
+  const head = { metric, baseline, current, changePct, gated: spec.gated, warnings };
+  const minBaseline = options.minBaselineRuns ?? 2;
+  if (b.length === 0 || a.length < minBaseline) {
+    const note = b.length === 0
+      ? `no current run has a value with at least ${spec.minSamples} samples`
+      : `${a.length} baseline run(s) with at least ${spec.minSamples} samples, ${minBaseline} needed to estimate the noise`;
+    return { ...head, ciLowPct: null, ciHighPct: null, verdict: 'no-data', note };
+  }
+  return { ...head, ...judge(spec, a, b, baseline, current, options) };
+}
+
+type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note'>;
+
+function judge(spec: Omit<MetricSpec, 'base'>, a: number[], b: number[], baseline: number | null, current: number | null, options: CompareOptions): Judgement {
+  const tolerance = (options.tolerancePct ?? 5) / 100;
+  const ci = changeInterval(a, b, {
+    scale: spec.scale === 'relative' && [...a, ...b].every((v) => v > 0) ? 'log' : 'difference',
+    confidence: options.confidence ?? 0.9,
+    method: options.method ?? 'welch',
+    ...(options.rng === undefined ? {} : { rng: options.rng }),
+  });
+  const sign = spec.better === 'lower' ? 1 : -1;
+  const low = sign === 1 ? ci.low : -ci.high;
+  const estimate = sign * ci.estimate;
+  const threshold = ci.scale === 'log' ? Math.log1p(tolerance) : spec.scale === 'absolute' ? spec.floor : tolerance * Math.abs(ci.baselineMean);
+  const floorExceeded = baseline !== null && current !== null && sign * (current - baseline) > spec.floor;
+  const pct = (v: number): number | null => (ci.scale === 'log' ? Math.expm1(v) * 100 : ci.baselineMean !== 0 ? (v / Math.abs(ci.baselineMean)) * 100 : null);
+  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high) };
+  const tolText = spec.scale === 'absolute' ? `the floor of ${spec.floor} ${spec.unit}` : `the ${tolerance * 100} % tolerance`;
+  if (low > threshold && floorExceeded) {
+    return { ...interval, verdict: 'regression', note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval` };
+  }
+  if (estimate > threshold && floorExceeded) {
+    return { ...interval, verdict: 'suspect', note: `worse than ${tolText}, but the interval reaches below it: within the noise between runs` };
+  }
+  const why = estimate > threshold ? `the change is below the absolute floor of ${spec.floor} ${spec.unit}` : `the change is within ${tolText}`;
+  return { ...interval, verdict: 'ok', note: why };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** One run reduced to metric values (baseline-metrics.ts), as stored in a baseline. */
+export interface MetricRun {
+  metrics: Readonly<Record<string, number | null>>;
+  samples: Readonly<Record<string, number>>;
+}
+
+export interface CompareRunsOptions extends Omit<CompareOptions, 'spec' | 'tolerancePct'> {
+  tolerancePct?: number;
+  /** Per metric key or base (key wins): tolerance in percent, e.g. from the scenario. */
+  metricTolerancePct?: Readonly<Record<string, number>>;
+  /** Per metric key or base: whether a regression fails the gate. */
+  gated?: Readonly<Record<string, boolean>>;
+}
+
+/** Every metric present in the current or the baseline runs, compared; catalogue order, then key. */
+export function compareRuns(baseline: readonly MetricRun[], current: readonly MetricRun[], options: CompareRunsOptions = {}): RegressionComparison[] {
+  const keys = new Set<string>();
+  for (const r of [...current, ...baseline]) for (const k of Object.keys(r.metrics)) keys.add(k);
+  const valuesOf = (runs: readonly MetricRun[], k: string): RunValue[] =>
+    runs.map((r) => {
+      const samples = r.samples[k];
+      return samples === undefined ? { value: r.metrics[k] ?? null } : { value: r.metrics[k] ?? null, samples };
+    });
+  return [...keys].sort(byCatalogueOrder).map((k) => {
+    const base = metricSpecFor(k)?.base ?? k;
+    const tolerancePct = options.metricTolerancePct?.[k] ?? options.metricTolerancePct?.[base] ?? options.tolerancePct;
+    const gated = options.gated?.[k] ?? options.gated?.[base];
+    return compareMetric(k, valuesOf(baseline, k), valuesOf(current, k), {
+      ...options,
+      ...(tolerancePct === undefined ? {} : { tolerancePct }),
+      ...(gated === undefined ? {} : { spec: { gated } }),
+    });
+  });
+}
+
+function byCatalogueOrder(x: string, y: string): number {
+  const order = (k: string): number => {
+    const spec = metricSpecFor(k);
+    return spec === null ? 99 : ORDER.indexOf(spec.base);
+  };
+  const scoped = (k: string): number => (k.includes('{') ? 1 : 0);
+  return scoped(x) - scoped(y) || order(x) - order(y) || x.localeCompare(y);
+}
+
+const ORDER = ['p50Ms', 'p95Ms', 'p99Ms', 'rps', 'errorRate', 'mttrSec', 'ttdSec', 'targetPeakRssBytes', 'targetPeakCpuPercent'];

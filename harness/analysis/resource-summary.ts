@@ -1,0 +1,66 @@
+import type { ResourceUsage } from './run-result.ts';
+import { analyzeLeak } from './leak-verdict.ts';
+import type { LeakOptions } from './leak-verdict.ts';
+import { mean, quantile } from './order-stats.ts';
+
+/**
+ * Resource usage of one process (or the host) for the result contract: CPU mean/p95/max, RSS
+ * mean/max, the Theil–Sen RSS slope and the leak verdict (leak-verdict.ts). For the host,
+ * pass used memory as `rssBytes`.
+ */
+
+export interface UsageSample {
+  atMs: number;
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+export interface PhaseWindow {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Null without samples: "not measured" is not "0 % CPU". */
+export function summarizeResource(samples: readonly UsageSample[], leakOptions: LeakOptions = {}): ResourceUsage | null {
+  if (samples.length === 0) return null;
+  const cpu = samples.map((s) => s.cpuPercent);
+  const rss = samples.map((s) => s.rssBytes);
+  const leak = analyzeLeak(samples, leakOptions);
+  return {
+    cpuPercent: { mean: mean(cpu), p95: quantile(cpu, 0.95), max: Math.max(...cpu) },
+    rssBytes: { mean: mean(rss), max: Math.max(...rss), slopeBytesPerHour: leak.slopeBytesPerHour },
+    leak: leak.verdict,
+  };
+}
+
+/** One summary per phase, from the samples whose time lies in [startMs, endMs). */
+export function summarizeResourceByPhase(
+  samples: readonly UsageSample[],
+  phases: readonly PhaseWindow[],
+  leakOptions: LeakOptions = {},
+): { name: string; usage: ResourceUsage | null }[] {
+  return phases.map((p) => ({
+    name: p.name,
+    usage: summarizeResource(samples.filter((s) => s.atMs >= p.startMs && s.atMs < p.endMs), leakOptions),
+  }));
+}
+
+export interface SaturationOptions {
+  /** CPU percent (of one core) above which the harness counts as saturated. Default 90. */
+  cpuPercent?: number;
+  /** Largest tolerated fraction of saturated samples. Default 0.05. */
+  maxFraction?: number;
+}
+
+/**
+ * The harness's own saturation warning (issue 5): above 90 % CPU for more than 5 % of the run,
+ * its latencies measure its own queueing, not the target. Null when there is nothing to warn about.
+ */
+export function harnessSaturationWarning(samples: readonly UsageSample[], options: SaturationOptions = {}): string | null {
+  if (samples.length === 0) return null;
+  const limit = options.cpuPercent ?? 90;
+  const fraction = samples.filter((s) => s.cpuPercent > limit).length / samples.length;
+  if (fraction <= (options.maxFraction ?? 0.05)) return null;
+  return `the harness used more than ${limit} % CPU during ${(fraction * 100).toFixed(0)} % of the run: its latency figures include its own queueing and are not trustworthy (lower the load or use a bigger machine)`;
+}

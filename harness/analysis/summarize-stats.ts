@@ -1,0 +1,36 @@
+import type { Stats } from '../metrics/stats.ts';
+import type { TrafficAggregate } from '../metrics/traffic-aggregate.ts';
+
+export type { TrafficAggregate } from '../metrics/traffic-aggregate.ts';
+
+/** Rounds to the microsecond, so results do not carry float noise like 20.000999999. */
+function ms(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * The `Stats` of the result contract for one window. `windowMs` is the window's length (a phase's
+ * duration, the run's), so `rps` is requests per second over the window, not over busy seconds.
+ */
+export function summarizeStats(agg: TrafficAggregate, windowMs: number): Stats {
+  const h = agg.histogram;
+  return {
+    requests: agg.requests,
+    errors: agg.errors,
+    errorRate: agg.requests === 0 ? 0 : agg.errors / agg.requests,
+    rps: windowMs > 0 ? agg.requests / (windowMs / 1000) : 0,
+    droppedIterations: agg.droppedIterations,
+    statusCounts: { ...agg.statusCounts },
+    errorKinds: { ...agg.errorKinds },
+    latencyMs: {
+      p50: ms(h.percentileMs(50)),
+      p90: ms(h.percentileMs(90)),
+      p95: ms(h.percentileMs(95)),
+      p99: ms(h.percentileMs(99)),
+      p999: ms(h.percentileMs(99.9)),
+      max: ms(h.maxMs),
+      mean: ms(h.meanMs),
+      min: ms(h.minMs),
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { ExitCode } from '../exit-codes.ts';
+import type { FaultResult, Integrity, RegressionResult, ThresholdResult, Verdict } from './run-result.ts';
+import { metricSpecFor } from './metric-catalogue.ts';
+
+/**
+ * The run's verdict from everything the analysis found. `aborted` wins (exit 3) and still lists
+ * the failures seen before the abort; otherwise any failure makes `fail` (exit 1). Failures:
+ * a threshold that did not pass, a `regression` on a gated metric, lost or duplicated executions,
+ * a fault that never recovered, an invalid steady state. Suspect regressions, ungated regressions
+ * and stuck executions are warnings: reported, not failing.
+ */
+
+export interface VerdictInput {
+  /** Why the run was aborted (abort condition, Ctrl-C), or null. */
+  abortReason: string | null;
+  /** The steady state before the first fault; null without faults. */
+  steadyState: { valid: boolean; reason: string | null } | null;
+  thresholds: readonly ThresholdResult[];
+  /** `gated` from regression-compare; without it the metric catalogue decides. */
+  regressions: readonly (RegressionResult & { gated?: boolean })[];
+  integrity: Integrity | null;
+  faults: readonly FaultResult[];
+}
+
+export interface VerdictOutcome {
+  verdict: Verdict;
+  reasons: string[];
+  warnings: string[];
+  exitCode: ExitCode;
+}
+
+export function decideVerdict(input: VerdictInput): VerdictOutcome {
+  const reasons = [...steadyStateReasons(input), ...thresholdReasons(input), ...regressionReasons(input), ...integrityReasons(input), ...faultReasons(input)];
+  const warnings = warningsOf(input);
+  if (input.abortReason !== null) {
+    return { verdict: 'aborted', reasons: [`aborted: ${input.abortReason}`, ...reasons], warnings, exitCode: ExitCode.aborted };
+  }
+  return reasons.length > 0
+    ? { verdict: 'fail', reasons, warnings, exitCode: ExitCode.gateFailed }
+    : { verdict: 'pass', reasons: [], warnings, exitCode: ExitCode.ok };
+}
+
+function steadyStateReasons(i: VerdictInput): string[] {
+  const s = i.steadyState;
+  return s !== null && !s.valid ? [`experiment invalid: ${s.reason ?? 'the steady state before the first fault was not met'}`] : [];
+}
+
+function thresholdReasons(i: VerdictInput): string[] {
+  return i.thresholds.filter((t) => !t.pass).map((t) =>
+    t.actual === null ? `threshold ${t.metric} ${t.expression} had no data` : `threshold ${t.metric} ${t.expression} failed (actual ${round(t.actual)})`,
+  );
+}
+
+function isGated(r: RegressionResult & { gated?: boolean }): boolean {
+  return r.gated ?? metricSpecFor(r.metric)?.gated ?? false;
+}
+
+function regressionReasons(i: VerdictInput): string[] {
+  return i.regressions.filter((r) => r.verdict === 'regression' && isGated(r)).map((r) => `${r.metric} regressed: ${changeText(r)}`);
+}
+
+function integrityReasons(i: VerdictInput): string[] {
+  const g = i.integrity;
+  if (g === null) return [];
+  const out: string[] = [];
+  if (g.lost > 0) out.push(`${g.lost} of ${g.accepted} accepted executions were lost`);
+  if (g.duplicated > 0) out.push(`${g.duplicated} executions ran more than once`);
+  return out;
+}
+
+function faultReasons(i: VerdictInput): string[] {
+  return i.faults.filter((f) => !f.recovered).map((f) => `fault ${f.name} (${f.kind}) never recovered within the observation window`);
+}
+
+function warningsOf(i: VerdictInput): string[] {
+  const out = i.regressions
+    .filter((r) => r.verdict === 'suspect' || (r.verdict === 'regression' && !isGated(r)))
+    .map((r) => `${r.metric} ${r.verdict === 'suspect' ? 'may have regressed (suspect)' : 'regressed (not gated)'}: ${changeText(r)}`);
+  if (i.integrity !== null && i.integrity.stuck > 0) out.push(`${i.integrity.stuck} executions were not in a terminal state after the grace period`);
+  return out;
+}
+
+function changeText(r: RegressionResult): string {
+  const pct = (v: number | null): string => (v === null ? '?' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`);
+  const ci = r.ciLowPct === null || r.ciHighPct === null ? '' : ` (90 % CI ${pct(r.ciLowPct)} … ${pct(r.ciHighPct)})`;
+  return `${round(r.baseline)} → ${round(r.current)}, ${pct(r.changePct)}${ci}`;
+}
+
+function round(v: number | null): string {
+  if (v === null) return '?';
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+}

@@ -1,0 +1,19 @@
+import type { StresslabCommand } from './command.ts';
+import { runCommand } from './run-command.ts';
+import { listCommand } from './list-command.ts';
+import { planCommand } from './plan-command.ts';
+import { validateCommand } from './validate-command.ts';
+import { toxiproxyCommand } from './toxiproxy-command.ts';
+import { targetCommand } from './target-command.ts';
+import { reportCommand } from './report-command.ts';
+
+/** Every CLI command, in the order `--help` lists them. */
+export const commands: ReadonlyArray<StresslabCommand<never>> = [
+  runCommand,
+  listCommand,
+  planCommand,
+  validateCommand,
+  reportCommand,
+  targetCommand,
+  toxiproxyCommand,
+] as unknown as ReadonlyArray<StresslabCommand<never>>;

@@ -1,0 +1,72 @@
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { ExitCode } from '../exit-codes.ts';
+import { isStresslabError } from '../stresslab-error.ts';
+import type { CliIo, StresslabCommand } from './command.ts';
+import { commands } from './commands.ts';
+
+export function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+  };
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit, so tests can call it). */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  let code: ExitCode = ExitCode.ok;
+  let usageError: string | null = null;
+  const parser = yargs([...argv])
+    .scriptName('stresslab')
+    .usage('$0 <command> [options]\n\nStress, chaos and load tests for data validation and execution systems.')
+    .strict()
+    .demandCommand(1, 'Name a command: run, list, plan, validate, …')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+    });
+  for (const c of commands) register(parser, c, io, (result) => (code = result));
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    return reportError(e, io);
+  }
+  if (usageError !== null) {
+    io.err(`${usageError}\nRun \`stresslab --help\` for the commands and their options.`);
+    return ExitCode.badInput;
+  }
+  return code;
+}
+
+function register<A>(parser: Argv, c: StresslabCommand<A>, io: CliIo, done: (code: ExitCode) => void): void {
+  parser.command({
+    command: c.command,
+    describe: c.describe,
+    builder: (y: Argv) => {
+      const built = c.builder(y);
+      for (const [cmd, description] of c.examples) built.example(cmd, description);
+      return built;
+    },
+    handler: async (args) => {
+      done(await c.run(args as unknown as A, io));
+    },
+  });
+}
+
+function reportError(e: unknown, io: CliIo): ExitCode {
+  if (isStresslabError(e)) {
+    io.err(`error: ${e.format()}`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.err(`internal error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in stresslab; please report it with the command you ran.`);
+  return ExitCode.internal;
+}

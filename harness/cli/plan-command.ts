@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+import { ExitCode } from '../exit-codes.ts';
+import { StresslabError } from '../stresslab-error.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import { formatPlanTable } from '../plan/format-plan-table.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import type { StresslabCommand } from './command.ts';
+
+export interface PlanArgs {
+  scenario: string;
+  profile: string | undefined;
+  seed: number;
+}
+
+/** Prints the phases and fault injections on the run clock; touches no network. */
+export const planCommand: StresslabCommand<PlanArgs> = {
+  command: 'plan <scenario>',
+  describe: 'Show the timeline of load phases and fault injections of a scenario (touches no network)',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name or scenario file' })
+      .option('profile', { type: 'string', describe: 'Scenario profile, e.g. quick or full' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed (shown in the plan; the plan itself does not depend on it yet)' }) as unknown as Argv<PlanArgs>,
+  examples: [
+    ['stresslab plan chaos-db', 'The chaos-db preset as written'],
+    ['stresslab plan spike --profile quick', 'The CI-sized spike preset'],
+  ],
+  async run(args, io) {
+    if (!Number.isInteger(args.seed)) throw new StresslabError('BAD_USAGE', `--seed must be an integer, got ${args.seed}`, { hint: 'e.g. --seed 42' });
+    const loaded = await loadScenario(args.scenario, { cwd: io.cwd, profile: args.profile });
+    const plan = buildPlan(loaded.scenario, { seed: args.seed, profile: loaded.profile });
+    io.out(formatPlanTable(plan).trimEnd());
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode } from '../exit-codes.ts';
+import { repoRoot } from '../run/repo-root.ts';
+import type { StresslabCommand } from './command.ts';
+
+export interface TargetArgs {
+  port: number;
+}
+
+/** `stresslab target`: the reference service in the foreground (same as `npm run target`). */
+export const targetCommand: StresslabCommand<TargetArgs> = {
+  command: 'target',
+  describe: 'Run the reference validation and execution service (embedded PostgreSQL unless DATABASE_URL is set)',
+  builder: (y: Argv) =>
+    y.option('port', { type: 'number', default: Number(process.env.PORT ?? 8080), describe: 'Port to listen on (0 = a free one)' }) as unknown as Argv<TargetArgs>,
+  examples: [
+    ['stresslab target --port 8080', 'Serve on http://127.0.0.1:8080 with a throw-away database'],
+    ['DATABASE_URL=postgres://user:pw@127.0.0.1:5432/app stresslab target', 'Use an existing PostgreSQL'],
+  ],
+  async run(args) {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'target', 'main.ts')], {
+      env: { ...process.env, PORT: String(args.port) },
+      stdio: 'inherit',
+    });
+    // The child handles SIGINT/SIGTERM itself (graceful drain); the CLI only waits for it.
+    const ignore = () => {};
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', ignore);
+    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+    process.off('SIGINT', ignore);
+    process.off('SIGTERM', ignore);
+    return code === 0 ? ExitCode.ok : ExitCode.environmentNotReady;
+  },
+};

@@ -1,0 +1,55 @@
+import type { Argv } from 'yargs';
+import { ExitCode } from '../exit-codes.ts';
+import { isStresslabError } from '../stresslab-error.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { profileNames } from '../scenario/profiles.ts';
+import type { StresslabCommand } from './command.ts';
+
+export interface ValidateArgs {
+  files: string[];
+}
+
+/** Schema and cross-field checks of scenario files (every profile), without running anything. */
+export const validateCommand: StresslabCommand<ValidateArgs> = {
+  command: 'validate <files..>',
+  describe: 'Check scenario files (and each of their profiles) against the schema; exit 2 on any problem',
+  builder: (y: Argv) =>
+    y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files or preset names' }) as unknown as Argv<ValidateArgs>,
+  examples: [
+    ['stresslab validate scenarios/light.json scenarios/chaos-db.json', 'Check two presets'],
+    ['stresslab validate my-scenario.yaml', 'Check one YAML scenario'],
+  ],
+  async run(args, io) {
+    let failed = 0;
+    for (const file of args.files) {
+      const problems = await validateOne(file, io.cwd);
+      if (problems === null) io.out(`OK ${file}`);
+      else {
+        failed++;
+        io.err(`FAIL ${file}\n${problems}`);
+      }
+    }
+    if (args.files.length > 1) io.out(`${args.files.length - failed} of ${args.files.length} valid`);
+    return failed === 0 ? ExitCode.ok : ExitCode.badInput;
+  },
+};
+
+/** Null when the file and all its profiles are valid; otherwise the formatted problems. */
+async function validateOne(file: string, cwd: string): Promise<string | null> {
+  try {
+    const full = await loadScenario(file, { cwd });
+    const errors: string[] = [];
+    for (const profile of profileNames(full.scenario).filter((p) => p !== 'full')) {
+      try {
+        await loadScenario(file, { cwd, profile });
+      } catch (e) {
+        if (!isStresslabError(e)) throw e;
+        errors.push(e.format());
+      }
+    }
+    return errors.length === 0 ? null : errors.join('\n');
+  } catch (e) {
+    if (!isStresslabError(e)) throw e;
+    return e.format();
+  }
+}

@@ -1,0 +1,77 @@
+import type { RequestOutcome } from '../load/engine.ts';
+import { emptyErrorKinds } from './stats.ts';
+import type { ErrorKinds } from './stats.ts';
+import { LatencyHistogram } from './latency-histogram.ts';
+import type { RequestSecond } from './timeline-types.ts';
+import { statusClass } from './traffic-aggregate.ts';
+
+/**
+ * Histograms are 60-odd KB each; a run opens one or two per request name per second, so they
+ * are recycled instead of left to the garbage collector.
+ */
+export class HistogramPool {
+  readonly #free: LatencyHistogram[] = [];
+
+  take(): LatencyHistogram {
+    return this.#free.pop() ?? LatencyHistogram.empty();
+  }
+
+  give(h: LatencyHistogram): void {
+    h.reset();
+    if (this.#free.length < 64) this.#free.push(h);
+  }
+}
+
+/** Accumulates one request name's outcomes within one second. */
+export class RequestSecondBuilder {
+  count = 0;
+  errors = 0;
+  bytes = 0;
+  readonly statusCounts: Record<string, number> = {};
+  readonly errorKinds: ErrorKinds = emptyErrorKinds();
+  readonly histogram: LatencyHistogram;
+  errorHistogram: LatencyHistogram | null = null;
+  readonly #pool: HistogramPool;
+
+  constructor(pool: HistogramPool) {
+    this.#pool = pool;
+    this.histogram = pool.take();
+  }
+
+  record(o: RequestOutcome): void {
+    this.count++;
+    this.bytes += o.bytes;
+    this.histogram.recordUs(o.latencyUs);
+    if (o.status !== null) {
+      const cls = statusClass(o.status);
+      this.statusCounts[cls] = (this.statusCounts[cls] ?? 0) + 1;
+    }
+    if (o.errorKind !== null) this.errorKinds[o.errorKind]++;
+    if (o.failed) {
+      this.errors++;
+      this.errorHistogram ??= this.#pool.take();
+      this.errorHistogram.recordUs(o.latencyUs);
+    }
+  }
+
+  /** The line's data; histograms encoded. */
+  toLine(): RequestSecond {
+    const line: RequestSecond = {
+      count: this.count,
+      errors: this.errors,
+      statusCounts: this.statusCounts,
+      errorKinds: this.errorKinds,
+      bytes: this.bytes,
+      histogram: this.histogram.encode(),
+    };
+    if (this.errorHistogram !== null && this.errors > 0) line.errorHistogram = this.errorHistogram.encode();
+    return line;
+  }
+
+  /** Returns the histograms to the pool; the builder must not be used afterwards. */
+  release(): void {
+    this.#pool.give(this.histogram);
+    if (this.errorHistogram !== null) this.#pool.give(this.errorHistogram);
+    this.errorHistogram = null;
+  }
+}

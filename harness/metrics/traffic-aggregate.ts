@@ -1,0 +1,58 @@
+import { emptyErrorKinds, ERROR_KINDS } from './stats.ts';
+import type { ErrorKinds } from './stats.ts';
+import { LatencyHistogram } from './latency-histogram.ts';
+import type { RequestSecond } from './timeline-types.ts';
+
+/**
+ * Merged traffic of a window (a run, a phase, a request name): the input of `summarizeStats`.
+ * Holds one histogram and counters, so its size does not depend on how long the window is.
+ */
+export interface TrafficAggregate {
+  requests: number;
+  errors: number;
+  droppedIterations: number;
+  bytes: number;
+  statusCounts: Record<string, number>;
+  errorKinds: ErrorKinds;
+  /** Latency of all requests, µs. */
+  histogram: LatencyHistogram;
+}
+
+export function emptyAggregate(): TrafficAggregate {
+  return {
+    requests: 0,
+    errors: 0,
+    droppedIterations: 0,
+    bytes: 0,
+    statusCounts: {},
+    errorKinds: emptyErrorKinds(),
+    histogram: LatencyHistogram.empty(),
+  };
+}
+
+/** Adds counters (not the histogram) of one request name's second. */
+export function addCounters(into: TrafficAggregate, from: Pick<RequestSecond, 'count' | 'errors' | 'bytes' | 'statusCounts' | 'errorKinds'>): void {
+  into.requests += from.count;
+  into.errors += from.errors;
+  into.bytes += from.bytes;
+  for (const [cls, n] of Object.entries(from.statusCounts)) into.statusCounts[cls] = (into.statusCounts[cls] ?? 0) + n;
+  for (const k of ERROR_KINDS) into.errorKinds[k] += from.errorKinds[k];
+}
+
+/** Adds a whole aggregate (counters and histogram) into another. */
+export function addAggregate(into: TrafficAggregate, from: TrafficAggregate): void {
+  addCounters(into, { count: from.requests, errors: from.errors, bytes: from.bytes, statusCounts: from.statusCounts, errorKinds: from.errorKinds });
+  into.droppedIterations += from.droppedIterations;
+  into.histogram.add(from.histogram);
+}
+
+/** Adds a `timeline.jsonl` second of one request name (histogram decoded). */
+export function addRequestSecond(into: TrafficAggregate, second: RequestSecond): void {
+  addCounters(into, second);
+  into.histogram.add(LatencyHistogram.decode(second.histogram));
+}
+
+/** "2xx" for 204; "0xx"-style classes never occur since failed transports have no status. */
+export function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}

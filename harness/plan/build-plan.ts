@@ -1,0 +1,43 @@
+import { StresslabError } from '../stresslab-error.ts';
+import type { InputProblem } from '../stresslab-error.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { planFaults } from './plan-faults.ts';
+import { planPhase } from './plan-phases.ts';
+import type { LoadPhasePlan, Plan } from './plan-types.ts';
+
+export interface BuildPlanOptions {
+  seed: number;
+  profile: string | null;
+}
+
+/**
+ * Scenario → Plan: phases and fault injections at absolute times on one clock. Pure and
+ * deterministic. Timing problems (a fault outside the load window, overlapping repeats) throw
+ * BAD_SCENARIO; `planProblems` lists them without throwing, for the loader and `validate`.
+ */
+export function buildPlan(scenario: Scenario, options: BuildPlanOptions): Plan {
+  const { plan, problems } = planWithProblems(scenario, options);
+  if (problems.length > 0) {
+    throw new StresslabError('BAD_SCENARIO', `scenario "${scenario.name}" cannot be scheduled`, { problems });
+  }
+  return plan;
+}
+
+export function planProblems(scenario: Scenario): InputProblem[] {
+  return planWithProblems(scenario, { seed: 0, profile: null }).problems;
+}
+
+function planWithProblems(scenario: Scenario, options: BuildPlanOptions): { plan: Plan; problems: InputProblem[] } {
+  const phases = scenario.load.map((p, i) => planPhase(p, i));
+  const faults = planFaults(scenario.faults ?? [], loadEndMs(phases));
+  const durationMs = Math.max(0, ...phases.map((p) => p.startMs + p.durationMs + p.gracefulStopMs));
+  return {
+    plan: { scenarioName: scenario.name, seed: options.seed, profile: options.profile, durationMs, phases, faults: faults.events },
+    problems: faults.problems,
+  };
+}
+
+/** When the last phase stops scheduling new work (graceful stops excluded). */
+export function loadEndMs(phases: readonly LoadPhasePlan[]): number {
+  return Math.max(0, ...phases.map((p) => p.startMs + p.durationMs));
+}

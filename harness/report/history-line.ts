@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { verdictSchema, type RunResult } from '../analysis/run-result.ts';
+import type { InputProblem } from '../stresslab-error.ts';
+
+export const HISTORY_SCHEMA_VERSION = 1;
+
+/**
+ * One line of `reports/<env>/history.jsonl`: the summary of one run, small enough that a year
+ * of nightly runs stays a few hundred kilobytes, and enough to chart trends and spot steps.
+ * Reading accepts unknown keys, so later versions may add fields without breaking old readers.
+ */
+export const historyLineSchema = z.object({
+  schemaVersion: z.literal(HISTORY_SCHEMA_VERSION),
+  runId: z.string(),
+  scenario: z.string(),
+  profile: z.string().nullable(),
+  scenarioHash: z.string(),
+  environment: z.string(),
+  fingerprintHash: z.string(),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+  gitSha: z.string().nullable(),
+  verdict: verdictSchema,
+  requests: z.number().nonnegative(),
+  rps: z.number().nonnegative(),
+  errorRate: z.number().min(0).max(1),
+  droppedIterations: z.number().nonnegative(),
+  p50Ms: z.number(),
+  p95Ms: z.number(),
+  p99Ms: z.number(),
+  maxMs: z.number(),
+  mttrSec: z.number().nullable(),
+  notRecovered: z.number().int().nonnegative(),
+  lost: z.number().int().nonnegative().nullable(),
+  thresholdsFailed: z.number().int().nonnegative(),
+  regressions: z.number().int().nonnegative(),
+});
+export type HistoryLine = z.infer<typeof historyLineSchema>;
+
+/** The history summary of a run; `gitSha` when the caller knows the commit under test. */
+export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
+  const t = result.totals;
+  return {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    runId: result.runId,
+    scenario: result.scenario.name,
+    profile: result.scenario.profile,
+    scenarioHash: result.scenario.hash,
+    environment: result.environment.name,
+    fingerprintHash: result.environment.fingerprintHash,
+    startedAt: result.startedAt,
+    endedAt: result.endedAt,
+    gitSha: gitSha ?? null,
+    verdict: result.verdict,
+    requests: t.requests,
+    rps: t.rps,
+    errorRate: t.errorRate,
+    droppedIterations: t.droppedIterations,
+    p50Ms: t.latencyMs.p50,
+    p95Ms: t.latencyMs.p95,
+    p99Ms: t.latencyMs.p99,
+    maxMs: t.latencyMs.max,
+    mttrSec: result.recovery.mttrSec,
+    notRecovered: result.recovery.notRecovered,
+    lost: result.integrity?.lost ?? null,
+    thresholdsFailed: result.thresholds.filter((x) => !x.pass).length,
+    regressions: result.regressions.filter((x) => x.verdict === 'regression').length,
+  };
+}
+
+/**
+ * Parses history.jsonl text. A bad line (say, half a line left by a machine that lost power
+ * mid-append) is reported as a problem with its line number and skipped, so one damaged night
+ * does not hide a year of trend.
+ */
+export function parseHistory(text: string): { lines: HistoryLine[]; problems: InputProblem[] } {
+  const lines: HistoryLine[] = [];
+  const problems: InputProblem[] = [];
+  text.split('\n').forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    const path = `line ${index + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      problems.push({ path, message: 'not valid JSON' });
+      return;
+    }
+    const parsed = historyLineSchema.safeParse(json);
+    if (parsed.success) lines.push(parsed.data);
+    else problems.push({ path, message: parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; ') });
+  });
+  return { lines, problems };
+}

@@ -1,0 +1,126 @@
+import type { ResourceUsage, RunResult } from '../analysis/run-result.ts';
+import type { Stats } from '../metrics/stats.ts';
+import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
+import {
+  formatBytes, formatChangePct, formatClock, formatCount, formatCpu, formatMs, formatNumber, formatRatioPct, formatRps, formatSec,
+} from './format-value.ts';
+import { escapeHtml } from './html-escape.ts';
+import { chartCardHtml, htmlPage } from './html-page.ts';
+import { htmlTable, type HtmlCell } from './html-table.ts';
+import { recoverySentence } from './recovery-sentence.ts';
+import { buildRunCharts, type RunChartInput } from './run-report-charts.ts';
+import { formatCi, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+
+export type HtmlReportInput = RunChartInput;
+
+/**
+ * The run report as one self-contained HTML file: verdict, charts over time with fault windows
+ * shaded and recovery marked, then the tables. Pure when `assets` is passed (the writer does);
+ * otherwise uPlot is read from node_modules once per process.
+ */
+export function renderHtml(input: HtmlReportInput, assets: ChartAssets = loadChartAssets()): string {
+  const r = input.result;
+  const charts = buildRunCharts(input);
+  const body = [
+    headerHtml(r),
+    '<h2>Over time</h2>',
+    ...charts.map(chartCardHtml),
+    section('Regressions vs baseline', regressionsHtml(r)),
+    section('Requests', requestsHtml(r)),
+    section('Thresholds', r.thresholds.length === 0 ? null : thresholdsHtml(r)),
+    section('Faults and recovery', faultsHtml(r)),
+    section('Integrity', integrityHtml(r)),
+    section('Resources', resourcesHtml(r)),
+    `<footer>stresslab result schema v${r.schemaVersion} · source ${escapeHtml(r.source)} · scenario hash ${escapeHtml(r.scenario.hash)} · environment ${escapeHtml(r.environment.fingerprintHash)}</footer>`,
+  ];
+  const title = `${VERDICT_LABEL[r.verdict].text} · ${r.scenario.name} · ${r.runId}`;
+  return htmlPage({ title, bodyHtml: body.join('\n'), charts, assets });
+}
+
+function section(title: string, html: string | null): string {
+  return html === null ? '' : `<h2>${escapeHtml(title)}</h2>\n${html}`;
+}
+
+function headerHtml(r: RunResult): string {
+  const v = VERDICT_LABEL[r.verdict];
+  const profile = r.scenario.profile === null ? '' : ` <span class="meta">profile ${escapeHtml(r.scenario.profile)}</span>`;
+  const durationMs = Date.parse(r.endedAt) - Date.parse(r.startedAt);
+  const meta = `run ${r.runId} · env ${r.environment.name} · target ${r.target.url}${r.target.embedded ? ' (embedded)' : ''} · ${r.startedAt} · ${formatClock(durationMs)} long`;
+  const reasons = r.reasons.length === 0
+    ? `<p>${r.verdict === 'pass' ? 'All gates passed.' : 'No reason recorded.'}</p>`
+    : `<ul class="reasons">${r.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`;
+  const warnings = r.warnings.length === 0
+    ? ''
+    : `<ul class="warnings">${r.warnings.map((w) => `<li>⚠ ${escapeHtml(w)}</li>`).join('')}</ul>`;
+  return `<h1><span class="verdict ${r.verdict}">${v.text}</span> ${escapeHtml(r.scenario.name)}${profile}</h1>
+<p class="meta">${escapeHtml(meta)}</p>
+${reasons}${warnings}`;
+}
+
+function statsCells(s: Stats): HtmlCell[] {
+  return [
+    formatCount(s.requests), formatRps(s.rps), formatCount(s.errors),
+    { text: formatRatioPct(s.errorRate), cls: s.errors > 0 ? 'warn' : '' },
+    formatMs(s.latencyMs.p50), formatMs(s.latencyMs.p95), formatMs(s.latencyMs.p99), formatMs(s.latencyMs.max),
+  ];
+}
+
+function requestsHtml(r: RunResult): string {
+  const rows: HtmlCell[][] = Object.keys(r.requests).sort().map((name) => [name, ...statsCells(r.requests[name] as Stats)]);
+  rows.push(['total', ...statsCells(r.totals)]);
+  return htmlTable(['request', 'count', 'rps', 'errors', 'error %', 'p50', 'p95', 'p99', 'max'], rows);
+}
+
+function thresholdsHtml(r: RunResult): string {
+  const rows = r.thresholds.map((t): HtmlCell[] => [
+    t.metric, { text: t.expression, cls: 'text' }, formatNumber(t.actual),
+    t.pass ? { text: '✓ pass', cls: 'good' } : { text: '✗ fail', cls: 'bad' },
+  ]);
+  return htmlTable(['metric', 'threshold', 'actual', 'result'], rows);
+}
+
+function regressionsHtml(r: RunResult): string {
+  if (r.regressions.length === 0) return '<p class="meta">No baseline was compared.</p>';
+  const cls = { regression: 'bad', suspect: 'warn', ok: 'good', 'no-data': '' } as const;
+  const rows = r.regressions.map((g): HtmlCell[] => [
+    g.metric, formatNumber(g.baseline), formatNumber(g.current), formatChangePct(g.changePct),
+    formatCi(g.ciLowPct, g.ciHighPct, formatChangePct),
+    { text: `${REGRESSION_LABEL[g.verdict].symbol} ${REGRESSION_LABEL[g.verdict].text}`, cls: cls[g.verdict] },
+  ]);
+  return htmlTable(['metric', 'baseline', 'current', 'change', '95% CI', 'verdict'], rows);
+}
+
+function faultsHtml(r: RunResult): string | null {
+  if (r.faults.length === 0) return null;
+  const rows = r.faults.map((f): HtmlCell[] => [
+    f.name, { text: f.kind, cls: 'text' }, formatClock(f.injectedAtMs), formatClock(f.removedAtMs),
+    formatSec(f.ttdSec), formatSec(f.ttrSec), f.recovered ? { text: '✓ yes', cls: 'good' } : { text: '✗ no', cls: 'bad' },
+  ]);
+  const table = htmlTable(['fault', 'kind', 'injected', 'removed', 'TTD', 'TTR', 'recovered'], rows);
+  return `${table}\n<p>${escapeHtml(recoverySentence(r) ?? '')}</p>`;
+}
+
+function integrityHtml(r: RunResult): string | null {
+  const i = r.integrity;
+  if (i === null) return null;
+  const bad = (n: number): HtmlCell => ({ text: formatCount(n), cls: n > 0 ? 'bad' : 'good' });
+  return htmlTable(['accepted', 'terminal', 'lost', 'stuck', 'duplicated'], [
+    [{ text: formatCount(i.accepted), cls: '' }, formatCount(i.terminal), bad(i.lost), bad(i.stuck), bad(i.duplicated)],
+  ]);
+}
+
+function resourcesHtml(r: RunResult): string | null {
+  const rows: HtmlCell[][] = [];
+  for (const name of ['host', 'target', 'harness'] as const) {
+    const u: ResourceUsage | null = r.resources[name];
+    if (u === null) continue;
+    rows.push([
+      name, formatCpu(u.cpuPercent.mean), formatCpu(u.cpuPercent.p95), formatCpu(u.cpuPercent.max),
+      formatBytes(u.rssBytes.mean), formatBytes(u.rssBytes.max),
+      u.rssBytes.slopeBytesPerHour === null ? '–' : `${formatBytes(u.rssBytes.slopeBytesPerHour)}/h`,
+      { text: u.leak, cls: u.leak === 'leak' ? 'bad' : u.leak === 'suspect' ? 'warn' : 'text' },
+    ]);
+  }
+  if (rows.length === 0) return null;
+  return htmlTable(['process', 'CPU mean', 'CPU p95', 'CPU max', 'memory mean', 'memory max', 'memory slope', 'leak'], rows);
+}

@@ -1,0 +1,107 @@
+import type { FaultResult, RegressionResult, RunResult, ThresholdResult } from '../analysis/run-result.ts';
+import { formatChangePct, formatCount, formatNumber, formatSec } from './format-value.ts';
+import { formatCi } from './verdict-label.ts';
+import { escapeXml } from './xml-escape.ts';
+
+/** One JUnit testcase; at most one of failure/skipped, as the common JUnit XML schema allows. */
+interface JunitCase {
+  classname: string;
+  name: string;
+  failure?: { type: string; message: string; detail?: string };
+  skipped?: string;
+  out?: string;
+}
+
+/**
+ * The run as JUnit XML, so CI systems list every gate natively: one testcase for the verdict,
+ * one per threshold, per compared regression metric, per integrity check (lost, stuck,
+ * duplicated) and per fault's recovery. A `no-data` regression is reported as skipped.
+ */
+export function renderJunit(result: RunResult): string {
+  const suite = result.scenario.name;
+  const cases: JunitCase[] = [
+    verdictCase(result, suite),
+    ...result.thresholds.map((t) => thresholdCase(t, suite)),
+    ...result.regressions.map((g) => regressionCase(g, suite)),
+    ...integrityCases(result, suite),
+    ...result.faults.map((f) => faultCase(f, suite)),
+  ];
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
+  const seconds = Math.max(0, (Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000).toFixed(3);
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds}"`;
+  const a = (s: string): string => escapeXml(s);
+  const props = [
+    ['runId', result.runId], ['scenario.file', result.scenario.file], ['scenario.hash', result.scenario.hash],
+    ['profile', result.scenario.profile ?? ''], ['environment', result.environment.name], ['target', result.target.url],
+    ['verdict', result.verdict],
+  ].map(([k, v]) => `      <property name="${a(k ?? '')}" value="${a(v ?? '')}"/>`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="stresslab" ${counts}>`,
+    `  <testsuite name="${a(`stresslab.${suite}`)}" ${counts} timestamp="${a(result.startedAt.replace(/Z$/, ''))}">`,
+    '    <properties>', ...props, '    </properties>',
+    ...cases.map(caseXml),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function caseXml(c: JunitCase): string {
+  const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
+  const inner: string[] = [];
+  if (c.failure) {
+    const detail = c.failure.detail === undefined ? '' : escapeXml(c.failure.detail);
+    inner.push(`      <failure type="${escapeXml(c.failure.type)}" message="${escapeXml(c.failure.message)}">${detail}</failure>`);
+  }
+  if (c.skipped !== undefined) inner.push(`      <skipped message="${escapeXml(c.skipped)}"/>`);
+  if (c.out !== undefined) inner.push(`      <system-out>${escapeXml(c.out)}</system-out>`);
+  return inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join('\n')}\n    </testcase>`;
+}
+
+function verdictCase(r: RunResult, suite: string): JunitCase {
+  const c: JunitCase = { classname: `${suite}.run`, name: 'verdict' };
+  if (r.verdict !== 'pass') {
+    c.failure = { type: r.verdict, message: `run ${r.verdict === 'aborted' ? 'was aborted' : 'failed'}`, detail: r.reasons.join('\n') };
+  }
+  if (r.warnings.length > 0) c.out = r.warnings.map((w) => `warning: ${w}`).join('\n');
+  return c;
+}
+
+function thresholdCase(t: ThresholdResult, suite: string): JunitCase {
+  const c: JunitCase = { classname: `${suite}.thresholds`, name: `${t.metric} ${t.expression}`, out: `actual ${formatNumber(t.actual)}` };
+  if (!t.pass) c.failure = { type: 'threshold', message: `${t.metric}: actual ${formatNumber(t.actual)} does not satisfy ${t.expression}` };
+  return c;
+}
+
+function regressionCase(g: RegressionResult, suite: string): JunitCase {
+  const summary = `baseline ${formatNumber(g.baseline)}, current ${formatNumber(g.current)}, change ${formatChangePct(g.changePct)}, `
+    + `95% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}`;
+  const c: JunitCase = { classname: `${suite}.regressions`, name: g.metric, out: `${summary}: ${g.verdict}` };
+  if (g.verdict === 'regression') c.failure = { type: 'regression', message: `${g.metric} regressed: ${summary}` };
+  if (g.verdict === 'no-data') c.skipped = `${g.metric}: too few samples to compare`;
+  return c;
+}
+
+function integrityCases(r: RunResult, suite: string): JunitCase[] {
+  const i = r.integrity;
+  if (i === null) return [];
+  const checks = [
+    ['lost', i.lost, 'accepted but never stored'],
+    ['stuck', i.stuck, 'not terminal after the grace period'],
+    ['duplicated', i.duplicated, 'with a duplicated effect'],
+  ] as const;
+  return checks.map(([name, n, what]): JunitCase => {
+    const c: JunitCase = { classname: `${suite}.integrity`, name, out: `${formatCount(n)} of ${formatCount(i.accepted)} accepted` };
+    if (n > 0) c.failure = { type: 'integrity', message: `${formatCount(n)} of ${formatCount(i.accepted)} accepted requests ${what}` };
+    return c;
+  });
+}
+
+function faultCase(f: FaultResult, suite: string): JunitCase {
+  const out = `${f.kind}: injected at ${f.injectedAtMs} ms, removed at ${f.removedAtMs} ms, TTD ${formatSec(f.ttdSec)}, TTR ${formatSec(f.ttrSec)}`;
+  const c: JunitCase = { classname: `${suite}.faults`, name: `${f.name} recovers`, out };
+  if (!f.recovered) c.failure = { type: 'recovery', message: `${f.name} (${f.kind}) never recovered after removal` };
+  return c;
+}

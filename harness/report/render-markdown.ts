@@ -1,0 +1,129 @@
+import type { ResourceUsage, RunResult } from '../analysis/run-result.ts';
+import type { Stats } from '../metrics/stats.ts';
+import {
+  formatBytes, formatChangePct, formatClock, formatCount, formatCpu, formatMs, formatNumber, formatRatioPct, formatRps, formatSec,
+} from './format-value.ts';
+import { escapeMarkdown as md, markdownTable, type Align } from './markdown-table.ts';
+import { recoverySentence } from './recovery-sentence.ts';
+import { formatCi, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+
+/**
+ * The run as GitHub-flavoured Markdown, verdict and reasons first, so it can be posted as a job
+ * summary or PR comment. Sections without data are left out rather than shown empty.
+ */
+export function renderMarkdown(result: RunResult): string {
+  const sections = [
+    verdictSection(result),
+    requestsSection(result),
+    phasesSection(result),
+    thresholdsSection(result),
+    regressionsSection(result),
+    faultsSection(result),
+    integritySection(result),
+    resourcesSection(result),
+    warningsSection(result),
+  ];
+  return `${sections.filter((s): s is string => s !== null).join('\n\n')}\n`;
+}
+
+function verdictSection(r: RunResult): string {
+  const v = VERDICT_LABEL[r.verdict];
+  const profile = r.scenario.profile === null ? '' : ` (profile ${md(r.scenario.profile)})`;
+  const lines = [`## ${v.icon} ${v.text} — ${md(r.scenario.name)}${profile}`, ''];
+  if (r.reasons.length === 0) lines.push(r.verdict === 'pass' ? 'All gates passed.' : 'No reason recorded.');
+  else lines.push(...r.reasons.map((reason) => `- ${md(reason)}`));
+  const durationMs = Date.parse(r.endedAt) - Date.parse(r.startedAt);
+  const target = `${md(r.target.url)}${r.target.embedded ? ' (embedded)' : ''}`;
+  lines.push('', `Run \`${r.runId.replace(/`/g, "'")}\` · env **${md(r.environment.name)}** · target ${target} · `
+    + `${md(r.startedAt)} · ${formatClock(durationMs)} long`);
+  return lines.join('\n');
+}
+
+const STATS_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+
+function statsCells(s: Stats): string[] {
+  return [
+    formatCount(s.requests), formatRps(s.rps), formatCount(s.errors), formatRatioPct(s.errorRate),
+    formatMs(s.latencyMs.p50), formatMs(s.latencyMs.p95), formatMs(s.latencyMs.p99), formatMs(s.latencyMs.max),
+  ];
+}
+
+function requestsSection(r: RunResult): string {
+  const names = Object.keys(r.requests).sort();
+  const rows = names.map((name) => [md(name), ...statsCells(r.requests[name] as Stats)]);
+  rows.push(['**total**', ...statsCells(r.totals).map((c) => `**${c}**`)]);
+  const headers = ['request', 'count', 'rps', 'errors', 'error %', 'p50', 'p95', 'p99', 'max'];
+  const dropped = r.totals.droppedIterations > 0
+    ? `\n\n${formatCount(r.totals.droppedIterations)} iterations were dropped: the load generator could not keep the arrival rate.`
+    : '';
+  return `### Requests\n\n${markdownTable(headers, rows, STATS_ALIGN)}${dropped}`;
+}
+
+function phasesSection(r: RunResult): string | null {
+  if (r.phases.length < 2) return null;
+  const rows = r.phases.map((p) => [`${md(p.name)} (${formatClock(p.startMs)}–${formatClock(p.endMs)})`, ...statsCells(p.stats)]);
+  const headers = ['phase', 'count', 'rps', 'errors', 'error %', 'p50', 'p95', 'p99', 'max'];
+  return `### Phases\n\n${markdownTable(headers, rows, STATS_ALIGN)}`;
+}
+
+function thresholdsSection(r: RunResult): string | null {
+  if (r.thresholds.length === 0) return null;
+  const rows = r.thresholds.map((t) => [
+    md(t.metric), `\`${t.expression.replace(/`/g, "'")}\``, formatNumber(t.actual), t.pass ? '✅ pass' : '❌ **fail**',
+  ]);
+  return `### Thresholds\n\n${markdownTable(['metric', 'threshold', 'actual', 'result'], rows, ['left', 'left', 'right', 'left'])}`;
+}
+
+function regressionsSection(r: RunResult): string {
+  if (r.regressions.length === 0) return '### Regressions\n\nNo baseline was compared.';
+  const rows = r.regressions.map((g) => {
+    const label = REGRESSION_LABEL[g.verdict];
+    const verdict = g.verdict === 'regression' ? `${label.icon} **${label.text}**` : `${label.icon} ${label.text}`;
+    return [
+      md(g.metric), formatNumber(g.baseline), formatNumber(g.current), formatChangePct(g.changePct),
+      formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), verdict,
+    ];
+  });
+  const headers = ['metric', 'baseline', 'current', 'change', '95% CI', 'verdict'];
+  return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'left'])}`;
+}
+
+function faultsSection(r: RunResult): string | null {
+  if (r.faults.length === 0) return null;
+  const rows = r.faults.map((f) => [
+    md(f.name), md(f.kind), formatClock(f.injectedAtMs), formatClock(f.removedAtMs),
+    formatSec(f.ttdSec), formatSec(f.ttrSec), f.recovered ? '✅ yes' : '❌ **no**',
+  ]);
+  const headers = ['fault', 'kind', 'injected', 'removed', 'TTD', 'TTR', 'recovered'];
+  const table = markdownTable(headers, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'left']);
+  return `### Faults and recovery\n\n${table}\n\n${recoverySentence(r) ?? ''}`;
+}
+
+function integritySection(r: RunResult): string | null {
+  const i = r.integrity;
+  if (i === null) return null;
+  const bad = (n: number): string => (n > 0 ? `❌ **${formatCount(n)}**` : '0');
+  const rows = [[formatCount(i.accepted), formatCount(i.terminal), bad(i.lost), bad(i.stuck), bad(i.duplicated)]];
+  const headers = ['accepted', 'terminal', 'lost', 'stuck', 'duplicated'];
+  return `### Integrity\n\n${markdownTable(headers, rows, ['right', 'right', 'right', 'right', 'right'])}`;
+}
+
+function resourcesSection(r: RunResult): string | null {
+  const entries = (['host', 'target', 'harness'] as const)
+    .map((name) => [name, r.resources[name]] as const)
+    .filter((e): e is readonly [typeof e[0], ResourceUsage] => e[1] !== null);
+  if (entries.length === 0) return null;
+  const rows = entries.map(([name, u]) => [
+    name, formatCpu(u.cpuPercent.mean), formatCpu(u.cpuPercent.p95), formatCpu(u.cpuPercent.max),
+    formatBytes(u.rssBytes.mean), formatBytes(u.rssBytes.max),
+    u.rssBytes.slopeBytesPerHour === null ? '–' : `${formatBytes(u.rssBytes.slopeBytesPerHour)}/h`,
+    u.leak === 'leak' ? '❌ **leak**' : u.leak === 'suspect' ? '⚠️ suspect' : u.leak,
+  ]);
+  const headers = ['process', 'CPU mean', 'CPU p95', 'CPU max', 'memory mean', 'memory max', 'memory slope', 'leak'];
+  return `### Resources\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])}`;
+}
+
+function warningsSection(r: RunResult): string | null {
+  if (r.warnings.length === 0) return null;
+  return `### Warnings\n\n${r.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')}`;
+}

@@ -1,0 +1,118 @@
+import { mkdir, open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../run/atomic-write.ts';
+import { StresslabError } from '../stresslab-error.ts';
+import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
+import { parseHistory, type HistoryLine } from './history-line.ts';
+import { renderHistoryHtml } from './render-history-html.ts';
+import { renderHtml, type HtmlReportInput } from './render-html.ts';
+import { renderJson } from './render-json.ts';
+import { renderJunit } from './render-junit.ts';
+import { renderMarkdown } from './render-markdown.ts';
+
+/** The one file of `report/` that touches the file system; the renderers stay pure. */
+
+export type ReportFormat = 'json' | 'md' | 'html' | 'junit';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'html', 'junit'];
+export const REPORT_FILE_NAMES: Record<ReportFormat, string> = {
+  json: 'result.json',
+  md: 'report.md',
+  html: 'report.html',
+  junit: 'junit.xml',
+};
+
+export type ReportData = HtmlReportInput;
+
+export interface WriteReportsOptions {
+  formats?: readonly ReportFormat[];
+  /** uPlot sources; read from node_modules when not given. */
+  assets?: ChartAssets;
+}
+
+/**
+ * Writes the run's reports into `runDir` (created if missing), each atomically, so a reader
+ * (CI uploading artifacts, a person refreshing the page) never sees half a file.
+ * Returns the paths written, by format.
+ */
+export async function writeReports(
+  runDir: string,
+  data: ReportData,
+  options: WriteReportsOptions = {},
+): Promise<Partial<Record<ReportFormat, string>>> {
+  await mkdir(runDir, { recursive: true });
+  const written: Partial<Record<ReportFormat, string>> = {};
+  for (const format of options.formats ?? REPORT_FORMATS) {
+    const file = path.join(runDir, REPORT_FILE_NAMES[format]);
+    await writeFileAtomic(file, renderFormat(format, data, options.assets));
+    written[format] = file;
+  }
+  return written;
+}
+
+function renderFormat(format: ReportFormat, data: ReportData, assets: ChartAssets | undefined): string {
+  switch (format) {
+    case 'json':
+      return renderJson(data.result);
+    case 'md':
+      return renderMarkdown(data.result);
+    case 'html':
+      return renderHtml(data, assets ?? loadChartAssets());
+    case 'junit':
+      return renderJunit(data.result);
+  }
+}
+
+/**
+ * Appends one line to history.jsonl in a single write (O_APPEND), creating the directory.
+ * If a crash left the file without a final newline, a newline goes first so the new line is
+ * not glued to the damaged one.
+ */
+export async function appendHistory(historyFile: string, line: HistoryLine): Promise<void> {
+  await mkdir(path.dirname(historyFile), { recursive: true });
+  const handle = await open(historyFile, 'a+');
+  try {
+    const { size } = await handle.stat();
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    await handle.appendFile(`${prefix}${JSON.stringify(line)}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads history.jsonl; unreadable lines come back as problems rather than failing the whole read. */
+export async function readHistory(historyFile: string): Promise<ReturnType<typeof parseHistory>> {
+  let text: string;
+  try {
+    text = await readFile(historyFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new StresslabError('FILE_NOT_FOUND', `No run history at ${historyFile}`, {
+      file: historyFile,
+      hint: 'history.jsonl gets a line after every `stresslab run`; run a scenario first or pass the right --env',
+      cause: error,
+    });
+  }
+  return parseHistory(text);
+}
+
+/** Renders the trend page of a history file to `outFile` (default: history.html beside it); returns its path. */
+export async function writeHistoryReport(
+  historyFile: string,
+  options: { outFile?: string; title?: string; assets?: ChartAssets } = {},
+): Promise<string> {
+  const { lines, problems } = await readHistory(historyFile);
+  const outFile = options.outFile ?? path.join(path.dirname(historyFile), 'history.html');
+  const html = renderHistoryHtml(
+    lines,
+    { ...(options.title === undefined ? {} : { title: options.title }), skippedLines: problems.length },
+    options.assets ?? loadChartAssets(),
+  );
+  await writeFileAtomic(outFile, html);
+  return outFile;
+}

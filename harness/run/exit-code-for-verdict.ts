@@ -1,0 +1,13 @@
+import { ExitCode } from '../exit-codes.ts';
+import type { Verdict } from '../analysis/run-result.ts';
+
+export function exitCodeForVerdict(verdict: Verdict): ExitCode {
+  switch (verdict) {
+    case 'pass':
+      return ExitCode.ok;
+    case 'fail':
+      return ExitCode.gateFailed;
+    case 'aborted':
+      return ExitCode.aborted;
+  }
+}

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { StresslabError } from '../stresslab-error.ts';
+import { repoRoot } from './repo-root.ts';
+import { waitForHealthy } from './wait-for-healthy.ts';
+
+export interface ManagedTargetOptions {
+  /** Extra environment for the target (DATABASE_URL, WORKERS, TARGET_WORK_FACTOR, …). */
+  env: Record<string, string>;
+  host?: string;
+  /** Fixed port; 0 picks a free one on first start (restarts reuse it so the load keeps its URL). */
+  port?: number;
+  healthPath: string;
+  startTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+/**
+ * The reference target run as a child process the harness owns: started, probed, killed and
+ * restarted by pid (process faults need a real process), stopped with SIGTERM at the end.
+ */
+export class ManagedTarget {
+  private child: ChildProcess | null = null;
+  private port: number;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly stderrTail: string[] = [];
+  url = '';
+
+  constructor(private readonly opts: ManagedTargetOptions) {
+    this.port = opts.port ?? 0;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(): Promise<void> {
+    const timeoutMs = this.opts.startTimeoutMs ?? 60_000;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'target', 'main.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.opts.env, HOST: this.opts.host ?? '127.0.0.1', PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => this.keepStderr(line));
+    const url = await this.readListeningLine(child, timeoutMs);
+    this.url = url;
+    this.port = Number(new URL(url).port);
+    await waitForHealthy(`${url}${this.opts.healthPath}`, { timeoutMs, isAlive: () => this.running });
+  }
+
+  private keepStderr(line: string): void {
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > 30) this.stderrTail.shift();
+    this.opts.onLog?.(line);
+  }
+
+  private readListeningLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        reject(
+          new StresslabError('TARGET_START_FAILED', `The embedded target did not start: ${why}`, {
+            hint: `Its last output:\n${this.stderrTail.join('\n') || '(none)'}\nTry \`npm run target\` to see it start on its own.`,
+          }),
+        );
+      };
+      const timer = setTimeout(() => fail(`no "listening" line within ${timeoutMs} ms`), timeoutMs);
+      child.once('exit', (code, signal) => fail(`it exited (${signal ?? `code ${code}`}) before listening`));
+      child.once('error', (e) => fail(e.message));
+      readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+        const event = parseEvent(line);
+        if (event?.event === 'listening' && typeof event.url === 'string') {
+          clearTimeout(timer);
+          resolve(event.url);
+        } else {
+          this.opts.onLog?.(line);
+        }
+      });
+    });
+  }
+
+  /** Sends a signal to the target process (process faults); returns false when it is not running. */
+  signal(sig: NodeJS.Signals): boolean {
+    if (!this.running || !this.child) return false;
+    return this.child.kill(sig);
+  }
+
+  /** Stops gracefully (SIGTERM), escalating to SIGKILL after `graceMs`. Safe to call twice. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.child) return;
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.child = null;
+  }
+
+  async waitExit(): Promise<void> {
+    await this.exited;
+  }
+}
+
+function parseEvent(line: string): { event?: unknown; url?: unknown } | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    return JSON.parse(line) as { event?: unknown; url?: unknown };
+  } catch {
+    return null;
+  }
+}

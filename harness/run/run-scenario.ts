@@ -1,0 +1,115 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { CliIo } from '../cli/command.ts';
+import type { RunResult } from '../analysis/run-result.ts';
+import { engineFor } from '../load/index.ts';
+import type { EngineContext } from '../load/engine.ts';
+import { createRequestMix } from '../load/request-mix.ts';
+import { TimelineRecorder } from '../metrics/timeline-recorder.ts';
+import { TimelineWriter } from '../metrics/timeline-writer.ts';
+import type { TimelineEvent } from '../metrics/timeline-types.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import type { Plan } from '../plan/plan-types.ts';
+import { createRng } from '../plan/seeded-rng.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { monotonicClock } from './clock.ts';
+import { newRunId } from './run-id.ts';
+import { runPhases } from './phase-scheduler.ts';
+import { setUpTarget } from './target-setup.ts';
+import { assembleResult } from '../analysis/assemble-result.ts';
+import { durationMs } from '../scenario/duration.ts';
+import { phaseRequestNames } from '../scenario/phase-requests.ts';
+import { environmentFingerprint, fingerprintHash } from './environment-fingerprint.ts';
+import { writeJsonAtomic } from './atomic-write.ts';
+
+export interface RunOptions {
+  scenario: string;
+  profile?: string | undefined;
+  /** Overrides the scenario's target URL. */
+  targetUrl?: string | undefined;
+  envName: string;
+  /** Reports root; the run goes to <outDir>/<scenario>/<run-id>/. */
+  outDir: string;
+  seed: number;
+  io: CliIo;
+  /** Aborting stops the run gracefully (partial results, verdict "aborted"). */
+  signal: AbortSignal;
+  /** Environment for an embedded target (TARGET_WORK_FACTOR, WORKERS, …). */
+  targetEnv?: Record<string, string>;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  runDir: string;
+}
+
+/** Loads, plans, brings the target up, drives the load, and writes result.json and timeline.jsonl. */
+export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
+  const loaded = await loadScenario(opts.scenario, { profile: opts.profile, cwd: opts.io.cwd });
+  const { scenario } = loaded;
+  const plan = buildPlan(scenario, { seed: opts.seed, profile: loaded.profile });
+  const target = await setUpTarget({
+    url: opts.targetUrl ?? scenario.target.url,
+    healthPath: scenario.target.health,
+    env: opts.targetEnv ?? {},
+    readyTimeoutMs: 60_000,
+  });
+  try {
+    const clock = monotonicClock();
+    const runId = newRunId(clock.epochMs);
+    const runDir = path.join(opts.outDir, scenario.name, runId);
+    await fs.mkdir(runDir, { recursive: true });
+    const writer = await TimelineWriter.open(path.join(runDir, 'timeline.jsonl'));
+    const event = (e: Omit<TimelineEvent, 'type' | 'atMs'>) => writer.write({ type: 'event', atMs: clock.nowMs(), ...e });
+    const timeoutMs = durationMs(scenario.target.timeout);
+    const recorder = new TimelineRecorder({ clock, write: (line) => writer.write(line), phaseAt: phaseLookup(plan), timeoutMs });
+    // One mix per run: phases share captured ids and {{seq}}.
+    const mix = createRequestMix(loaded, { rng: createRng(opts.seed) });
+    event({ event: 'run-start', name: scenario.name });
+    recorder.start();
+    const outcomes = await runPhases(plan.phases, {
+      clock,
+      engineFor,
+      signal: opts.signal,
+      contextFor: (phase): EngineContext => ({
+        baseUrl: target.baseUrl,
+        clock,
+        requests: mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
+        sink: recorder,
+        signal: opts.signal,
+        timeoutMs,
+      }),
+      onPhaseStart: (p) => event({ event: 'phase-start', name: p.name }),
+      onPhaseEnd: (p) => event({ event: 'phase-end', name: p.name }),
+    });
+    const aggregates = recorder.finish();
+    const endMs = clock.nowMs();
+    event({ event: opts.signal.aborted ? 'abort' : 'run-end' });
+    await writer.close();
+    const engineErrors = outcomes.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`);
+    const fingerprint = environmentFingerprint(target.version);
+    const result = assembleResult({
+      runId,
+      seed: opts.seed,
+      scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash, profile: loaded.profile },
+      thresholds: scenario.thresholds,
+      plan,
+      aggregates,
+      startedAtEpochMs: clock.epochMs,
+      endMs,
+      target: { url: target.baseUrl, embedded: target.embedded },
+      environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint) },
+      aborted: opts.signal.aborted,
+      engineErrors,
+    });
+    await writeJsonAtomic(path.join(runDir, 'result.json'), result);
+    return { result, runDir };
+  } finally {
+    await target.stop();
+  }
+}
+
+function phaseLookup(plan: Plan): (ms: number) => string | null {
+  const windows = plan.phases.map((p) => ({ name: p.name, start: p.startMs, end: p.startMs + p.durationMs }));
+  return (ms) => windows.find((w) => ms >= w.start && ms < w.end)?.name ?? null;
+}

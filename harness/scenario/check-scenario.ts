@@ -1,0 +1,117 @@
+import type { InputProblem } from '../stresslab-error.ts';
+import { compileJsonTemplate, compileTemplate } from '../load/template.ts';
+import type { TemplateProblem } from '../load/template.ts';
+import { parseMetricKey, parseThresholdExpression } from '../analysis/threshold-expression.ts';
+import { durationMs } from './duration.ts';
+import { formatJsonPath, joinJsonPath } from './json-path.ts';
+import { aggregationMismatch, isMetricName } from './metric-catalogue.ts';
+import type { RequestBody } from './request-bodies.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { phaseName } from './schema-load.ts';
+import { abortConditions } from './abort-condition.ts';
+import { checkFaultReferences } from './check-faults.ts';
+
+/**
+ * Checks across fields, after the schema passed: unique names, tags and capture variables that
+ * refer to something, templates that compile, executor options that fit together.
+ */
+export function checkScenario(s: Scenario, bodies: ReadonlyMap<string, RequestBody>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const requestNames = duplicates(s.requests.map((r) => r.name), (i) => `requests[${i}].name`, 'request', problems);
+  const phaseNames = duplicates(s.load.map((p, i) => phaseName(p, i)), (i) => `load[${i}].name`, 'phase', problems);
+  const needs = checkRequestTemplates(s, bodies, problems);
+  checkPhases(s, requestNames, needs, problems);
+  checkMetricTags(s, requestNames, phaseNames, problems);
+  const captured = new Set(s.requests.flatMap((r) => Object.keys(r.capture ?? {})));
+  const audit = s.audit?.executions.capture;
+  if (audit !== undefined && !captured.has(audit)) {
+    problems.push({ path: 'audit.executions.capture', message: `no request captures "${audit}"`, hint: `add "capture": {"${audit}": "id"} to the request that creates executions` });
+  }
+  problems.push(...checkFaultReferences(s));
+  return problems;
+}
+
+function duplicates(names: string[], path: (i: number) => string, what: string, problems: InputProblem[]): Set<string> {
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    if (seen.has(n)) problems.push({ path: path(i), message: `${what} name "${n}" is used twice`, hint: `give every ${what} a unique name` });
+    seen.add(n);
+  });
+  return seen;
+}
+
+/** Compiles every template once to report its errors; returns the capture variables each request needs. */
+function checkRequestTemplates(s: Scenario, bodies: ReadonlyMap<string, RequestBody>, problems: InputProblem[]): Map<string, string[]> {
+  const declared = new Set(s.requests.flatMap((r) => Object.keys(r.capture ?? {})));
+  const needs = new Map<string, string[]>();
+  s.requests.forEach((r, i) => {
+    const found: TemplateProblem[] = [];
+    const report = (where: string): void => {
+      for (const p of found.splice(0)) problems.push({ path: joinJsonPath(`requests[${i}]`, joinJsonPath(where, formatJsonPath(p.path))), message: p.message, hint: p.hint });
+    };
+    const used = [compileTemplate(r.path, found)];
+    report('path');
+    for (const [k, v] of Object.entries(r.headers ?? {})) {
+      used.push(compileTemplate(v, found));
+      report(formatJsonPath(['headers', k]));
+    }
+    const body = bodies.get(r.name);
+    if (body) used.push(body.kind === 'json' ? compileJsonTemplate(body.value, found) : compileTemplate(body.text, found));
+    report(r.bodyFile !== undefined ? 'bodyFile' : 'body');
+    const vars = [...new Set(used.flatMap((t) => t.captures))];
+    for (const v of vars.filter((x) => !declared.has(x))) {
+      problems.push({ path: `requests[${i}]`, message: `{{captured ${v}}} but no request captures "${v}"`, hint: `add "capture": {"${v}": "<json path>"} to the request whose response holds it` });
+    }
+    needs.set(r.name, vars);
+  });
+  return needs;
+}
+
+function checkPhases(s: Scenario, requestNames: Set<string>, needs: Map<string, string[]>, problems: InputProblem[]): void {
+  s.load.forEach((p, i) => {
+    const at = `load[${i}]`;
+    const names = p.requests ?? s.requests.map((r) => r.name);
+    p.requests?.forEach((n, j) => {
+      if (!requestNames.has(n)) problems.push({ path: `${at}.requests[${j}]`, message: `unknown request "${n}"`, hint: `use one of: ${[...requestNames].join(', ')}` });
+    });
+    if (names.length > 0 && names.every((n) => (needs.get(n) ?? []).length > 0)) {
+      problems.push({ path: `${at}.requests`, message: 'every request of this phase needs a captured value, so none could be sent first', hint: 'include a request that does not use {{captured …}} (e.g. the one that creates the ids)' });
+    }
+    if ('maxVUs' in p && p.maxVUs !== undefined && p.maxVUs < p.preAllocatedVUs) {
+      problems.push({ path: `${at}.maxVUs`, message: `maxVUs ${p.maxVUs} is below preAllocatedVUs ${p.preAllocatedVUs}`, hint: 'set maxVUs ≥ preAllocatedVUs, or leave it out' });
+    }
+    if ('timeUnit' in p && durationMs(p.timeUnit) === 0) problems.push({ path: `${at}.timeUnit`, message: 'timeUnit is zero', hint: 'use e.g. "1s" or "1m"' });
+    if ('duration' in p && durationMs(p.duration) === 0) problems.push({ path: `${at}.duration`, message: 'duration is zero', hint: 'use e.g. "30s" or "10m"' });
+    if ('maxDuration' in p && durationMs(p.maxDuration) === 0) problems.push({ path: `${at}.maxDuration`, message: 'maxDuration is zero', hint: 'use e.g. "10m"' });
+    if ('stages' in p && p.stages.every((st) => durationMs(st.duration) === 0)) {
+      problems.push({ path: `${at}.stages`, message: 'all stages last zero time', hint: 'give at least one stage a duration, e.g. "30s"' });
+    }
+  });
+}
+
+function checkMetricTags(s: Scenario, requests: Set<string>, phases: Set<string>, problems: InputProblem[]): void {
+  const check = (key: string, path: string, expressions: { source: string; path: string }[]): void => {
+    const parsed = parseMetricKey(key);
+    if (!parsed.ok || !isMetricName(parsed.value.metric)) return;
+    const { metric, tags } = parsed.value;
+    for (const [tag, value] of Object.entries(tags)) {
+      const known = tag === 'request' ? requests : tag === 'phase' ? phases : null;
+      if (known && !known.has(value)) problems.push({ path, message: `${tag} "${value}" does not exist`, hint: `use one of: ${[...known].join(', ')}` });
+    }
+    for (const e of expressions) {
+      const expr = parseThresholdExpression(e.source);
+      if (!expr.ok) continue;
+      const fits = aggregationMismatch(metric, expr.value.aggregation);
+      if (fits) problems.push({ path: e.path, message: `"${e.source}" does not apply to ${metric}`, hint: `${metric} takes ${fits}` });
+    }
+  };
+  for (const [key, items] of Object.entries(s.thresholds)) {
+    const path = formatJsonPath(['thresholds', key]);
+    check(key, path, items.map((it, j) => ({ source: typeof it === 'string' ? it : it.threshold, path: `${path}[${j}]` })));
+  }
+  const conditions = abortConditions(s.abort);
+  for (const c of conditions) {
+    const path = formatJsonPath(['abort', c.metric.source]);
+    check(c.metric.source, path, [{ source: c.expression.source, path }]);
+  }
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { StresslabError, isStresslabError } from '../stresslab-error.ts';
+import type { InputProblem } from '../stresslab-error.ts';
+import { planProblems } from '../plan/build-plan.ts';
+import { checkScenario } from './check-scenario.ts';
+import { formatOf, parseSource } from './parse-source.ts';
+import { FULL_PROFILE, applyProfile, findProfile, profileNames } from './profiles.ts';
+import { loadRequestBodies } from './request-bodies.ts';
+import type { RequestBody } from './request-bodies.ts';
+import { presetNames, resolveScenarioFile } from './scenario-files.ts';
+import { knownScenarioKeys } from './scenario-json-schema.ts';
+import { scenarioSchema } from './scenario-schema.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { zodProblems } from './zod-problems.ts';
+
+export interface LoadedScenario {
+  /** Validated, defaults filled, profile applied. */
+  scenario: Scenario;
+  /** Absolute path of the scenario file. */
+  file: string;
+  /** sha256 (hex) of the canonical source, the body files and the profile name. */
+  hash: string;
+  /** The profile applied; null when none was asked for (same as "full"). */
+  profile: string | null;
+  /** Request bodies by request name (inline `body` or the parsed `bodyFile`). */
+  bodies: ReadonlyMap<string, RequestBody>;
+}
+
+export interface LoadScenarioOptions {
+  profile?: string | undefined;
+  /** Where relative file paths start. */
+  cwd: string;
+}
+
+/**
+ * Reads a preset name (scenarios/<name>.json|yaml of this repository) or a file path, validates
+ * it, applies the profile and checks it can be planned. Every failure is a BAD_SCENARIO
+ * StresslabError listing all problems found (with JSON paths and hints), never another exception.
+ */
+export async function loadScenario(fileOrName: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
+  try {
+    return await load(fileOrName, options);
+  } catch (e) {
+    if (isStresslabError(e)) throw e;
+    throw new StresslabError('BAD_SCENARIO', `could not read scenario "${fileOrName}": ${e instanceof Error ? e.message : String(e)}`, {
+      hint: 'check the file; if it looks right, this is a stresslab bug worth reporting',
+      cause: e,
+    });
+  }
+}
+
+async function load(fileOrName: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
+  const file = resolveScenarioFile(fileOrName, options.cwd);
+  if (file === null) {
+    const presets = await presetNames();
+    throw new StresslabError('BAD_SCENARIO', `no scenario file or preset named "${fileOrName}"`, {
+      hint: `give a path to a .json/.yaml file, or a preset: ${presets.join(', ')}`,
+    });
+  }
+  const text = await readFile(file, 'utf8').catch((e: unknown) => {
+    throw new StresslabError('BAD_SCENARIO', `cannot read ${file}`, { file, hint: 'check the path and its permissions', cause: e });
+  });
+  return scenarioFromSource(parseSource(text, file, formatOf(file)), file, options.profile);
+}
+
+/**
+ * The checks of `loadScenario` on an already parsed document (`file` names it in errors and
+ * anchors body files). Throws BAD_SCENARIO with every problem found.
+ */
+export async function scenarioFromSource(raw: unknown, file: string, profileName: string | undefined): Promise<LoadedScenario> {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) fail(file, zodProblems(parsed.error.issues, raw, knownScenarioKeys()));
+  const profile = findProfile(parsed.data, profileName ?? FULL_PROFILE);
+  if (profile === null) {
+    throw new StresslabError('BAD_SCENARIO', `scenario "${parsed.data.name}" has no profile "${profileName}"`, {
+      file,
+      hint: `available profiles: ${profileNames(parsed.data).join(', ')}`,
+    });
+  }
+  const scenario = applyProfile(parsed.data, profile);
+  const bodies = await loadRequestBodies(scenario, file);
+  const problems = [...bodies.problems, ...checkScenario(scenario, bodies.bodies), ...planProblems(scenario)];
+  if (problems.length > 0) fail(file, problems, profileName ?? null);
+  const profileOut = profileName ?? null;
+  return { scenario, file, hash: scenarioHash(raw, bodies.texts, profileOut), profile: profileOut, bodies: bodies.bodies };
+}
+
+function fail(file: string, problems: InputProblem[], profile: string | null = null): never {
+  const n = problems.length;
+  throw new StresslabError('BAD_SCENARIO', `${file}: ${n} problem${n === 1 ? '' : 's'}${profile ? ` (profile "${profile}")` : ''}`, {
+    file,
+    problems,
+    hint: 'the schema is scenarios/schema.json; `stresslab validate FILE` checks a file without running it',
+  });
+}
+
+/** Same content → same hash, whatever the key order, whitespace or format (JSON/YAML). */
+export function scenarioHash(raw: unknown, bodyTexts: readonly string[], profile: string | null): string {
+  const h = createHash('sha256').update(canonicalJson(raw));
+  for (const t of [...bodyTexts].sort()) h.update('\0').update(t);
+  return h.update('\0').update(profile ?? FULL_PROFILE).digest('hex');
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}

@@ -1,0 +1,90 @@
+import type { Scenario, ScenarioProfile } from './scenario-schema.ts';
+import type { LoadPhase } from './schema-load.ts';
+import type { FaultSpec } from '../faults/fault-spec-schema.ts';
+import { durationMs, formatDuration } from './duration.ts';
+
+/**
+ * Profiles: `full` is the file as written and always exists. `quick` is built in (durations × 0.1,
+ * rates and VUs × 0.5) unless the scenario declares its own. A profile's `override` replaces
+ * top-level fields first, then `scale` multiplies the load and fault timing.
+ */
+export const FULL_PROFILE = 'full';
+export const BUILT_IN_PROFILES: Readonly<Record<string, ScenarioProfile>> = {
+  quick: { scale: { duration: 0.1, rate: 0.5, vus: 0.5 } },
+};
+
+export function profileNames(scenario: Scenario): string[] {
+  return [...new Set([FULL_PROFILE, ...Object.keys(scenario.profiles ?? {}), ...Object.keys(BUILT_IN_PROFILES)])];
+}
+
+/** The profile's definition, `{}` for full, or null when the scenario has no such profile. */
+export function findProfile(scenario: Scenario, name: string): ScenarioProfile | null {
+  if (name === FULL_PROFILE) return {};
+  return scenario.profiles?.[name] ?? BUILT_IN_PROFILES[name] ?? null;
+}
+
+export function applyProfile(scenario: Scenario, profile: ScenarioProfile): Scenario {
+  const merged: Scenario = { ...scenario, ...profile.override };
+  const f = { duration: profile.scale?.duration ?? 1, rate: profile.scale?.rate ?? 1, vus: profile.scale?.vus ?? 1 };
+  if (f.duration === 1 && f.rate === 1 && f.vus === 1) return merged;
+  const dur = (text: string): string => formatDuration(durationMs(text) * f.duration);
+  return {
+    ...merged,
+    load: merged.load.map((phase) => scalePhase(phase, f, dur)),
+    ...(merged.faults ? { faults: merged.faults.map((fault) => scaleFault(fault, dur, f.duration)) } : {}),
+    ...(merged.recovery
+      ? { recovery: { ...merged.recovery, steadyStateWindow: dur(merged.recovery.steadyStateWindow), observationWindow: dur(merged.recovery.observationWindow) } }
+      : {}),
+  };
+}
+
+interface Factors {
+  duration: number;
+  rate: number;
+  vus: number;
+}
+
+/** At least 1 for sizes that must stay positive; 0 stays possible for stage targets and start values. */
+const atLeastOne = (n: number, f: number): number => Math.max(1, Math.round(n * f));
+const scaled = (n: number, f: number): number => Math.round(n * f);
+
+function scalePhase(p: LoadPhase, f: Factors, dur: (t: string) => string): LoadPhase {
+  const base = { startTime: dur(p.startTime) };
+  switch (p.executor) {
+    case 'constant-arrival-rate':
+      return { ...p, ...base, rate: atLeastOne(p.rate, f.rate), duration: dur(p.duration), ...pool(p, f.rate) };
+    case 'ramping-arrival-rate':
+      return {
+        ...p,
+        ...base,
+        startRate: scaled(p.startRate, f.rate),
+        stages: p.stages.map((s) => ({ target: scaled(s.target, f.rate), duration: dur(s.duration) })),
+        ...pool(p, f.rate),
+      };
+    case 'constant-vus':
+      return { ...p, ...base, vus: atLeastOne(p.vus, f.vus), duration: dur(p.duration) };
+    case 'ramping-vus':
+      return {
+        ...p,
+        ...base,
+        startVUs: scaled(p.startVUs, f.vus),
+        stages: p.stages.map((s) => ({ target: scaled(s.target, f.vus), duration: dur(s.duration) })),
+      };
+    case 'shared-iterations':
+    case 'per-vu-iterations':
+      // Fewer iterations in proportion to the shorter time, so the work still fits.
+      return { ...p, ...base, vus: atLeastOne(p.vus, f.vus), iterations: atLeastOne(p.iterations, f.duration), maxDuration: dur(p.maxDuration) };
+  }
+}
+
+function pool(p: { preAllocatedVUs: number; maxVUs?: number | undefined }, rate: number): { preAllocatedVUs: number; maxVUs?: number } {
+  return { preAllocatedVUs: atLeastOne(p.preAllocatedVUs, rate), ...(p.maxVUs === undefined ? {} : { maxVUs: atLeastOne(p.maxVUs, rate) }) };
+}
+
+function scaleFault(fault: FaultSpec, dur: (t: string) => string, factor: number): FaultSpec {
+  const out: FaultSpec = { ...fault, at: dur(fault.at), duration: dur(fault.duration) };
+  if (fault.every !== undefined) out.every = dur(fault.every);
+  if (out.kind === 'process-kill' && out.restartAfter !== undefined) out.restartAfter = dur(out.restartAfter);
+  if (out.kind === 'memory-pressure') out.rampSec = Math.round(out.rampSec * factor * 1000) / 1000;
+  return out;
+}

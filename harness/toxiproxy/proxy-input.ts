@@ -1,0 +1,43 @@
+import { ApiError, apiErrors } from './api-error.ts';
+import { asArray, asObject, readBool, readString } from './go-json.ts';
+import type { JsonObject } from './go-json.ts';
+
+/** The fields a request may set on a proxy (`toxics` in a request is ignored, as in Toxiproxy). */
+export interface ProxyInput {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+}
+
+const struct = 'Proxy';
+
+/** Decodes `obj` over `base`: absent or null fields keep the base value, as Go's decoder does. */
+export function decodeProxyFields(obj: JsonObject, base: ProxyInput): ProxyInput {
+  return {
+    name: readString(obj, 'name', struct) ?? base.name,
+    listen: readString(obj, 'listen', struct) ?? base.listen,
+    upstream: readString(obj, 'upstream', struct) ?? base.upstream,
+    enabled: readBool(obj, 'enabled', struct) ?? base.enabled,
+  };
+}
+
+const createDefaults: ProxyInput = { name: '', listen: '', upstream: '', enabled: true };
+
+function requireFields(input: ProxyInput, suffix: string): ProxyInput {
+  if (input.name === '') throw new ApiError(400, `${apiErrors.missingField('name').message}${suffix}`);
+  if (input.upstream === '') throw new ApiError(400, `${apiErrors.missingField('upstream').message}${suffix}`);
+  return input;
+}
+
+/** A create body: name and upstream are required; `enabled` defaults to true. */
+export function parseProxyCreate(body: unknown): ProxyInput {
+  return requireFields(decodeProxyFields(asObject(body, 'toxiproxy.Proxy'), createDefaults), '');
+}
+
+/** A populate body: every entry is validated before anything is created. */
+export function parsePopulate(body: unknown): ProxyInput[] {
+  const entries = asArray(body, '[]toxiproxy.Proxy');
+  const inputs = entries.map((entry) => decodeProxyFields(asObject(entry, 'toxiproxy.Proxy'), createDefaults));
+  return inputs.map((input, i) => requireFields(input, ` at proxy ${i + 1}`));
+}

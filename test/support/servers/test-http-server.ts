@@ -1,0 +1,100 @@
+/**
+ * A tiny HTTP server for load-engine tests and benches, run as a child process so it does not
+ * share the engine's event loop. argv[2] is a JSON ServerMode. Prints {"port":N} once listening.
+ * GET /__stats answers the number of requests received (itself not counted).
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type ServerMode =
+  | { kind: 'fast' }
+  | { kind: 'delay'; delayMs: number }
+  /** Every `slowEvery`-th request takes `slowMs`, the others `fastMs`. */
+  | { kind: 'distribution'; fastMs: number; slowMs: number; slowEvery: number }
+  /** The event loop is busy-blocked for `stallMs` once every `everyMs`. */
+  | { kind: 'stall'; stallMs: number; everyMs: number }
+  | { kind: 'reset' }
+  | { kind: 'garbage' }
+  | { kind: 'hang' }
+  /** Answers `status` with a body of `bodyBytes` bytes. */
+  | { kind: 'status'; status: number; bodyBytes: number };
+
+const mode = JSON.parse(process.argv[2] ?? '{"kind":"fast"}') as ServerMode;
+const BODY = Buffer.from('{"ok":true,"service":"stresslab-test-server","v":1}');
+let received = 0;
+/** Time each request spent in the server (ms), for modes whose latency is the point of the test. */
+const heldMs: number[] = [];
+
+function ok(res: ServerResponse, body: Buffer = BODY, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
+}
+
+/**
+ * setTimeout fires 1–2 ms late, which is 5–10% of a 20 ms target: sleep until 2 ms before the
+ * deadline, then poll with setImmediate (which keeps serving I/O) until it is reached.
+ */
+function holdPrecisely(ms: number, then: () => void): void {
+  const deadline = performance.now() + ms;
+  const poll = (): void => {
+    if (performance.now() >= deadline) then();
+    else setImmediate(poll);
+  };
+  setTimeout(poll, Math.max(0, ms - 2));
+}
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  if (req.url === '/__stats') return ok(res, Buffer.from(JSON.stringify({ received, heldMs })));
+  received++;
+  switch (mode.kind) {
+    case 'fast':
+      return ok(res);
+    case 'delay':
+      setTimeout(() => ok(res), mode.delayMs);
+      return;
+    case 'distribution':
+      {
+        const t0 = performance.now();
+        holdPrecisely(received % mode.slowEvery === 0 ? mode.slowMs : mode.fastMs, () => {
+          ok(res);
+          heldMs.push(performance.now() - t0);
+        });
+      }
+      return;
+    case 'stall':
+      return ok(res);
+    case 'reset':
+      req.socket.resetAndDestroy();
+      return;
+    case 'garbage':
+      req.socket.end('this is not HTTP at all\r\n\r\n');
+      return;
+    case 'hang':
+      return;
+    case 'status':
+      return ok(res, Buffer.alloc(mode.bodyBytes, 97), mode.status);
+  }
+}
+
+// Drain request bodies so keep-alive connections stay usable.
+const server = createServer((req, res) => {
+  req.resume();
+  handle(req, res);
+});
+server.keepAliveTimeout = 60_000;
+
+if (mode.kind === 'stall') {
+  setInterval(() => {
+    const until = Date.now() + mode.stallMs;
+    while (Date.now() < until) {
+      // busy-block on purpose: the stall the coordinated-omission test must see
+    }
+  }, mode.everyMs);
+}
+
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeProbeRecovery } from '../../../harness/analysis/probe-recovery.ts';
+import type { ProbePoint } from '../../../harness/analysis/probe-recovery.ts';
+import type { FaultInjection } from '../../../harness/analysis/recovery.ts';
+import { probeBlindSpots, summarizeRecovery } from '../../../harness/analysis/recovery-summary.ts';
+import type { FaultResult } from '../../../harness/analysis/run-result.ts';
+
+/** Probes every 250 ms for `seconds`; `ok(atMs)` decides each outcome. */
+function probes(seconds: number, ok: (atMs: number) => boolean): ProbePoint[] {
+  return Array.from({ length: seconds * 4 }, (_, i) => ({ atMs: i * 250, ok: ok(i * 250) }));
+}
+
+const fault: FaultInjection = { name: 'db-down#1', kind: 'db-down', injection: 1, injectAtMs: 10_000, removeAtMs: 13_000, params: {} };
+
+describe('analyzeProbeRecovery', () => {
+  it('detects at the 3rd consecutive failure and recovers at the first of 20 successes (S·P = 5 s)', () => {
+    const [r] = analyzeProbeRecovery(probes(40, (t) => t < 10_000 || t >= 14_000), [fault]);
+    expect(r?.detectedAtMs).toBe(10_500);
+    expect(r?.ttdSec).toBe(0.5);
+    expect(r?.recoveredAtMs).toBe(14_000);
+    expect(r?.ttrSec).toBe(1); // db-down counts from removal (13 s)
+    expect(r?.recovered).toBe(true);
+  });
+
+  it('ignores fewer than F failures and breaks recovery on a relapse of F failures', () => {
+    const blip = analyzeProbeRecovery(probes(40, (t) => !(t >= 10_000 && t < 10_500)), [fault]);
+    expect(blip[0]?.impacted).toBe(false);
+    expect(blip[0]?.ttrSec).toBe(0);
+    const relapse = analyzeProbeRecovery(probes(60, (t) => t < 10_000 || (t >= 14_000 && t < 20_000) || t >= 21_000), [fault]);
+    expect(relapse[0]?.recoveredAtMs).toBe(21_000);
+  });
+
+  it('needs S consecutive successes inside the window, else censored', () => {
+    const [r] = analyzeProbeRecovery(probes(20, (t) => t < 10_000 || t >= 17_000), [fault]);
+    expect(r?.recovered).toBe(false);
+    expect(r?.ttrSec).toBeNull();
+  });
+
+  it('derives S from the period: at 1 s probes 5 successes suffice', () => {
+    const points = Array.from({ length: 30 }, (_, i) => ({ atMs: i * 1000, ok: i < 10 || i >= 15 }));
+    const [r] = analyzeProbeRecovery(points, [{ ...fault, recoveryAnchor: 'injection' }], { periodMs: 1000 });
+    expect(r?.detectedAtMs).toBe(12_000);
+    expect(r?.recoveredAtMs).toBe(15_000);
+    expect(r?.ttrSec).toBe(5);
+  });
+});
+
+function faultResult(name: string, ttrSec: number | null, recovered = ttrSec !== null): FaultResult {
+  return { name, kind: 'db-down', injectedAtMs: 0, removedAtMs: 0, detectedAtMs: 0, recoveredAtMs: null, ttdSec: 0, ttrSec, recovered };
+}
+
+describe('summarizeRecovery', () => {
+  it('reports mean, median, max and no censored injection', () => {
+    const s = summarizeRecovery([faultResult('a', 2), faultResult('b', 4), faultResult('c', 9)]);
+    expect(s).toEqual({ mttrSec: 5, medianTtrSec: 4, maxTtrSec: 9, notRecovered: 0, probe: { mttrSec: null } });
+  });
+
+  it('never averages a censored injection: MTTR becomes null and notRecovered counts it', () => {
+    const s = summarizeRecovery([faultResult('a', 2), faultResult('b', null)]);
+    expect(s.mttrSec).toBeNull();
+    expect(s.maxTtrSec).toBeNull();
+    expect(s.notRecovered).toBe(1);
+  });
+
+  it('computes the probe MTTR and the blind spot per fault', () => {
+    const traffic = [faultResult('a', 6), faultResult('b', 3)];
+    const probe = [
+      { name: 'a', anchor: 'removal' as const, impacted: true, detectedAtMs: 1, recoveredAtMs: 2, ttdSec: 0.5, ttrSec: 1, recovered: true },
+      { name: 'b', anchor: 'removal' as const, impacted: false, detectedAtMs: null, recoveredAtMs: null, ttdSec: null, ttrSec: 0, recovered: true },
+    ];
+    expect(summarizeRecovery(traffic, probe).probe.mttrSec).toBe(0.5);
+    const spots = probeBlindSpots(traffic, probe);
+    expect(spots[0]).toMatchObject({ gapSec: 5, probeMissedImpact: false });
+    expect(spots[1]).toMatchObject({ gapSec: 3, probeMissedImpact: true });
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeStats } from '../../../harness/analysis/summarize-stats.ts';
+import { statsSchema } from '../../../harness/metrics/stats.ts';
+import { emptyAggregate } from '../../../harness/metrics/traffic-aggregate.ts';
+
+describe('summarizeStats', () => {
+  it('turns an aggregate into contract Stats with rps over the window', () => {
+    const agg = emptyAggregate();
+    for (let i = 1; i <= 1000; i++) agg.histogram.recordUs(i * 100); // 0.1 … 100 ms
+    agg.requests = 1000;
+    agg.errors = 25;
+    agg.droppedIterations = 3;
+    agg.statusCounts = { '2xx': 980, '5xx': 5 };
+    agg.errorKinds = { timeout: 10, refused: 0, reset: 5, other: 0 };
+    const s = summarizeStats(agg, 20_000);
+    expect(statsSchema.parse(s)).toEqual(s);
+    expect(s.rps).toBe(50);
+    expect(s.errorRate).toBe(0.025);
+    expect(s.droppedIterations).toBe(3);
+    expect(s.latencyMs.p50).toBeCloseTo(50, 0);
+    expect(s.latencyMs.p99).toBeCloseTo(99, 0);
+    expect(s.latencyMs.min).toBe(0.1);
+    expect(s.latencyMs.max).toBeCloseTo(100, 0);
+    expect(s.latencyMs.mean).toBeCloseTo(50.05, 0);
+    // copies, so later mutation of the aggregate does not change the result
+    agg.statusCounts['2xx'] = 0;
+    expect(s.statusCounts['2xx']).toBe(980);
+  });
+
+  it('is all zeros for an empty window', () => {
+    const s = summarizeStats(emptyAggregate(), 0);
+    expect(s).toMatchObject({ requests: 0, errorRate: 0, rps: 0, latencyMs: { p50: 0, max: 0 } });
+  });
+});

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { baselinePath, readBaseline, readBaselineIfExists, writeBaseline } from '../../../harness/baseline/baseline-store.ts';
+import type { BaselineFs } from '../../../harness/baseline/baseline-store.ts';
+import type { Baseline } from '../../../harness/baseline/baseline-schema.ts';
+import { defaultAnalysisParameters } from '../../../harness/baseline/analysis-defaults.ts';
+import { baselineMetrics } from '../../../harness/baseline/baseline-metrics.ts';
+import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { ExitCode } from '../../../harness/exit-codes.ts';
+import { runResult } from './run-result-fixture.ts';
+
+let root: string;
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-baseline-'));
+});
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+function baseline(runs = 3): Baseline {
+  const r = runResult();
+  return {
+    schemaVersion: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    harnessVersion: '0.1.0',
+    scenario: { name: r.scenario.name, hash: r.scenario.hash },
+    environment: r.environment,
+    analysis: defaultAnalysisParameters(),
+    runs: Array.from({ length: runs }, (_, i) => ({ runId: `run-${i}`, startedAt: r.startedAt, fingerprintHash: 'fp-1', ...baselineMetrics(r) })),
+  };
+}
+
+async function expectBadBaseline(p: Promise<unknown>, message: RegExp): Promise<StresslabError> {
+  const e = await p.then(() => null, (x: unknown) => x);
+  expect(e).toBeInstanceOf(StresslabError);
+  const err = e as StresslabError;
+  expect(err.code).toBe('BAD_BASELINE');
+  expect(err.exitCode).toBe(ExitCode.badInput);
+  expect(err.message).toMatch(message);
+  expect(err.hint).toBeTruthy();
+  return err;
+}
+
+describe('baseline store', () => {
+  it('follows the path convention and rejects unsafe names', () => {
+    expect(baselinePath('/repo', 'staging', 'chaos-db')).toBe(path.join('/repo', 'baselines', 'staging', 'chaos-db.json'));
+    expect(() => baselinePath('/repo', '../etc', 'x')).toThrow(/cannot be used/);
+    expect(() => baselinePath('/repo', 'ci', 'a/b')).toThrow(/cannot be used/);
+  });
+
+  it('round-trips a baseline, creating the directory', async () => {
+    const file = baselinePath(root, 'ci', 'light');
+    const b = baseline();
+    await writeBaseline(file, b);
+    expect(await readBaseline(file)).toEqual(b);
+    const leftovers = (await fs.readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'));
+    expect(leftovers).toEqual([]);
+  });
+
+  it('leaves the old file intact when the process dies between write and rename', async () => {
+    const file = baselinePath(root, 'ci', 'crash');
+    const old = baseline(2);
+    await writeBaseline(file, old);
+    const crashing: BaselineFs = { ...fs, rename: async () => { throw new Error('simulated crash before rename'); } };
+    await expect(writeBaseline(file, baseline(5), { fs: crashing })).rejects.toThrow(/simulated crash/);
+    expect((await readBaseline(file)).runs).toHaveLength(2);
+    expect((await fs.readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('reports corrupt JSON as BAD_BASELINE naming the file, and never replaces it silently', async () => {
+    const file = baselinePath(root, 'ci', 'corrupt');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, '{"schemaVersion": 1, "runs": [');
+    const err = await expectBadBaseline(readBaseline(file), /not valid JSON/);
+    expect(err.file).toBe(file);
+    expect(err.format()).toContain('record a new one');
+    await expectBadBaseline(writeBaseline(file, baseline()), /not valid JSON/);
+    expect(await fs.readFile(file, 'utf8')).toBe('{"schemaVersion": 1, "runs": [');
+    await writeBaseline(file, baseline(), { replaceCorrupt: true });
+    expect((await readBaseline(file)).runs).toHaveLength(3);
+  });
+
+  it('reports a foreign schema version or a result.json as BAD_BASELINE', async () => {
+    const future = path.join(root, 'future.json');
+    await fs.writeFile(future, JSON.stringify({ ...baseline(), schemaVersion: 2 }));
+    await expectBadBaseline(readBaseline(future), /schema version 1 \(schemaVersion: 2\)/);
+    const result = path.join(root, 'result.json');
+    await fs.writeFile(result, JSON.stringify({ ...runResult(), schemaVersion: 1 }));
+    const err = await expectBadBaseline(readBaseline(result), /does not match the baseline schema/);
+    expect(err.problems.length).toBeGreaterThan(0);
+    const other = path.join(root, 'other.json');
+    await fs.writeFile(other, '[1, 2, 3]');
+    await expectBadBaseline(readBaseline(other), /schemaVersion: missing/);
+  });
+
+  it('lists every schema problem with its JSON path', async () => {
+    const file = path.join(root, 'bad-fields.json');
+    const b = baseline();
+    await fs.writeFile(file, JSON.stringify({ ...b, analysis: { ...b.analysis, tolerancePct: -1 }, runs: [{ ...b.runs[0], startedAt: 'yesterday' }], extra: 1 }));
+    const err = await expectBadBaseline(readBaseline(file), /does not match/);
+    const paths = err.problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['analysis.tolerancePct', 'runs[0].startedAt', '']));
+  });
+
+  it('distinguishes a missing baseline from a bad one', async () => {
+    const file = path.join(root, 'nope', 'missing.json');
+    expect(await readBaselineIfExists(file)).toBeNull();
+    await expect(readBaseline(file)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import { renderMarkdown } from '../../../harness/report/render-markdown.ts';
+import { loadFixtureResult, passingResult } from '../../fixtures/report/load-fixture.ts';
+
+/** The cells of the Markdown table row whose first cell is `first`, with GFM's `\|` kept inside cells. */
+function row(markdown: string, first: string): string[] {
+  const line = markdown.split('\n').find((l) => l.startsWith(`| ${first} |`));
+  if (!line) throw new Error(`no row starting with ${first}`);
+  return line.slice(2, -2).split(/(?<!\\) \| /);
+}
+
+describe('renderMarkdown', () => {
+  const result = loadFixtureResult();
+  const md = renderMarkdown(result);
+
+  it('renders the fixed chaos-db result exactly as the reviewed snapshot', async () => {
+    expect(runResultSchema.safeParse(result).success).toBe(true);
+    await expect(md).toMatchFileSnapshot('./__snapshots__/chaos-db-report.md');
+  });
+
+  it('puts the verdict first, followed by every reason', () => {
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('## ❌ FAIL — chaos-db (profile quick)');
+    expect(lines.slice(2, 5)).toEqual([
+      '- threshold http\\_req\\_duration{request:validate} p(95)&lt;250 failed: actual 312.4',
+      '- fault db-partition was never recovered',
+      '- regression: p99 latency +12.3% (95% CI +8.1% … +16.5%), beyond the 5% tolerance',
+    ]);
+  });
+
+  it('lists requests sorted by name with count, rps, errors and percentiles, then the total', () => {
+    expect(row(md, 'validate')).toEqual(['validate', '21,600', '120', '148', '0.69%', '88.3 ms', '312 ms', '804 ms', '2,545 ms']);
+    expect(row(md, '**total**')[1]).toBe('**36,000**');
+    const order = ['| execute |', '| status |', '| validate |', '| **total** |'].map((s) => md.indexOf(s));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(md).toContain('42 iterations were dropped');
+  });
+
+  it('shows each threshold, regression, fault, integrity and resource figure', () => {
+    expect(row(md, 'http\\_req\\_duration{request:validate}')).toEqual([
+      'http\\_req\\_duration{request:validate}', '`p(95)<250`', '312.4', '❌ **fail**',
+    ]);
+    expect(row(md, 'latency.p99')).toEqual(['latency.p99', '811.8', '911.6', '+12.3%', '[+8.1%, +16.5%]', '❌ **regression**']);
+    expect(row(md, 'requests.status.p99')[5]).toBe('➖ no data');
+    expect(row(md, 'db-partition')).toEqual(['db-partition', 'db-partition', '2:00', '2:15', '1.0 s', '–', '❌ **no**']);
+    expect(md).toContain('health-probe MTTR 3.5 s — the probe reported healthy 2.5 s before traffic recovered');
+    expect(row(md, '10,388')).toEqual(['10,388', '10,386', '0', '❌ **2**', '0']);
+    expect(row(md, 'target')).toEqual(['target', '58.3%', '84.7%', '97.5%', '192.0 MiB', '250.0 MiB', '15.0 MiB/h', '⚠️ suspect']);
+    expect(md).toContain('- ⚠️ environment fingerprint differs from the baseline (cpuModel)');
+  });
+
+  it('leaves out sections without data and says when all gates passed', () => {
+    const out = renderMarkdown(passingResult());
+    expect(out.startsWith('## ✅ PASS — chaos-db (profile quick)\n\nAll gates passed.')).toBe(true);
+    expect(out).toContain('No baseline was compared.');
+    for (const gone of ['### Faults', '### Integrity', '### Warnings', '| target |']) expect(out).not.toContain(gone);
+    expect(out).toContain('| host |');
+  });
+
+  it('escapes user-supplied names so they cannot break tables or inject HTML', () => {
+    const r = loadFixtureResult();
+    const evil = 'a|b <img src=x onerror=alert(1)> *x* [l](http://e)';
+    const stats = r.requests['validate'];
+    if (!stats) throw new Error('fixture lacks validate');
+    const out = renderMarkdown({ ...r, scenario: { ...r.scenario, name: evil }, requests: { [evil]: stats } });
+    expect(out).not.toContain('<img');
+    expect(out.split('\n')[0]).toBe('## ❌ FAIL — a\\|b &lt;img src=x onerror=alert(1)&gt; \\*x\\* \\[l\\](http://e) (profile quick)');
+    const line = out.split('\n').find((l) => l.startsWith('| a\\|b'));
+    expect(line?.split(/(?<!\\)\|/).length).toBe(11);
+  });
+});
