@@ -101,8 +101,10 @@ async function spawnTargetProcess(env: Record<string, string>): Promise<{ url: s
   const child = spawn(process.execPath, ['--import', 'tsx', 'target/main.ts'], {
     cwd: new URL('..', import.meta.url),
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -110,7 +112,7 @@ async function spawnTargetProcess(env: Record<string, string>): Promise<{ url: s
       const line = out.split('\n').find((l) => l.includes('"listening"'));
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
-    child.on('exit', (code) => reject(new Error(`target exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`target exited with ${code}:\n${stderr}`)));
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };

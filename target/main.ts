@@ -1,4 +1,6 @@
+import { ExitCode } from '../harness/exit-codes.ts';
 import { isStresslabError } from '../harness/stresslab-error.ts';
+import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { loadTargetConfig } from './config/target-config.ts';
 import { stderrLog } from './log-event.ts';
 import { startTarget } from './start-target.ts';
@@ -32,7 +34,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (isStresslabError(err)) process.stderr.write(`${err.format()}\n`);
-  else stderrLog('start_failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-  process.exit(isStresslabError(err) ? err.exitCode : 1);
+  if (isStresslabError(err)) {
+    process.stderr.write(`${err.format()}\n`);
+    process.exit(err.exitCode);
+  }
+  stderrLog('start_failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  // An unreachable database is the environment's fault, not ours: the harness maps 4 to "not ready".
+  process.exit(isDatabaseUnavailable(err) ? ExitCode.environmentNotReady : ExitCode.internal);
 });

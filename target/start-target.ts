@@ -50,9 +50,13 @@ export async function startTarget(overrides: Partial<TargetConfig> = {}, opts: S
   const config: TargetConfig = { ...defaultTargetConfig, ...overrides };
   const log = opts.log ?? silentLog;
   const quietLog = throttledLog(log, 1_000);
+  let stopping = false;
   let embedded: EmbeddedPostgresHandle | null = null;
   if (config.databaseUrl === null) embedded = await startEmbeddedPostgres();
-  const pool = createPool(config.databaseUrl ?? embedded?.url ?? '', config, (err) => quietLog('db_idle_client_error', { error: err.message }));
+  const pool = createPool(config.databaseUrl ?? embedded?.url ?? '', config, (err) => {
+    // During shutdown the embedded server going away is expected, not news.
+    if (!stopping) quietLog('db_idle_client_error', { error: err.message });
+  });
   try {
     await runMigrations(pool);
   } catch (err) {
@@ -63,7 +67,6 @@ export async function startTarget(overrides: Partial<TargetConfig> = {}, opts: S
   const metrics = new TargetMetrics(pool, queueStatsReader(pool));
   const workFactor = new WorkFactor(config.workFactor);
   const workers = new WorkerPool({ ...config, pool, workers: config.workers, workFactor, metrics, log: quietLog });
-  let stopping = false;
   const app = await buildApp({
     config, pool, metrics, workers, workFactor, workMeter: new WorkMeter(workFactor), log: quietLog, version,
     random: Math.random, isStopping: () => stopping,

@@ -6,6 +6,8 @@ import { validateCommand } from './validate-command.ts';
 import { toxiproxyCommand } from './toxiproxy-command.ts';
 import { targetCommand } from './target-command.ts';
 import { reportCommand } from './report-command.ts';
+import { baselineCommand } from './baseline-command.ts';
+import { compareCommand } from './compare-command.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const commands: ReadonlyArray<StresslabCommand<never>> = [
@@ -13,6 +15,8 @@ export const commands: ReadonlyArray<StresslabCommand<never>> = [
   listCommand,
   planCommand,
   validateCommand,
+  baselineCommand,
+  compareCommand,
   reportCommand,
   targetCommand,
   toxiproxyCommand,

@@ -20,7 +20,15 @@ import { assembleResult } from '../analysis/assemble-result.ts';
 import { durationMs } from '../scenario/duration.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
 import { environmentFingerprint, fingerprintHash } from './environment-fingerprint.ts';
-import { writeJsonAtomic } from './atomic-write.ts';
+import type { AssembleInput } from '../analysis/assemble-result.ts';
+import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
+import type { GateOptions } from '../baseline/baseline-gate.ts';
+import type { Baseline } from '../baseline/baseline-schema.ts';
+import { readTimeline } from '../metrics/timeline-reader.ts';
+import { historyLine } from '../report/history-line.ts';
+import { appendHistory, writeReports } from '../report/write-reports.ts';
+import { gitSha } from './git-sha.ts';
+import { reportDataFrom } from './run-record.ts';
 
 export interface RunOptions {
   scenario: string;
@@ -36,6 +44,12 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Environment for an embedded target (TARGET_WORK_FACTOR, WORKERS, …). */
   targetEnv?: Record<string, string>;
+  /** The regression gate: a baseline and its options, or null for none (--no-baseline, or no file). */
+  gate?: { baseline: Baseline; options: GateOptions } | null;
+  /** Earlier runs of the same candidate (--runs N): the gate compares all of them with the baseline. */
+  previousResults?: readonly RunResult[];
+  /** Append one line per run to <outDir>/<env>/history.jsonl (default true). */
+  history?: boolean;
 }
 
 export interface RunOutcome {
@@ -88,7 +102,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     await writer.close();
     const engineErrors = outcomes.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`);
     const fingerprint = environmentFingerprint(target.version);
-    const result = assembleResult({
+    const input: AssembleInput = {
       runId,
       seed: opts.seed,
       scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash, profile: loaded.profile },
@@ -101,12 +115,25 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint) },
       aborted: opts.signal.aborted,
       engineErrors,
-    });
-    await writeJsonAtomic(path.join(runDir, 'result.json'), result);
+    };
+    const result = withGate(input, opts);
+    const lines = await readTimeline(writer.path);
+    await writeReports(runDir, reportDataFrom(result, lines));
+    if (opts.history !== false) {
+      await appendHistory(path.join(opts.outDir, opts.envName, 'history.jsonl'), historyLine(result, await gitSha(opts.io.cwd)));
+    }
     return { result, runDir };
   } finally {
     await target.stop();
   }
+}
+
+/** Assembles the result, then again with the baseline comparison when there is a baseline. */
+function withGate(input: AssembleInput, opts: RunOptions): RunResult {
+  const plain = assembleResult(input);
+  if (!opts.gate) return plain;
+  const { regressions, warnings } = gateAgainstBaseline(opts.gate.baseline, [...(opts.previousResults ?? []), plain], opts.gate.options);
+  return assembleResult({ ...input, regressions, warnings: [...(input.warnings ?? []), ...warnings] });
 }
 
 function phaseLookup(plan: Plan): (ms: number) => string | null {

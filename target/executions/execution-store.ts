@@ -15,12 +15,13 @@ export type CreateOutcome =
 export async function createExecution(pool: pg.Pool, e: NewExecution): Promise<CreateOutcome> {
   const hash = requestHash(e);
   const id = randomUUID();
-  const inserted = await pool.query<{ id: string }>(
-    `INSERT INTO executions (id, idempotency_key, request_hash, asset_id, action, params)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [id, e.idempotencyKey, hash, e.assetId, e.action, JSON.stringify(e.params)],
-  );
+  const inserted = await pool.query<{ id: string }>({
+    name: 'target-create-execution',
+    text: `INSERT INTO executions (id, idempotency_key, request_hash, asset_id, action, params)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    values: [id, e.idempotencyKey, hash, e.assetId, e.action, JSON.stringify(e.params)],
+  });
   if (inserted.rowCount === 1) return { kind: 'created', id };
   const existing = await pool.query<{ id: string; request_hash: string; state: ExecutionState }>(
     'SELECT id, request_hash, state FROM executions WHERE idempotency_key = $1',

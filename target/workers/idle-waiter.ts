@@ -14,6 +14,12 @@ export class IdleWaiter {
     });
   }
 
+  /** One new execution needs one worker; waking all would make every idle worker scan the queue. */
+  wakeOne(): void {
+    const first = this.sleepers.values().next();
+    if (!first.done) first.value();
+  }
+
   wakeAll(): void {
     for (const wake of [...this.sleepers]) wake();
   }

@@ -52,7 +52,7 @@ export async function claimNext(pool: pg.Pool, leaseOwner: string, leaseMs: numb
       params: Record<string, unknown>;
       attempts: number;
       claimed_at: Date;
-    }>(claimSql, [leaseOwner, leaseMs]);
+    }>({ name: 'target-claim', text: claimSql, values: [leaseOwner, leaseMs] });
     const row = r.rows[0];
     if (row === undefined) return 'empty';
     return {
@@ -73,16 +73,18 @@ export async function claimNext(pool: pg.Pool, leaseOwner: string, leaseMs: numb
 
 /** Success and its effect row in one statement (one transaction): both happen or neither. */
 export async function completeExecution(pool: pg.Pool, c: ClaimedExecution, ranToMs: number, result: unknown): Promise<boolean> {
-  const r = await pool.query(
-    `WITH done AS (
+  const r = await pool.query({
+    // Named: prepared once per connection, so PostgreSQL does not re-plan the hot statements.
+    name: 'target-complete',
+    text: `WITH done AS (
        UPDATE executions SET state = 'succeeded', lease_owner = NULL, lease_until = NULL, last_error = NULL,
               finished_at = now(), updated_at = now()
         WHERE id = $1 AND lease_owner = $2 AND state = 'running' RETURNING id, attempts, claimed_at)
      INSERT INTO execution_effects (execution_id, attempt, claimed_at, ran_from, ran_to, result)
      SELECT id, attempts, claimed_at, to_timestamp($4::float8 / 1000), to_timestamp($5::float8 / 1000), $3::jsonb
        FROM done RETURNING execution_id`,
-    [c.id, c.leaseOwner, JSON.stringify(result ?? null), c.receivedAtMs, ranToMs],
-  );
+    values: [c.id, c.leaseOwner, JSON.stringify(result ?? null), c.receivedAtMs, ranToMs],
+  });
   return r.rowCount === 1;
 }
 

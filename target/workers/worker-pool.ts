@@ -66,9 +66,9 @@ export class WorkerPool {
     this.reaper.unref();
   }
 
-  /** New work was stored: idle workers look now instead of at their next poll. */
+  /** New work was stored: an idle worker looks now instead of at its next poll. */
   wake(): void {
-    this.idle.wakeAll();
+    this.idle.wakeOne();
   }
 
   /**

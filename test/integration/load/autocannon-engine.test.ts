@@ -40,7 +40,7 @@ describe('autocannon engine', () => {
     const requests = countingRequests();
     const run = await runEnginePhase(fast.url, { executor: 'constant-vus', vus: 10, durationMs: 2000 }, { requests });
     const received = (await fast.received()) - before;
-    expect(run.summary.sent).toBeGreaterThan(1000);
+    expect(run.summary.sent).toBeGreaterThan(200); // throughput is a bench matter; here, consistency of the counts
     expect(run.summary.completed).toBe(run.summary.sent);
     expect(received).toBe(run.summary.sent);
     expect(timelineCount(run.lines)).toBe(run.summary.sent);

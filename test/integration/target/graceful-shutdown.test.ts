@@ -37,7 +37,8 @@ describe('SIGTERM', () => {
     const signalledAt = performance.now();
     t.child.kill('SIGTERM');
     expect(await t.exited).toBe(0);
-    expect(performance.now() - signalledAt).toBeLessThan(5_000);
+    // 800 ms of work left; the rest is slack for a machine shared with other test runs.
+    expect(performance.now() - signalledAt).toBeLessThan(8_000);
 
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
@@ -61,7 +62,7 @@ describe('SIGTERM', () => {
     const signalledAt = performance.now();
     t.child.kill('SIGTERM');
     expect(await t.exited).toBe(0);
-    expect(performance.now() - signalledAt).toBeLessThan(3_000);
+    expect(performance.now() - signalledAt).toBeLessThan(5_000);
     const next = await start({ DATABASE_URL: db.url, WORKERS: '0' });
     const view = await requestJson('GET', `${next.url}/v1/executions/${id}`);
     expect(view.body).toMatchObject({ state: 'queued', attempts: 0 });

@@ -29,7 +29,7 @@ export async function startFixture(seed = 1): Promise<Fixture> {
 }
 
 export interface ToxicSpec {
-  type: ToxicType;
+  type: ToxicType | 'noop';
   attributes: object;
   stream?: 'upstream' | 'downstream';
   name?: string;

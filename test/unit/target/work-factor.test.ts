@@ -17,8 +17,10 @@ function elapsed(f: () => void): number {
 describe('WorkFactor', () => {
   it('costs nothing extra at factor 1', () => {
     const wf = new WorkFactor(1);
-    expect(elapsed(() => wf.run(() => burn(20)))).toBeLessThan(35);
-    expect(elapsed(() => wf.payForRequest(50))).toBeLessThan(5);
+    expect(wf.run(() => 42)).toBe(42);
+    // Any spinning at all would take seconds here; a no-op stays far below even on a loaded machine.
+    expect(elapsed(() => wf.payForRequest(10_000))).toBeLessThan(1_000);
+    expect(elapsed(() => wf.run(() => burn(1)))).toBeLessThan(1_000);
   });
 
   it('adds (factor − 1) times the measured work', () => {
@@ -26,10 +28,11 @@ describe('WorkFactor', () => {
     try {
       const ms = elapsed(() => wf.run(() => burn(20)));
       expect(ms).toBeGreaterThanOrEqual(30);
-      expect(ms).toBeLessThan(80);
+      // Upper bounds only catch gross over-spinning: a busy machine may preempt us at any point.
+      expect(ms).toBeLessThan(500);
       const paid = elapsed(() => wf.payForRequest(10));
       expect(paid).toBeGreaterThanOrEqual(5);
-      expect(paid).toBeLessThan(40);
+      expect(paid).toBeLessThan(500);
     } finally {
       wf.stop();
     }

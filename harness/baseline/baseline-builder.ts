@@ -1,0 +1,51 @@
+import type { RunResult } from '../analysis/run-result.ts';
+import { defaultAnalysisParameters } from './analysis-defaults.ts';
+import { baselineMetrics } from './baseline-metrics.ts';
+import { BASELINE_SCHEMA_VERSION } from './baseline-schema.ts';
+import type { AnalysisParameters, Baseline, BaselineRun } from './baseline-schema.ts';
+
+/** How many runs a baseline keeps: enough to estimate noise, recent enough to follow the system. */
+export const MAX_BASELINE_RUNS = 20;
+
+function toBaselineRun(result: RunResult): BaselineRun {
+  const { metrics, samples } = baselineMetrics(result);
+  return { runId: result.runId, startedAt: result.startedAt, fingerprintHash: result.environment.fingerprintHash, metrics: { ...metrics }, samples: { ...samples } };
+}
+
+/** A new baseline from one or more runs of the same scenario in the same environment (pure). */
+export function newBaseline(results: readonly RunResult[], opts: { nowIso: string; harnessVersion: string; analysis?: Partial<AnalysisParameters> }): Baseline {
+  const last = results[results.length - 1];
+  if (last === undefined) throw new RangeError('newBaseline needs at least one run');
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    createdAt: opts.nowIso,
+    updatedAt: opts.nowIso,
+    harnessVersion: opts.harnessVersion,
+    scenario: { name: last.scenario.name, hash: last.scenario.hash },
+    environment: { ...last.environment },
+    analysis: defaultAnalysisParameters(opts.analysis),
+    runs: results.map(toBaselineRun).slice(-MAX_BASELINE_RUNS),
+  };
+}
+
+/**
+ * Promotes runs into an existing baseline: appended (a run already there is not added twice), the
+ * oldest dropped beyond MAX_BASELINE_RUNS. A changed scenario hash starts the runs afresh, since
+ * the old runs measured a different workload.
+ */
+export function addRuns(baseline: Baseline, results: readonly RunResult[], opts: { nowIso: string; harnessVersion: string }): Baseline {
+  const last = results[results.length - 1];
+  if (last === undefined) return baseline;
+  const sameWorkload = last.scenario.hash === baseline.scenario.hash;
+  const kept = sameWorkload ? baseline.runs : [];
+  const known = new Set(kept.map((r) => r.runId));
+  const added = results.filter((r) => !known.has(r.runId)).map(toBaselineRun);
+  return {
+    ...baseline,
+    updatedAt: opts.nowIso,
+    harnessVersion: opts.harnessVersion,
+    scenario: { name: last.scenario.name, hash: last.scenario.hash },
+    environment: { ...last.environment },
+    runs: [...kept, ...added].slice(-MAX_BASELINE_RUNS),
+  };
+}

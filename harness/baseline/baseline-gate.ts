@@ -1,0 +1,46 @@
+import type { RunResult } from '../analysis/run-result.ts';
+import { compareRuns } from '../analysis/regression-compare.ts';
+import type { RegressionComparison } from '../analysis/regression-compare.ts';
+import { baselineMetrics } from './baseline-metrics.ts';
+import type { Baseline } from './baseline-schema.ts';
+
+export interface GateOptions {
+  /** --tolerance: overrides the baseline's recorded tolerance for every metric without its own. */
+  tolerancePct?: number | undefined;
+  /** The scenario's `baseline.metrics` tolerances, by metric key or base. */
+  metricTolerancePct?: Readonly<Record<string, number>> | undefined;
+}
+
+export interface GateOutcome {
+  regressions: RegressionComparison[];
+  warnings: string[];
+}
+
+/**
+ * The regression gate: the candidate run(s) against every baseline run, metric by metric
+ * (measurement.md §1.9). Pure; the caller decides the exit code from `gated` regressions.
+ */
+export function gateAgainstBaseline(baseline: Baseline, current: readonly RunResult[], opts: GateOptions = {}): GateOutcome {
+  const last = current[current.length - 1];
+  if (last === undefined) return { regressions: [], warnings: [] };
+  const warnings: string[] = [];
+  const fingerprintMismatch = baseline.environment.fingerprintHash !== last.environment.fingerprintHash;
+  if (fingerprintMismatch) {
+    warnings.push(
+      `the baseline was recorded on another environment (fingerprint ${baseline.environment.fingerprintHash}, this run ${last.environment.fingerprintHash}); differences may come from the machine, not the code`,
+    );
+  }
+  if (baseline.scenario.hash !== last.scenario.hash) {
+    warnings.push(`the scenario changed since the baseline was recorded (hash ${baseline.scenario.hash} → ${last.scenario.hash}); re-record it with \`stresslab baseline record\``);
+  }
+  const a = baseline.analysis;
+  const regressions = compareRuns(baseline.runs, current.map(baselineMetrics), {
+    tolerancePct: opts.tolerancePct ?? a.tolerancePct,
+    metricTolerancePct: { ...a.metricTolerancePct, ...(opts.metricTolerancePct ?? {}) },
+    confidence: a.confidence,
+    method: a.method === 'bootstrap' ? 'welch' : a.method,
+    minBaselineRuns: a.minBaselineRuns,
+    fingerprintMismatch,
+  });
+  return { regressions, warnings };
+}

@@ -1,0 +1,31 @@
+import type { RunResult } from '../analysis/run-result.ts';
+import { formatSummaryTable, table } from './summary-table.ts';
+import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
+
+/** What a person reads after a run: the request table, thresholds, regressions, faults, verdict. */
+export function formatRunSummary(result: RunResult): string {
+  const parts = [formatSummaryTable(result)];
+  if (result.thresholds.length > 0) {
+    parts.push(result.thresholds.map((t) => `${t.pass ? '✓' : '✗'} ${t.metric}: ${t.expression} (actual ${t.actual === null ? 'no data' : round(t.actual)})`).join('\n'));
+  }
+  const shown = result.regressions.filter((r) => r.verdict !== 'ok' || !r.metric.includes('{'));
+  if (shown.length > 0) {
+    const rows = shown.map((r) => [r.metric, fmtValue(r.baseline), fmtValue(r.current), fmtPct(r.changePct), fmtInterval(r.ciLowPct, r.ciHighPct), r.verdict]);
+    parts.push(table([['metric', 'baseline', 'current', 'change', 'CI', 'verdict'], ...rows]));
+  }
+  if (result.faults.length > 0) {
+    const rows = result.faults.map((f) => [f.name, f.kind, `${(f.injectedAtMs / 1000).toFixed(1)}s`, f.ttdSec === null ? '—' : `${f.ttdSec}s`, f.ttrSec === null ? '—' : `${f.ttrSec}s`, f.recovered ? 'yes' : 'NO']);
+    parts.push(table([['fault', 'kind', 'at', 'TTD', 'TTR', 'recovered'], ...rows]));
+  }
+  if (result.integrity) {
+    const i = result.integrity;
+    parts.push(`integrity: ${i.accepted} accepted, ${i.terminal} terminal, ${i.lost} lost, ${i.stuck} stuck, ${i.duplicated} duplicated`);
+  }
+  for (const w of result.warnings) parts.push(`warning: ${w}`);
+  parts.push(`verdict: ${result.verdict.toUpperCase()}${result.reasons.length ? `\n  - ${result.reasons.join('\n  - ')}` : ''}`);
+  return parts.join('\n\n');
+}
+
+function round(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(3);
+}

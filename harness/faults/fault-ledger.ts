@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { identify } from './process-identity.ts';
+import type { ProcessIdentity } from './process-identity.ts';
+import { updateLedger } from './ledger-store.ts';
+import type { LedgerDocument, LedgerEntry } from './ledger-store.ts';
+import type { UndoAction } from './undo-action.ts';
+
+export interface FaultLedgerOptions {
+  runId: string;
+  /** The ledger beside the run's report (kept, with done entries, as the run's record). */
+  runFile: string | null;
+  /** The machine-wide ledger (machineLedgerPath()); done entries are dropped from it. */
+  machineFile: string | null;
+}
+
+/**
+ * The rollback ledger of one run (Chaos Toolkit's rollbacks, made durable): the intent of every
+ * fault step is written before the step is taken, completion after its removal.
+ */
+export class FaultLedger {
+  readonly runId: string;
+  private readonly files: LedgerEntry['files'];
+  private readonly owner: ProcessIdentity = identify(process.pid);
+  /** Updates of this process go one at a time; the lock file orders them against other processes. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: FaultLedgerOptions) {
+    this.runId = opts.runId;
+    this.files = [];
+    if (opts.runFile !== null) this.files.push({ path: path.resolve(opts.runFile), keepDone: true });
+    if (opts.machineFile !== null) this.files.push({ path: path.resolve(opts.machineFile), keepDone: false });
+  }
+
+  entryId(fault: string): string {
+    return `${this.runId}/${fault}`;
+  }
+
+  /** Records that a fault is about to be injected (before any of its steps). */
+  open(fault: { name: string; kind: string }): Promise<void> {
+    const entry: LedgerEntry = {
+      id: this.entryId(fault.name),
+      runId: this.runId,
+      fault: fault.name,
+      kind: fault.kind,
+      owner: this.owner,
+      recordedAt: new Date().toISOString(),
+      state: 'active',
+      doneAt: null,
+      files: this.files,
+      undo: [],
+    };
+    return this.update((doc) => ({ ...doc, entries: [...doc.entries.filter((e) => e.id !== entry.id), entry] }));
+  }
+
+  /** Records what would undo the next step, before the step is taken. */
+  intend(fault: string, action: UndoAction): Promise<void> {
+    const id = this.entryId(fault);
+    return this.update((doc) => ({
+      ...doc,
+      entries: doc.entries.map((e) => (e.id === id ? { ...e, state: 'active' as const, undo: [...e.undo, action] } : e)),
+    }));
+  }
+
+  /** Marks the fault removed: the run ledger keeps the entry as done, the machine ledger forgets it. */
+  done(fault: string): Promise<void> {
+    return this.update((doc, file) => markDone(doc, this.entryId(fault), !file.keepDone));
+  }
+
+  private update(change: (doc: LedgerDocument, file: LedgerEntry['files'][number]) => LedgerDocument): Promise<void> {
+    const next = this.queue.then(async () => {
+      for (const file of this.files) await updateLedger(file.path, (doc) => change(doc, file));
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export function markDone(doc: LedgerDocument, id: string, drop: boolean): LedgerDocument {
+  if (drop) return { ...doc, entries: doc.entries.filter((e) => e.id !== id) };
+  const doneAt = new Date().toISOString();
+  return { ...doc, entries: doc.entries.map((e) => (e.id === id ? { ...e, state: 'done' as const, doneAt } : e)) };
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { repoRoot } from '../run/repo-root.ts';
+import { StresslabError } from '../stresslab-error.ts';
+import type { FaultContext } from './fault-kind.ts';
+import { identify } from './process-identity.ts';
+import { faultMarker } from './marked-processes.ts';
+
+export type HelperScript = 'memory-hog' | 'cpu-hog' | 'pg-holder';
+
+export interface HelperProcess {
+  readonly pid: number;
+  /** The helper's `{"ready":true,…}` line. */
+  readonly ready: Readonly<Record<string, unknown>>;
+  /** SIGTERM, then SIGKILL after a grace period; resolves once it has exited. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartHelperOptions {
+  ctx: FaultContext;
+  fault: string;
+  label: string;
+  /** Secrets go through the environment, not argv (argv is visible to every user in ps). */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Runs harness/faults/processes/<script>.ts as a separate process: it outlives a SIGKILLed harness
+ * (the ledger and `faults cleanup` find it by pid + start time, or by the marker in its argv).
+ */
+export async function startHelper(script: HelperScript, config: Record<string, unknown>, opts: StartHelperOptions): Promise<HelperProcess> {
+  const file = path.join(repoRoot, 'harness', 'faults', 'processes', `${script}.ts`);
+  const child = spawn(process.execPath, ['--import', 'tsx', file, JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
+    cwd: repoRoot,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2_000)));
+  if (child.pid === undefined) throw failed(opts.label, 'it could not be spawned', stderr);
+  const pid = child.pid;
+  await opts.ctx.ledger.intend(opts.fault, { kind: 'kill-process', ...identify(pid), label: opts.label });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const ready = await readyLine(child.stdout, exited, opts.readyTimeoutMs ?? 30_000);
+    if (ready === null) throw failed(opts.label, 'it exited before it was ready', stderr);
+    return { pid, ready, stop };
+  } catch (e) {
+    await stop();
+    throw e instanceof StresslabError ? e : failed(opts.label, (e as Error).message, stderr);
+  }
+}
+
+function readyLine(stdout: NodeJS.ReadableStream, exited: Promise<void>, timeoutMs: number): Promise<Record<string, unknown> | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
+    const done = (v: Record<string, unknown> | null): void => {
+      clearTimeout(timer);
+      resolve(v);
+    };
+    readline.createInterface({ input: stdout }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as Record<string, unknown>;
+        if (msg.ready === true) done(msg);
+      } catch {
+        /* not a protocol line */
+      }
+    });
+    void exited.then(() => done(null));
+  });
+}
+
+function failed(label: string, why: string, stderr: string): StresslabError {
+  return new StresslabError('FAULT_FAILED', `The ${label} process failed: ${why}`, {
+    hint: stderr.trim() ? `Its output:\n${stderr.trim()}` : 'It printed nothing; run it by hand with node --import tsx to see why.',
+  });
+}

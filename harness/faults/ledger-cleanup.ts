@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { markDone } from './fault-ledger.ts';
+import { readLedger, updateLedger } from './ledger-store.ts';
+import type { LedgerEntry } from './ledger-store.ts';
+import { findMarkedProcesses } from './marked-processes.ts';
+import { identify, isAlive } from './process-identity.ts';
+import { describeUndo } from './undo-action.ts';
+import { executeUndo, killProcess } from './undo-executor.ts';
+import type { UndoOutcome } from './undo-executor.ts';
+
+export interface CleanupOptions {
+  /** Also undo faults of runs whose harness is still alive (default: leave them alone). */
+  force?: boolean;
+}
+
+export interface CleanupEntryReport {
+  id: string;
+  fault: string;
+  kind: string;
+  outcome: 'cleaned' | 'skipped-live-run' | 'failed';
+  actions: Array<{ action: string; outcome: UndoOutcome; detail?: string }>;
+}
+
+export interface CleanupReport {
+  ledgerFile: string;
+  entries: CleanupEntryReport[];
+}
+
+/** The entries of a ledger still marked active (injected and not known to be removed). */
+export async function listActive(ledgerFile: string): Promise<LedgerEntry[]> {
+  return (await readLedger(path.resolve(ledgerFile))).entries.filter((e) => e.state === 'active');
+}
+
+/**
+ * Removes what killed runs left behind, newest fault first and each fault's steps in reverse:
+ * toxics, disabled proxies, helper processes, paused processes, held sessions, triggers, commands.
+ * An entry is marked done in every ledger holding it once all its steps are undone or already gone,
+ * so running it twice is safe and the second run finds nothing.
+ */
+export async function cleanupLedger(ledgerFile: string, opts: CleanupOptions = {}): Promise<CleanupReport> {
+  const file = path.resolve(ledgerFile);
+  const report: CleanupReport = { ledgerFile: file, entries: [] };
+  const entries = (await listActive(file)).reverse();
+  for (const entry of entries) {
+    const r = await cleanupEntry(entry, opts);
+    report.entries.push(r);
+    if (r.outcome === 'cleaned') await markEntryDone(entry, file);
+  }
+  return report;
+}
+
+async function cleanupEntry(entry: LedgerEntry, opts: CleanupOptions): Promise<CleanupEntryReport> {
+  const report: CleanupEntryReport = { id: entry.id, fault: entry.fault, kind: entry.kind, outcome: 'cleaned', actions: [] };
+  const ownerIsUs = entry.owner.pid === process.pid;
+  if (!opts.force && !ownerIsUs && isAlive(entry.owner)) {
+    report.outcome = 'skipped-live-run';
+    return report;
+  }
+  // Helpers spawned just before a SIGKILL may be known only by the marker in their argv.
+  for (const pid of findMarkedProcesses(entry.id)) {
+    const r = await killProcess(identify(pid));
+    report.actions.push({ action: `kill helper process found by its marker (pid ${pid})`, ...r });
+  }
+  for (const action of [...entry.undo].reverse()) {
+    const r = await executeUndo(action);
+    report.actions.push({ action: describeUndo(action), ...r });
+  }
+  if (report.actions.some((a) => a.outcome === 'failed')) report.outcome = 'failed';
+  return report;
+}
+
+async function markEntryDone(entry: LedgerEntry, file: string): Promise<void> {
+  const files = entry.files.some((f) => f.path === file) ? entry.files : [...entry.files, { path: file, keepDone: true }];
+  for (const f of files) {
+    // A run ledger deleted with its report directory is not brought back just to say "done".
+    if (f.path !== file && !fs.existsSync(f.path)) continue;
+    await updateLedger(f.path, (doc) => markDone(doc, entry.id, !f.keepDone));
+  }
+}

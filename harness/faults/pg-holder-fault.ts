@@ -1,0 +1,45 @@
+import type { FaultEventPlan } from '../plan/plan-types.ts';
+import type { FaultContext, FaultDriver } from './fault-kind.ts';
+import { faultApplicationName, resolveDatabaseUrl, terminateBackends } from './fault-database.ts';
+import { startHelper } from './helper-process.ts';
+import type { HelperProcess } from './helper-process.ts';
+
+export type HolderJob = { mode: 'connections'; count: number } | { mode: 'lock'; table: string; lockMode: string };
+
+/** Margin after the planned removal before a forgotten holder gives up by itself. */
+const lifetimeMarginMs = 10 * 60_000;
+
+/**
+ * A PostgreSQL resource held by a separate process (pg-holder.ts). Killing the holder closes its
+ * sessions, which releases everything; the ledger also names its sessions for pg_terminate_backend.
+ */
+export function pgHolderDriver(event: FaultEventPlan, ctx: FaultContext, job: HolderJob, databaseUrlEnv: string | undefined): FaultDriver {
+  let holder: HelperProcess | null = null;
+  let attempted = false;
+  let databaseUrl = '';
+  const applicationName = faultApplicationName(ctx.ledger.entryId(event.name));
+  return {
+    async inject() {
+      databaseUrl = resolveDatabaseUrl(databaseUrlEnv, ctx);
+      attempted = true;
+      await ctx.ledger.intend(event.name, { kind: 'terminate-backends', databaseUrl, applicationName });
+      const maxLifetimeMs = event.removeAtMs - event.injectAtMs + lifetimeMarginMs;
+      holder = await startHelper('pg-holder', { ...job, applicationName, maxLifetimeMs }, {
+        ctx,
+        fault: event.name,
+        label: job.mode === 'lock' ? `lock holder (${job.table})` : 'connection holder',
+        env: { STRESSLAB_FAULT_DATABASE_URL: databaseUrl },
+      });
+      ctx.log(`${event.name}: holder pid ${holder.pid} ready ${JSON.stringify(holder.ready)}`);
+    },
+    async remove() {
+      if (!attempted) return;
+      const h = holder;
+      holder = null;
+      await h?.stop();
+      // A session still queued for a lock does not notice its client is gone; end it explicitly.
+      const left = await terminateBackends(databaseUrl, { applicationName });
+      if (left > 0) ctx.log(`${event.name}: terminated ${left} leftover holder session(s)`);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { StresslabError } from '../stresslab-error.ts';
+import type { FaultKindModule } from './fault-kind.ts';
+import { paramsOf } from './fault-kind.ts';
+import { identify, signalIdentified } from './process-identity.ts';
+import type { ProcessIdentity } from './process-identity.ts';
+
+/** SIGSTOP of the target (or a pid), SIGCONT at removal: a process that hangs without dying. */
+export const processPause: FaultKindModule<'process-pause'> = {
+  kind: 'process-pause',
+  describe: (p) => `pause ${p.pid !== undefined ? `pid ${p.pid}` : 'the target'} (SIGSTOP … SIGCONT)`,
+  create(event, ctx) {
+    const p = paramsOf(event, 'process-pause');
+    let paused: ProcessIdentity | null = null;
+    return {
+      async inject() {
+        const pid = p.pid ?? ctx.target.managed?.pid ?? null;
+        if (pid === null) {
+          throw new StresslabError('FAULT_FAILED', 'process-pause needs a running managed target or a pid', {
+            hint: 'Use the embedded target (target.url "embedded"), or give the fault a pid.',
+          });
+        }
+        const id = identify(pid);
+        await ctx.ledger.intend(event.name, { kind: 'resume-process', ...id });
+        paused = id;
+        if (!signalIdentified(id, 'SIGSTOP')) throw new StresslabError('FAULT_FAILED', `pid ${pid} is not running`, { hint: 'Check the pid.' });
+        ctx.log(`${event.name}: paused pid ${pid}`);
+      },
+      async remove() {
+        if (paused === null) return;
+        signalIdentified(paused, 'SIGCONT');
+        paused = null;
+      },
+    };
+  },
+};

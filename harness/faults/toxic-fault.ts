@@ -1,0 +1,108 @@
+import type { ICreateToxicBody, Proxy, Toxiproxy, ToxicType } from 'toxiproxy-node-client';
+import type { FaultEventPlan } from '../plan/plan-types.ts';
+import { StresslabError } from '../stresslab-error.ts';
+import type { FaultContext, FaultDriver } from './fault-kind.ts';
+
+export interface ToxicSpec {
+  proxy: string;
+  type: ToxicType;
+  stream: 'upstream' | 'downstream';
+  toxicity?: number;
+  attributes: Record<string, number>;
+}
+
+/** Toxic names go into URL paths unencoded by the client, so only URL-safe characters. */
+export function toxicNameFor(faultName: string): string {
+  return `stresslab-${faultName.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
+}
+
+export function isNotFound(e: unknown): boolean {
+  return e instanceof Error && /status code 404\b/.test(e.message);
+}
+
+export function requireToxiproxy(ctx: FaultContext, proxy: string): { client: Toxiproxy; url: string } {
+  if (ctx.toxiproxy === null || ctx.toxiproxyUrl === null) {
+    throw new StresslabError('FAULT_FAILED', `This fault needs a Toxiproxy (proxy "${proxy}") but none is configured`, {
+      hint: 'Set toxiproxy.url in the scenario, or leave it out to use the embedded one.',
+    });
+  }
+  return { client: ctx.toxiproxy, url: ctx.toxiproxyUrl };
+}
+
+export async function getProxy(client: Toxiproxy, name: string): Promise<Proxy> {
+  try {
+    return await client.get(name);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    throw new StresslabError('FAULT_FAILED', `Toxiproxy has no proxy named "${name}"`, {
+      hint: 'Declare it in the scenario\'s proxies section ("api" and "db" exist in embedded mode).',
+      cause: e,
+    });
+  }
+}
+
+/** A toxic on a named proxy, through the official client; the ledger holds its name before it exists. */
+export function toxicDriver(event: FaultEventPlan, ctx: FaultContext, spec: ToxicSpec): FaultDriver {
+  const toxicName = toxicNameFor(event.name);
+  let attempted = false;
+  return {
+    async inject() {
+      const { client, url } = requireToxiproxy(ctx, spec.proxy);
+      attempted = true;
+      await ctx.ledger.intend(event.name, { kind: 'remove-toxic', toxiproxyUrl: url, proxy: spec.proxy, toxic: toxicName, embedded: ctx.toxiproxyEmbedded ?? false });
+      const proxy = await getProxy(client, spec.proxy);
+      const body = { name: toxicName, type: spec.type, stream: spec.stream, toxicity: spec.toxicity ?? 1, attributes: spec.attributes };
+      await proxy.addToxic(body as ICreateToxicBody<Record<string, number>>);
+      ctx.log(`toxic ${toxicName} (${spec.type} ${JSON.stringify(spec.attributes)}, ${spec.stream}) added to proxy ${spec.proxy}`);
+    },
+    async remove() {
+      if (!attempted || ctx.toxiproxy === null) return;
+      await removeToxic(ctx.toxiproxy, spec.proxy, toxicName);
+    },
+  };
+}
+
+/** Returns false when the proxy or the toxic is already gone. */
+export async function removeToxic(client: Toxiproxy, proxyName: string, toxicName: string): Promise<boolean> {
+  try {
+    const proxy = await client.get(proxyName);
+    const toxic = await proxy.getToxic(toxicName);
+    await toxic.remove();
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}
+
+/** Disables a proxy (its connections close, new ones are refused) until removal re-enables it. */
+export function proxyDownDriver(event: FaultEventPlan, ctx: FaultContext, proxyName: string): FaultDriver {
+  let attempted = false;
+  return {
+    async inject() {
+      const { client, url } = requireToxiproxy(ctx, proxyName);
+      attempted = true;
+      await ctx.ledger.intend(event.name, { kind: 'enable-proxy', toxiproxyUrl: url, proxy: proxyName, embedded: ctx.toxiproxyEmbedded ?? false });
+      const proxy = await getProxy(client, proxyName);
+      await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+      ctx.log(`proxy ${proxyName} disabled`);
+    },
+    async remove() {
+      if (!attempted || ctx.toxiproxy === null) return;
+      await enableProxy(ctx.toxiproxy, proxyName);
+    },
+  };
+}
+
+/** Returns false when the proxy was already enabled or no longer exists. */
+export async function enableProxy(client: Toxiproxy, proxyName: string): Promise<boolean> {
+  try {
+    const proxy = await client.get(proxyName);
+    if (proxy.enabled) return false;
+    await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,133 @@
+import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import type { FaultEventPlan } from '../plan/plan-types.ts';
+import { bodyParts, templateParts, tokensOf } from './k6-template-parts.ts';
+import type { TemplatePart } from './k6-template-parts.ts';
+import { k6Scenarios } from './k6-scenarios.ts';
+import { k6Thresholds, SURFACING } from './k6-thresholds.ts';
+import type { AbortThreshold, LeftOutThreshold } from './k6-thresholds.ts';
+import { SCRIPT_RUNTIME, SUMMARY_BEGIN, SUMMARY_END } from './k6-script-runtime.ts';
+
+/** The trend stats the importer needs: p(99)/p(99.9) for the result contract, count to weight merged averages. */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
+
+export interface K6Export {
+  /** The k6 script (TypeScript, k6 ≥ 0.57 runs it as is). */
+  script: string;
+  /** Fault injections the script does not perform (k6 only makes load). */
+  faultsLeftOut: FaultEventPlan[];
+  /** Thresholds and abort conditions on metrics only the harness measures. */
+  thresholdsLeftOut: LeftOutThreshold[];
+  /** Abort conditions turned into abortOnFail thresholds. */
+  aborts: AbortThreshold[];
+  /** The k6 scenario names, in phase order. */
+  k6ScenarioNames: string[];
+}
+
+export interface ExportOptions {
+  /** Written into the header comment (e.g. the harness version); kept out of the logic. */
+  generator?: string;
+}
+
+/** Scenario → k6 script text. Pure: the caller writes the files. */
+export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies' | 'hash' | 'profile'>, options: ExportOptions = {}): K6Export {
+  const { scenario } = loaded;
+  const plan = buildPlan(scenario, { seed: 0, profile: loaded.profile });
+  const scenarios = k6Scenarios(scenario);
+  const thresholds = k6Thresholds(scenario);
+  const requests = Object.fromEntries(scenario.requests.map((r) => [r.name, requestSpec(r, loaded.bodies)]));
+  const allParts = Object.values(requests).flatMap((r) => [r.path, ...r.headers.map(([, h]) => h), r.body ?? []]);
+  const envNames = [...new Set(tokensOf(allParts.flat()).flatMap((t) => (t.t === 'env' ? [t.name] : [])))];
+  const seqPerIteration = Math.max(1, ...Object.values(requests).map((r) => countSeq([r.path, ...r.headers.map(([, h]) => h), r.body ?? []].flat())));
+  const k6Options = {
+    scenarios: Object.fromEntries(scenarios.map((s) => [s.k6Name, s.options])),
+    thresholds: thresholds.thresholds,
+    summaryTrendStats: SUMMARY_TREND_STATS,
+  };
+  const phases = Object.fromEntries(scenarios.map((s, index) => [s.k6Name, { index, requests: s.requests }]));
+  const defaultUrl = scenario.target.url === 'embedded' ? '' : scenario.target.url.replace(/\/+$/, '');
+  const script = [
+    header(loaded, options.generator ?? 'stresslab'),
+    "import http from 'k6/http';",
+    "import type { Params } from 'k6/http';",
+    "import exec from 'k6/execution';",
+    "import type { Options } from 'k6/options';",
+    '',
+    `const SCENARIO_NAME = ${JSON.stringify(scenario.name)};`,
+    `/** The system under test; the scenario's target is ${JSON.stringify(scenario.target.url)}. */`,
+    `const BASE_URL: string = (__ENV.BASE_URL ?? ${JSON.stringify(defaultUrl)}).replace(/\\/+$/, '');`,
+    `const TIMEOUT = ${JSON.stringify(scenario.target.timeout)};`,
+    `const PHASE_COUNT = ${scenarios.length};`,
+    `const SEQ_PER_ITERATION = ${seqPerIteration};`,
+    `const ENV_NAMES: string[] = ${JSON.stringify(envNames)};`,
+    `const SUMMARY_BEGIN = ${JSON.stringify(SUMMARY_BEGIN)};`,
+    `const SUMMARY_END = ${JSON.stringify(SUMMARY_END)};`,
+    `const SURFACING_EXPRESSIONS: string[] = ${JSON.stringify([...new Set(Object.values(SURFACING))])};`,
+    `const PHASES: { [k6Scenario: string]: PhaseSpec } = ${JSON.stringify(phases, null, 2)};`,
+    '',
+    `export const options: Options = ${JSON.stringify(k6Options, null, 2)};`,
+    SCRIPT_RUNTIME,
+    `const REQUESTS: { [name: string]: RequestSpec } = ${JSON.stringify(requests, null, 1)};`,
+    '',
+  ].join('\n');
+  return {
+    script,
+    faultsLeftOut: plan.faults,
+    thresholdsLeftOut: thresholds.leftOut,
+    aborts: thresholds.aborts,
+    k6ScenarioNames: scenarios.map((s) => s.k6Name),
+  };
+}
+
+interface RequestSpecData {
+  name: string;
+  method: string;
+  path: TemplatePart[];
+  headers: [string, TemplatePart[]][];
+  body: TemplatePart[] | null;
+  weight: number;
+  expect: number[] | null;
+  capture: [string, string[]][];
+  needs: string[];
+}
+
+function requestSpec(r: LoadedScenario['scenario']['requests'][number], bodies: LoadedScenario['bodies']): RequestSpecData {
+  const body = bodies.get(r.name) ?? (r.body === undefined ? undefined : { kind: 'json' as const, value: r.body });
+  const headers: [string, TemplatePart[]][] = Object.entries(r.headers ?? {}).map(([k, v]) => [k, templateParts(v)]);
+  // Same rule as the harness's mix: a JSON body without a content-type header gets one.
+  if (body?.kind === 'json' && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['content-type', ['application/json']]);
+  const path = templateParts(r.path);
+  const bodyP = body === undefined ? null : bodyParts(body);
+  const needs = [...new Set(tokensOf([...path, ...headers.flatMap(([, h]) => h), ...(bodyP ?? [])]).flatMap((t) => (t.t === 'captured' ? [t.name] : [])))];
+  return {
+    name: r.name,
+    method: r.method,
+    path,
+    headers,
+    body: bodyP,
+    weight: r.weight,
+    expect: r.expect?.status ?? null,
+    capture: Object.entries(r.capture ?? {}).map(([name, p]) => [name, p.split('.')]),
+    needs,
+  };
+}
+
+function countSeq(parts: readonly TemplatePart[]): number {
+  return tokensOf(parts).filter((t) => t.t === 'seq').length;
+}
+
+function header(loaded: Pick<LoadedScenario, 'scenario' | 'hash' | 'profile'>, generator: string): string {
+  return `/*
+ * k6 script generated by ${generator} from scenario "${loaded.scenario.name}" (profile ${loaded.profile ?? 'full'}, hash ${loaded.hash.slice(0, 12)}).
+ * Do not edit: change the scenario and run \`stresslab k6 export\` again.
+ *
+ *   k6 run -e BASE_URL=http://127.0.0.1:8080 script.ts        (k6 >= 0.57 runs TypeScript directly)
+ *
+ * Mapping (see README "k6"): each load phase is one k6 scenario with the same executor, options and
+ * startTime, tagged phase:NAME; each request is tagged request:NAME, so the scenario's thresholds keep
+ * their keys. One iteration sends one request of the weighted mix. Abort conditions are thresholds
+ * with abortOnFail. Faults, and thresholds on harness-only metrics, are not in this script.
+ * The summary is printed between "${SUMMARY_BEGIN}" markers and written to
+ * $SUMMARY_FILE (default stresslab-summary.json): \`stresslab k6 import\` reads either.
+ */`;
+}

@@ -1,0 +1,46 @@
+import os from 'node:os';
+import si from 'systeminformation';
+import type { HostUsage } from './proc-host-reader.ts';
+
+/**
+ * Host usage through systeminformation, for platforms without /proc (macOS, Windows). Its calls
+ * shell out and block for milliseconds (packages-measured.md §5), which is why this only ever runs
+ * inside the sampler's worker thread. Same units as HostProcReader.
+ */
+export class HostSiReader {
+  #net: { rxBytes: number; txBytes: number } | null = null;
+
+  async prime(): Promise<void> {
+    await this.sample();
+  }
+
+  async sample(): Promise<HostUsage> {
+    const [load, mem, nets] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats('*').catch(() => [])]);
+    const cores = Math.max(1, load.cpus.length || os.availableParallelism());
+    const usage: HostUsage = {
+      cpuPercent: load.currentLoad * cores,
+      memTotalBytes: mem.total,
+      memUsedBytes: Math.max(0, mem.total - mem.available),
+      load1: os.loadavg()[0] ?? 0,
+    };
+    const external = nets.filter((n) => !isLoopback(n.iface));
+    if (external.length > 0) {
+      const net = { rxBytes: sum(external.map((n) => n.rx_bytes)), txBytes: sum(external.map((n) => n.tx_bytes)) };
+      const before = this.#net;
+      this.#net = net;
+      if (before !== null) {
+        usage.netRxBytes = Math.max(0, net.rxBytes - before.rxBytes);
+        usage.netTxBytes = Math.max(0, net.txBytes - before.txBytes);
+      }
+    }
+    return usage;
+  }
+}
+
+function isLoopback(iface: string): boolean {
+  return iface === 'lo' || iface.startsWith('lo0') || /loopback/i.test(iface);
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+}

@@ -1,0 +1,14 @@
+// Node module hooks: the k6 built-in modules resolve to the test shim (see README.md).
+const SHIM = {
+  k6: './k6.ts',
+  'k6/http': './k6-http.ts',
+  'k6/execution': './k6-execution.ts',
+};
+
+export async function resolve(specifier, context, next) {
+  const file = SHIM[specifier];
+  // Handed on (not short-circuited) so tsx still resolves and transpiles the .ts shim.
+  if (file !== undefined) return next(new URL(file, import.meta.url).href, context);
+  if (specifier.startsWith('k6/')) throw new Error(`the k6 test shim has no module "${specifier}"`);
+  return next(specifier, context);
+}
