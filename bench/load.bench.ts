@@ -73,13 +73,13 @@ async function ours(url: string, phase: LoadPhasePlan, dir: string): Promise<Pha
 }
 
 function arrivalPhase(ratePerSec: number, seconds: number): LoadPhasePlan {
-  return { executor: 'constant-arrival-rate', name: 'arrival', startMs: 20, durationMs: seconds * 1000, gracefulStopMs: 2000, ratePerSec, preAllocatedVUs: 200, maxVUs: 2000 };
+  return { executor: 'constant-arrival-rate', name: 'arrival', startMs: 20, durationMs: seconds * 1000, gracefulStopMs: 2000, ratePerSec, preAllocatedVUs: 200, maxVUs: 500 };
 }
 
 /** Steps the rate up until drops or send lag appear; returns the last rate held cleanly. */
 async function maxSustainableRate(url: string, dir: string): Promise<number> {
   let best = 0;
-  for (let rate = 4000; rate <= 60_000; rate += 4000) {
+  for (let rate = 2000; rate <= 60_000; rate += 2000) {
     const r = await ours(url, arrivalPhase(rate, 3), dir);
     const held = r.dropped <= rate * 3 * 0.001 && r.lagP99Ms < 20 && r.rps >= rate * 0.99;
     console.log(`  probe ${rate} rps: achieved ${r.rps.toFixed(0)}, dropped ${r.dropped}, send lag p99 ${r.lagP99Ms.toFixed(1)} ms → ${held ? 'held' : 'not held'}`);
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   try {
     console.log(`server pid ${server.pid} at ${server.url}; ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections`);
     await wrk(server.url); // warm-up
+    await ours(server.url, arrivalPhase(2000, 2), dir); // warm-up of our code paths
     console.log('finding the arrival engine’s max sustainable rate…');
     const rate = await maxSustainableRate(server.url, dir);
     const results: Record<string, number[]> = { wrk: [], autocannon: [], 'stresslab autocannon': [], [`stresslab arrival @${rate}`]: [] };

@@ -66,7 +66,8 @@ export class LiveRecovery {
   }
 
   status(elapsedMs: number): string | null {
-    const fault = latestInjected(this.#plan.faults, elapsedMs);
+    // Under a fault: that fault. Between faults: the one removed last, whose recovery is pending.
+    const fault = activeFault(this.#plan.faults, elapsedMs) ?? lastRemoved(this.#plan.faults, elapsedMs);
     if (fault === null) return null;
     const first = this.#plan.faults[0];
     if (this.#steady === null && first !== undefined) this.#steady = computeSteadyState(this.#points, first.injectAtMs);
@@ -91,8 +92,8 @@ export class LiveRecovery {
   }
 }
 
-function latestInjected(faults: readonly FaultEventPlan[], atMs: number): FaultEventPlan | null {
+function lastRemoved(faults: readonly FaultEventPlan[], atMs: number): FaultEventPlan | null {
   let found: FaultEventPlan | null = null;
-  for (const f of faults) if (f.injectAtMs <= atMs && (found === null || f.injectAtMs >= found.injectAtMs)) found = f;
+  for (const f of faults) if (f.removeAtMs <= atMs && (found === null || f.removeAtMs >= found.removeAtMs)) found = f;
   return found;
 }

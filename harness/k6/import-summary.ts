@@ -49,6 +49,10 @@ export function importK6Summaries(input: ImportInput): RunResult {
   const abortReason = abortReasonOf(input, thresholds);
   const decided = decideVerdict({ abortReason, steadyState: null, thresholds, regressions: [], integrity: null, faults: [] });
   const s = input.scenario;
+  // Computed before `warnings` is read: missing percentiles add to it.
+  const totals = statsFor('', exact?.total, durationMs);
+  const requestStats = Object.fromEntries(requests.map((r) => [r, statsFor(`{request:${r}}`, exact?.requests[r], durationMs)]));
+  const phaseResults = phases.map((p) => ({ ...p, stats: statsFor(`{phase:${p.name}}`, exact?.phases[p.name], p.endMs - p.startMs) }));
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     source: 'k6',
@@ -61,9 +65,9 @@ export function importK6Summaries(input: ImportInput): RunResult {
     verdict: decided.verdict,
     reasons: decided.reasons,
     warnings: [...warnings, ...decided.warnings],
-    totals: statsFor('', exact?.total, durationMs),
-    requests: Object.fromEntries(requests.map((r) => [r, statsFor(`{request:${r}}`, exact?.requests[r], durationMs)])),
-    phases: phases.map((p) => ({ ...p, stats: statsFor(`{phase:${p.name}}`, exact?.phases[p.name], p.endMs - p.startMs) })),
+    totals,
+    requests: requestStats,
+    phases: phaseResults,
     faults: [],
     recovery: { mttrSec: null, medianTtrSec: null, maxTtrSec: null, notRecovered: 0, probe: { mttrSec: null } },
     resources: { host: null, target: null, harness: null },
@@ -104,7 +108,13 @@ function thresholdResults(input: ImportInput, summary: K6Summary, exact: ExactPo
   const several = input.summaries.length > 1;
   const surfacing = new Set(Object.values(SURFACING));
   const wanted = input.scenario ? k6Thresholds(input.scenario.scenario) : null;
-  const declared = new Set(Object.entries(wanted?.thresholds ?? {}).flatMap(([k, items]) => items.map((i) => `${k}\0${typeof i === 'string' ? i : i.threshold}`)));
+  // The scenario's own thresholds and abort conditions, without the surfacing ones the export added.
+  const own = (key: string): boolean => input.scenario?.scenario.thresholds[key] !== undefined || (wanted?.aborts ?? []).some((a) => a.metric === key);
+  const declared = new Set(
+    Object.entries(wanted?.thresholds ?? {})
+      .filter(([k]) => own(k))
+      .flatMap(([k, items]) => items.map((i) => `${k}\0${typeof i === 'string' ? i : i.threshold}`)),
+  );
   const seen = new Map<string, { metric: string; expression: string; verdict: boolean | null }>();
   for (const t of summary.thresholds ?? []) {
     if (surfacing.has(t.expression) && !declared.has(`${t.metric}\0${t.expression}`)) continue;

@@ -30,13 +30,18 @@ export interface TimelineSecond {
   inFlight?: number;
 }
 
-/** One resource sample (1 Hz), taken off the engine's event loop. */
+/**
+ * One resource sample (1 Hz), taken off the engine's event loop (metrics/resource-sampler.ts).
+ * CPU is in percent of one core everywhere (the host's reaches 100·cores); net bytes are those of
+ * the interval since the previous sample, loopback excluded; `peakRssBytes` is the kernel's
+ * high-water mark (VmHWM) where /proc exists.
+ */
 export interface ResourceSample {
   type: 'resources';
   atMs: number;
   host?: { cpuPercent: number; memUsedBytes: number; memTotalBytes: number; load1: number; netRxBytes?: number; netTxBytes?: number };
-  target?: { cpuPercent: number; rssBytes: number };
-  harness?: { cpuPercent: number; rssBytes: number };
+  target?: { cpuPercent: number; rssBytes: number; peakRssBytes?: number };
+  harness?: { cpuPercent: number; rssBytes: number; peakRssBytes?: number };
 }
 
 /** One health probe of the target. */

@@ -103,7 +103,7 @@ export function describeTouches(plan: Plan, scenario: Scenario, ctx: TouchContex
 
 function targetLines(plan: Plan, scenario: Scenario, ctx: TouchContext): string[] {
   const where = ctx.embedded ? 'the embedded reference target on 127.0.0.1' : redactUrl(ctx.targetUrl);
-  const requests = scenario.requests.map((r) => `${r.method} ${r.path}`);
+  const requests = [...new Set(scenario.requests.map((r) => `${r.method} ${r.path}`))];
   const out = [`Target     ${where}`, `  ${plan.phases.length} load phase(s) over ${formatDuration(plan.durationMs)}: ${requests.join(', ')}`];
   if (scenario.target.health) out.push(`  health checks: GET ${scenario.target.health}`);
   if (scenario.audit !== undefined) out.push(`  after the load: ${scenario.audit.executions.lookup} for every captured ${scenario.audit.executions.capture}`);
@@ -119,9 +119,15 @@ function toxiproxyLines(plan: Plan, ctx: TouchContext): string[] {
 
 function faultLines(plan: Plan): string[] {
   return plan.faults.map((f) => {
-    const when = `${formatDuration(f.injectAtMs)}–${formatDuration(f.removeAtMs)}`;
+    const when = `${clock(f.injectAtMs)}–${clock(f.removeAtMs)}`;
     return `  ${f.name} (${f.kind}) ${when}: ${touchesOf(f).map((t) => t.text).join('; ')}`;
   });
+}
+
+/** m:ss.s on the run clock, as `stresslab plan` prints it. */
+function clock(ms: number): string {
+  const m = Math.floor(ms / 60_000);
+  return `${m}:${((ms % 60_000) / 1000).toFixed(1).padStart(4, '0')}`;
 }
 
 /** One entry per distinct action: a fault repeated 3 times starts the same process 3 times, listed once. */

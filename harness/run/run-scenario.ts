@@ -66,7 +66,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     url: opts.targetUrl ?? scenario.target.url,
     healthPath: scenario.target.health,
     env: opts.targetEnv ?? {},
-    readyTimeoutMs: 60_000,
+    // An embedded target needs time to start its database; a remote one is either up or not.
+    readyTimeoutMs: (opts.targetUrl ?? scenario.target.url) === 'embedded' ? 60_000 : 10_000,
   });
   try {
     const clock = monotonicClock();

@@ -8,8 +8,9 @@ import { commands } from '../../harness/cli/commands.ts';
 export function cliOptions(): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const c of commands) {
-    const built = (c.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([]));
-    const o = built.getOptions() as { key: Record<string, unknown>; alias: Record<string, string[]> };
+    // getOptions() is yargs API that @types/yargs does not declare.
+    const built = c.builder(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } };
+    const o = built.getOptions();
     const names = new Set<string>(Object.keys(o.key));
     for (const [k, aliases] of Object.entries(o.alias)) for (const a of [k, ...aliases]) names.add(a);
     out.set(c.command.split(' ')[0] ?? c.command, names);

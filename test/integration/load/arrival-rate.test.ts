@@ -21,11 +21,13 @@ function sentWithin(run: PhaseRun, fromMs: number, toMs: number): number {
 }
 
 async function constantRate(ratePerSec: number, durationMs: number): Promise<PhaseRun> {
-  return runEnginePhase(server.url, { executor: 'constant-arrival-rate', ratePerSec, durationMs, preAllocatedVUs: 50, maxVUs: 1000 });
+  // maxVUs is generous so that a CPU stall of the shared machine shows as latency, not as drops
+  return runEnginePhase(server.url, { executor: 'constant-arrival-rate', ratePerSec, durationMs, preAllocatedVUs: 50, maxVUs: 4000 });
 }
 
 describe('arrival engine: constant rate', () => {
-  it.each([200, 2000])('holds %i rps within 1% over 10 s', async (rate) => {
+  // One retry: other processes on a 2-core machine can starve the server for a second.
+  it.each([200, 2000])('holds %i rps within 1% over 10 s', { timeout: 30_000, retry: 1 }, async (rate) => {
     await constantRate(rate, 1000); // warm up the server's and our JIT, and the connections
     const before = await server.received();
     const run = await constantRate(rate, 10_000);
@@ -40,7 +42,7 @@ describe('arrival engine: constant rate', () => {
     expect(timelineCount(run.lines)).toBe(run.summary.sent);
     expect(run.agg.totals.errors).toBe(0);
     expect(run.lines.map((l) => l.t).slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  }, 30_000);
+  });
 });
 
 describe('arrival engine: ramping rate', () => {

@@ -120,9 +120,39 @@ describe('examples/ci/nightly-staging.yml', () => {
     const upload = uses(w, 'actions/upload-artifact');
     expect(upload?.with?.path).toBe('reports/');
     expect(upload?.if).toBe('always()');
-    expect(steps(w).some((s) => /report\.md"?\s*>>\s*"?\$GITHUB_STEP_SUMMARY/.test(s.run ?? ''))).toBe(true);
     const history = calls(w).find((c) => c.call.command === 'report' && c.call.flags.includes('history'));
     expect(valueOf(history?.words ?? [], 'history')).toBe('reports/nightly/history.jsonl');
+  });
+
+  it('the summary step puts every report.md in the job summary, re-rendering cut-short runs', () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'nightly-summary-'));
+    temps.push(cwd);
+    mkdirSync(path.join(cwd, 'bin'));
+    // A stand-in CLI that logs its arguments and renders what `stresslab report` would.
+    writeFileSync(
+      path.join(cwd, 'bin/stresslab.mjs'),
+      [
+        "import fs from 'node:fs';",
+        "const [cmd, arg, value] = process.argv.slice(2);",
+        "fs.appendFileSync('calls.log', process.argv.slice(2).join(' ') + '\\n');",
+        "if (cmd === 'report' && arg === '--history') fs.writeFileSync(value.replace('.jsonl', '.html'), '<html>');",
+        "else if (cmd === 'report') fs.writeFileSync(arg + 'report.md', '# re-rendered ' + arg + '\\n');",
+      ].join('\n'),
+    );
+    mkdirSync(path.join(cwd, 'reports/chaos-network/r1'), { recursive: true });
+    writeFileSync(path.join(cwd, 'reports/chaos-network/r1/result.json'), '{}');
+    writeFileSync(path.join(cwd, 'reports/chaos-network/r1/report.md'), '# chaos-network PASS\n');
+    mkdirSync(path.join(cwd, 'reports/medium/r2'), { recursive: true });
+    writeFileSync(path.join(cwd, 'reports/medium/r2/result.json'), '{}');
+    mkdirSync(path.join(cwd, 'reports/nightly'), { recursive: true });
+    writeFileSync(path.join(cwd, 'reports/nightly/history.jsonl'), '{}\n{}\n');
+    const summary = path.join(cwd, 'summary.md');
+    runStep(named('Reports and job summary'), { cwd, env: { GITHUB_STEP_SUMMARY: summary } });
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toContain('# chaos-network PASS');
+    expect(text).toContain('# re-rendered reports/medium/r2/');
+    expect(text).toContain('History: 2 runs');
+    expect(readFileSync(path.join(cwd, 'calls.log'), 'utf8').trim().split('\n')).toEqual(['report reports/medium/r2/', 'report --history reports/nightly/history.jsonl']);
   });
 
   it('fails the job when any run failed', () => {

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../../harness/cli/main.ts';
+import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import type { RunResult } from '../../../harness/analysis/run-result.ts';
+import { closedPort, startTestServer } from '../../support/servers/spawn-test-server.ts';
+import type { TestServer } from '../../support/servers/spawn-test-server.ts';
+import { captureIo } from '../../support/capture-io.ts';
+
+let dir: string;
+let fast: TestServer;
+
+function scenario(url: string, thresholds: Record<string, string[]>, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    name: 'cli-test',
+    description: 'CLI test scenario',
+    target: { url, health: '/', timeout: '2s' },
+    requests: [{ name: 'root', method: 'GET', path: '/' }],
+    load: [{ executor: 'constant-arrival-rate', rate: 50, duration: '3s', preAllocatedVUs: 10, maxVUs: 20, gracefulStop: '1s' }],
+    thresholds,
+    ...extra,
+  });
+}
+
+async function run(file: string, ...flags: string[]): Promise<{ code: number; out: string; err: string; result: RunResult | null }> {
+  const io = captureIo(dir);
+  const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--no-baseline', ...flags], io);
+  const m = /results: (\S+?)\/? \(/.exec(io.stdout());
+  let result: RunResult | null = null;
+  if (m?.[1]) result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, m[1], 'result.json'), 'utf8')));
+  return { code, out: io.stdout(), err: io.stderr(), result };
+}
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-cli-'));
+  fast = await startTestServer({ kind: 'fast' });
+});
+afterAll(async () => {
+  await fast.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('stresslab run', () => {
+  it('exits 0 when every threshold passes and writes a valid result with its reports', async () => {
+    const file = path.join(dir, 'pass.json');
+    await fs.writeFile(file, scenario(fast.url, { http_req_duration: ['p(95)<1000'], http_req_failed: ['rate<0.01'], http_reqs: ['count>100'] }));
+    const r = await run(file, '--seed', '7');
+    expect(r.code, r.err).toBe(0);
+    expect(r.result?.verdict).toBe('pass');
+    expect(r.result?.seed).toBe(7);
+    expect(r.result?.totals.requests).toBeGreaterThanOrEqual(140);
+    expect(r.result?.thresholds.every((t) => t.pass)).toBe(true);
+    const runDir = path.dirname(path.resolve(dir, /results: (\S+?)\/? \(/.exec(r.out)![1]!, 'x'));
+    for (const f of ['timeline.jsonl', 'report.md', 'report.html', 'junit.xml']) await expect(fs.stat(path.join(runDir, f))).resolves.toBeTruthy();
+    expect(r.out).toMatch(/root\s+\d+/);
+  });
+
+  it('exits 1 and names the threshold when one fails', async () => {
+    const file = path.join(dir, 'fail.json');
+    await fs.writeFile(file, scenario(fast.url, { http_req_duration: ['p(95)<0.001'], http_req_failed: ['rate<0.01'] }));
+    const r = await run(file);
+    expect(r.code).toBe(1);
+    expect(r.result?.verdict).toBe('fail');
+    expect(r.result?.reasons.join('\n')).toContain('p(95)<0.001');
+    expect(r.result?.thresholds.find((t) => t.expression === 'rate<0.01')?.pass).toBe(true);
+  });
+
+  it('exits 4 with a clear message when the target is down before the run', async () => {
+    const port = await closedPort();
+    const file = path.join(dir, 'down.json');
+    await fs.writeFile(file, scenario(`http://127.0.0.1:${port}`, {}));
+    const started = Date.now();
+    const r = await run(file);
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/not ready.*127\.0\.0\.1/);
+    expect(r.err).toContain('ECONNREFUSED');
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('exits 2 naming the file, the path and a hint for a malformed scenario', async () => {
+    const file = path.join(dir, 'bad.json');
+    await fs.writeFile(file, scenario(fast.url, {}).replace('"rate":50', '"rate":"fast"'));
+    const r = await run(file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('bad.json');
+    expect(r.err).toContain('load[0].rate');
+    expect(r.err).toMatch(/hint/);
+  });
+
+  it('exits 2 for bad flags', async () => {
+    const r = await run('light', '--runs', '0');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--runs');
+  });
+});
+
+describe('errors from the target are counted by kind', () => {
+  for (const [kind, expected] of [
+    ['reset', 'reset'],
+    ['garbage', 'other'],
+  ] as const) {
+    it(`a server that answers with ${kind}`, async () => {
+      const server = await startTestServer({ kind });
+      try {
+        const file = path.join(dir, `${kind}.json`);
+        // The health check must pass for the run to start: point it at the stats endpoint the test server always answers.
+        await fs.writeFile(file, scenario(server.url, { http_req_failed: ['rate<0.5'] }, {}).replace('"health":"/"', '"health":"/__stats"'));
+        const r = await run(file);
+        expect(r.code).toBe(1);
+        const kinds = r.result!.totals.errorKinds;
+        expect(r.result!.totals.errors).toBeGreaterThan(100);
+        expect(kinds[expected]).toBe(r.result!.totals.errors);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});
