@@ -6,6 +6,7 @@ import { validateCommand } from './validate-command.ts';
 import { toxiproxyCommand } from './toxiproxy-command.ts';
 import { targetCommand } from './target-command.ts';
 import { reportCommand } from './report-command.ts';
+import { k6Command } from './k6-command.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { compareCommand } from './compare-command.ts';
 
@@ -18,6 +19,7 @@ export const commands: ReadonlyArray<StresslabCommand<never>> = [
   baselineCommand,
   compareCommand,
   reportCommand,
+  k6Command,
   targetCommand,
   toxiproxyCommand,
 ] as unknown as ReadonlyArray<StresslabCommand<never>>;

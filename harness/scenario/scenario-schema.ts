@@ -37,7 +37,8 @@ export const profileSchema = z.strictObject({
       vus: factor.optional().meta({ description: 'Multiplies closed-model VUs (default 1).' }),
     })
     .optional(),
-  override: z.strictObject(overridableShape).partial().optional().meta({ description: 'Top-level fields replaced as a whole, before scaling.' }),
+  // No defaults inside an override: a default there would replace the scenario's own value.
+  override: z.strictObject({ ...overridableShape, thresholds: thresholdsSchema }).partial().optional().meta({ description: 'Top-level fields replaced as a whole, before scaling.' }),
 });
 
 export const scenarioSchema = z

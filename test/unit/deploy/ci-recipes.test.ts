@@ -218,7 +218,7 @@ describe('examples/ci/pre-release-gate.yml', () => {
   });
 
   it('gates with the light preset, quick profile, env ci, against the embedded target', () => {
-    const [gate, ...others] = runCalls(w);
+    const [gate, ...others] = runCalls(w).filter((c) => c.call.command === 'run');
     expect(others).toEqual([]);
     expect(gate?.call.positionals).toEqual(['light']);
     expect(valueOf(gate?.words ?? [], 'profile')).toBe('quick');
@@ -227,12 +227,17 @@ describe('examples/ci/pre-release-gate.yml', () => {
     // The exit code of stresslab is the step's: 1 on a regression fails the job.
     expect(gate?.step['continue-on-error']).toBeUndefined();
     expect(gate?.step.run).toMatch(/exit \$code\s*$/);
-    expect(steps(w).some((s) => (s.run ?? '').includes('baselines/ci/light.json'))).toBe(true);
+    // The baseline `baseline record light --profile quick --env ci` writes is the one the gate checks for.
+    expect(steps(w).some((s) => (s.run ?? '').includes('test -f baselines/ci/light.quick.json'))).toBe(true);
+    const record = calls(w).find((c) => c.call.command === 'baseline');
+    expect(record?.call.positionals).toEqual(['record', 'light']);
+    expect([valueOf(record?.words ?? [], 'profile'), valueOf(record?.words ?? [], 'env')]).toEqual(['quick', 'ci']);
+    expect(Number(valueOf(record?.words ?? [], 'runs'))).toBeGreaterThanOrEqual(2);
     expectRealCommands(w);
   });
 
   it("the gate step exits with stresslab's exit code", () => {
-    const gate = runCalls(w)[0]?.step;
+    const gate = runCalls(w, 'light')[0]?.step;
     if (gate === undefined) throw new Error('no gate step');
     const cwd = mkdtempSync(path.join(tmpdir(), 'gate-step-'));
     temps.push(cwd);
