@@ -7,7 +7,7 @@ import { isAlive } from '../../../harness/faults/process-identity.ts';
 import { startTarget } from '../../../target/index.ts';
 import type { RunningTarget } from '../../../target/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
-import { backgroundLoad, faultContext, median, plannedFault, postExecution, tempDir } from './fault-fixture.ts';
+import { backgroundLoad, faultContext, median, plannedFault, postExecution, tempDir, removeTempDirs } from './fault-fixture.ts';
 
 let db: Awaited<ReturnType<typeof createTargetTestDatabase>>;
 let target: RunningTarget;
@@ -41,6 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   await target?.close();
   await db?.drop();
   await query(db.url.replace(/\/[^/]+$/, '/postgres'), `DROP ROLE IF EXISTS ${role}`).catch(() => undefined);

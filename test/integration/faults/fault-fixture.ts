@@ -16,8 +16,17 @@ export function plannedFault(entry: Record<string, unknown>, name?: string): Fau
   return { name: name ?? `${spec.kind}#1`, kind: spec.kind, injection: 1, injectAtMs: 0, removeAtMs: 30_000, params };
 }
 
+const madeDirs: string[] = [];
+
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `stresslab-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stresslab-${prefix}-`));
+  madeDirs.push(dir);
+  return dir;
+}
+
+/** For afterAll: the temp dirs this file made (ledgers, journals). */
+export function removeTempDirs(): void {
+  for (const dir of madeDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export interface ContextOptions {

@@ -9,7 +9,7 @@ import type { ToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import { startTarget } from '../../../target/index.ts';
 import type { RunningTarget } from '../../../target/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
-import { backgroundLoad, faultContext, freshGet, median, plannedFault, postExecution, tempDir } from './fault-fixture.ts';
+import { backgroundLoad, faultContext, freshGet, median, plannedFault, postExecution, tempDir, removeTempDirs } from './fault-fixture.ts';
 
 let db: Awaited<ReturnType<typeof createTargetTestDatabase>>;
 let server: ToxiproxyServer;
@@ -35,6 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   await target?.close();
   await server?.close();
   await db?.drop();

@@ -6,7 +6,7 @@ import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { isAlive } from '../../../harness/faults/process-identity.ts';
 import { ManagedTarget } from '../../../harness/run/managed-target.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
-import { backgroundLoad, faultContext, freshGet, plannedFault, procState, rssMb, tempDir } from './fault-fixture.ts';
+import { backgroundLoad, faultContext, freshGet, plannedFault, procState, rssMb, tempDir, removeTempDirs } from './fault-fixture.ts';
 
 let db: Awaited<ReturnType<typeof createTargetTestDatabase>>;
 let managed: ManagedTarget;
@@ -20,6 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   await managed?.stop(2_000);
   await db?.drop();
 });

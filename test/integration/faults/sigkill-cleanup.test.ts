@@ -9,7 +9,7 @@ import { cleanupLedger, listActive } from '../../../harness/faults/ledger-cleanu
 import { isAlive } from '../../../harness/faults/process-identity.ts';
 import { repoRoot } from '../../../harness/run/repo-root.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
-import { plannedFault, procState, tempDir } from './fault-fixture.ts';
+import { plannedFault, procState, tempDir, removeTempDirs } from './fault-fixture.ts';
 
 // The toxiproxy server is its own process, as a real Toxiproxy would be: it outlives the harness.
 const toxiproxyScript = `
@@ -61,6 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeTempDirs();
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await db?.drop();
 });

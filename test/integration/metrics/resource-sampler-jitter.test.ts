@@ -15,8 +15,9 @@ import { fixedRequests } from '../../support/fixed-requests.ts';
  * the sampler off and on, in alternating runs so that the machine's load (other test runs share
  * the 2 cores) drifts alike for both.
  * Two checks:
- * - p99 of all sends, on vs off, with a bound scaled by the noise of the off runs (stalls of tens
- *   of ms from other processes dominate it on a busy machine);
+ * - p99 of all sends, on vs off: on ≤ 2·off + 2 ms + the spread between the off runs' own p99s.
+ *   On a quiet machine the spread is ~0 and the bound ≈ 2·off + 2 ms; on a busy one, stalls of
+ *   tens of ms from other processes dominate p99 and the bound widens by exactly that noise;
  * - tick-locked: a sampler that blocked the engine's loop would do so at its ticks, so the worst
  *   lag in a 50 ms window at each tick is compared with the same windows elsewhere in the run.
  *   A 6 ms execSync per tick on the main thread (systeminformation's currentLoad) touches < 1 % of
@@ -70,6 +71,7 @@ describe('resource sampler vs the arrival engine', () => {
   it('does not grow the send-time jitter (p99 of actual − intended) at 500 rps', async () => {
     const off: number[] = [];
     const on: number[] = [];
+    const offRunP99: number[] = [];
     const atTicks: number[] = [];
     const elsewhere: number[] = [];
     for (const sampling of [false, true, false, true, false, true]) {
@@ -87,6 +89,7 @@ describe('resource sampler vs the arrival engine', () => {
       // Iterations dropped at maxVUs (a starved server) have no send time; nearly all must have one.
       expect(sends.length).toBeGreaterThan(0.9 * RATE * (DURATION_MS / 1000));
       (sampling ? on : off).push(...sends.map((s) => s.lagMs));
+      if (!sampling) offRunP99.push(quantile(sends.map((s) => s.lagMs), 0.99));
       for (const t of ticks) {
         const w = worstIn(sends, t - 5);
         if (w !== null) atTicks.push(w);
@@ -100,9 +103,10 @@ describe('resource sampler vs the arrival engine', () => {
     const p99On = quantile(on, 0.99);
     const tickMedian = quantile(atTicks, 0.5);
     const elsewhereMedian = quantile(elsewhere, 0.5);
-    console.info(`send lag p99: off ${p99Off.toFixed(2)} ms, on ${p99On.toFixed(2)} ms; worst lag per ${WINDOW_MS} ms window, median: at ticks ${tickMedian.toFixed(2)} ms (${atTicks.length}), elsewhere ${elsewhereMedian.toFixed(2)} ms (${elsewhere.length})`);
+    const noise = Math.max(...offRunP99) - Math.min(...offRunP99);
+    console.info(`send lag p99: off ${p99Off.toFixed(2)} ms (runs ${offRunP99.map((x) => x.toFixed(1)).join('/')}), on ${p99On.toFixed(2)} ms; worst lag per ${WINDOW_MS} ms window, median: at ticks ${tickMedian.toFixed(2)} ms (${atTicks.length}), elsewhere ${elsewhereMedian.toFixed(2)} ms (${elsewhere.length})`);
     expect(atTicks.length).toBeGreaterThanOrEqual(3);
-    expect(p99On).toBeLessThanOrEqual(2 * p99Off + 2);
+    expect(p99On).toBeLessThanOrEqual(2 * p99Off + 2 + noise);
     expect(tickMedian).toBeLessThanOrEqual(elsewhereMedian + 3);
   });
 });

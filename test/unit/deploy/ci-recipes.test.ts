@@ -263,6 +263,7 @@ describe('examples/ci/pre-release-gate.yml', () => {
     expect(junit?.if).toBe('always()');
     expect(junit?.with?.report_paths).toBe('reports/**/junit.xml');
     expect(w.permissions?.checks).toBe('write');
-    expect(uses(w, 'actions/upload-artifact')?.if).toBe('always()');
+    const gateUpload = w.jobs.gate?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(gateUpload?.if).toBe('always()');
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -6,7 +6,9 @@ import { FaultLedger } from '../../../harness/faults/fault-ledger.ts';
 import { cleanupLedger, listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { machineLedgerPath, readLedger } from '../../../harness/faults/ledger-store.ts';
 import { identify, isAlive } from '../../../harness/faults/process-identity.ts';
-import { tempDir } from '../../integration/faults/fault-fixture.ts';
+import { tempDir, removeTempDirs } from '../../integration/faults/fault-fixture.ts';
+
+afterAll(() => removeTempDirs());
 
 describe('the rollback ledger', () => {
   it('records intent before the step in the run and machine ledgers; done keeps the run record and clears the machine one', async () => {

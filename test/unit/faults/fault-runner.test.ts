@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FaultRunner, runFaultSchedule } from '../../../harness/faults/fault-runner.ts';
 import type { FaultRunEvent } from '../../../harness/faults/fault-runner.ts';
 import { readLedger } from '../../../harness/faults/ledger-store.ts';
 import { manualClock } from '../../../harness/run/clock.ts';
-import { faultContext, plannedFault, tempDir } from '../../integration/faults/fault-fixture.ts';
+import { faultContext, plannedFault, tempDir, removeTempDirs } from '../../integration/faults/fault-fixture.ts';
 
 // Real `exec` faults (shell commands appending to a journal file) on a manual clock.
 function execFault(name: string, journal: string, injectAtMs: number, removeAtMs: number, inject = `echo inject ${name} >> ${journal}`) {
@@ -21,6 +21,8 @@ async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+afterAll(() => removeTempDirs());
 
 describe('the fault runner', () => {
   it('injects and removes each fault at its time on the run clock and records both', async () => {
