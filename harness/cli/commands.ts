@@ -7,6 +7,7 @@ import { toxiproxyCommand } from './toxiproxy-command.ts';
 import { targetCommand } from './target-command.ts';
 import { reportCommand } from './report-command.ts';
 import { k6Command } from './k6-command.ts';
+import { faultsCommand } from './faults-command.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { compareCommand } from './compare-command.ts';
 
@@ -20,6 +21,7 @@ export const commands: ReadonlyArray<StresslabCommand<never>> = [
   compareCommand,
   reportCommand,
   k6Command,
+  faultsCommand,
   targetCommand,
   toxiproxyCommand,
 ] as unknown as ReadonlyArray<StresslabCommand<never>>;

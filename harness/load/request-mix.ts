@@ -12,8 +12,11 @@ export interface RequestMixOptions {
   rng: Rng;
   /** Names of the requests the default `next` picks from (a phase's `requests`); default all. */
   phaseRequests?: readonly string[] | undefined;
-  /** Called for every value captured, so the runner can keep all audit ids (the pool keeps only recent ones). */
-  onCapture?: ((name: string, value: string) => void) | undefined;
+  /**
+   * Called for every value captured, so the runner can keep all audit ids (the pool keeps only recent
+   * ones); `headers` are the request's, so an idempotency key can travel with the id it produced.
+   */
+  onCapture?: ((name: string, value: string, headers: Readonly<Record<string, string>>) => void) | undefined;
   /** Values for `{{env NAME}}` (default process.env). */
   env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Values kept per capture variable for `{{captured NAME}}` (default 10,000). */
@@ -33,7 +36,7 @@ interface Entry {
   body: CompiledTemplate | null;
   needs: string[];
   expected: readonly number[] | undefined;
-  onBody: PreparedRequest['onBody'];
+  onBody: ((status: number, body: string, headers: Readonly<Record<string, string>>) => void) | undefined;
 }
 
 export function createRequestMix(source: Pick<LoadedScenario, 'scenario' | 'bodies'>, options: RequestMixOptions): RequestMix {
@@ -77,10 +80,10 @@ function compileEntry(r: ScenarioRequest, bodies: Pick<LoadedScenario, 'bodies'>
   return { request: r, path, headers, body, needs, expected, onBody: captureHandler(r, expected, pool, onCapture) };
 }
 
-function captureHandler(r: ScenarioRequest, expected: readonly number[] | undefined, pool: CapturePool, onCapture: RequestMixOptions['onCapture']): PreparedRequest['onBody'] {
+function captureHandler(r: ScenarioRequest, expected: readonly number[] | undefined, pool: CapturePool, onCapture: RequestMixOptions['onCapture']): Entry['onBody'] {
   const captures = Object.entries(r.capture ?? {}).map(([name, path]) => ({ name, path: path.split('.') }));
   if (captures.length === 0) return undefined;
-  return (status, text) => {
+  return (status, text, headers) => {
     const ok = expected ? expected.includes(status) : status >= 200 && status <= 399;
     if (!ok) return;
     let body: unknown;
@@ -93,7 +96,7 @@ function captureHandler(r: ScenarioRequest, expected: readonly number[] | undefi
       const value = readJsonPath(body, c.path);
       if (value === undefined) continue;
       pool.add(c.name, value);
-      onCapture?.(c.name, value);
+      onCapture?.(c.name, value, headers);
     }
   };
 }
@@ -108,8 +111,12 @@ function prepare(e: Entry, scope: TemplateScope): PreparedRequest {
     headers,
     body: e.body?.render(scope),
     expectedStatuses: e.expected,
-    ...(e.onBody ? { onBody: e.onBody } : {}),
+    ...(e.onBody ? { onBody: bindHeaders(e.onBody, headers) } : {}),
   };
+}
+
+function bindHeaders(onBody: NonNullable<Entry['onBody']>, headers: Readonly<Record<string, string>>): PreparedRequest['onBody'] {
+  return (status, body) => onBody(status, body, headers);
 }
 
 /** Weighted choice among the requests whose captured values exist; the ready set only grows, so it is recomputed rarely. */

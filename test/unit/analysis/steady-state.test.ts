@@ -16,7 +16,8 @@ describe('computeSteadyState', () => {
   it('derives ε₀, ℓ₀, σ_ℓ, g₀ and the default tolerances from the window before the fault', () => {
     // 1 error per 100 requests, p95 alternating 18/22 ms: median 20, MAD 2.
     const points = series(40, (t) => ({ errors: 1, successP95Ms: t % 2 === 0 ? 18 : 22 }));
-    const s = computeSteadyState(points, 31_000, { warmupSec: 5 });
+    // Slack 0 isolates measurement.md's formula; the default slack is checked below.
+    const s = computeSteadyState(points, 31_000, { warmupSec: 5, minLatencySlackMs: 0 });
     expect(s.window).toEqual({ startSec: 5, endSec: 29, buckets: 24 });
     expect(s.valid).toBe(true);
     expect(s.errorRate).toBeCloseTo(0.01, 9);
@@ -28,6 +29,7 @@ describe('computeSteadyState', () => {
     expect(s.tolerances.maxSuccessP95Ms).toBeCloseTo(20 + 4 * 1.4826 * 2, 9);
     expect(s.tolerances.minSuccessRps).toBeCloseTo(89.1, 9);
     expect(s.tolerances.minRequests).toBe(50);
+    expect(computeSteadyState(points, 31_000, { warmupSec: 5 }).tolerances.maxSuccessP95Ms).toBe(45);
   });
 
   it('limits the window to W_pre before the fault and skips the warm-up', () => {

@@ -1,0 +1,158 @@
+import type { ProbeSample, ResourceSample } from '../metrics/timeline-types.ts';
+import type { FaultEventPlan } from '../plan/plan-types.ts';
+import { analyzeProbeRecovery } from './probe-recovery.ts';
+import { analyzeRecovery } from './recovery.ts';
+import type { FaultInjection } from './recovery.ts';
+import { probeBlindSpots, summarizeRecovery } from './recovery-summary.ts';
+import type { RecoveryAnchor } from './recovery-anchor.ts';
+import { harnessSaturationWarning, summarizeResource } from './resource-summary.ts';
+import type { UsageSample } from './resource-summary.ts';
+import type { FaultResult, Integrity, RunResult } from './run-result.ts';
+import type { SecondPoint } from './second-point.ts';
+import { computeSteadyState } from './steady-state.ts';
+import type { HealthTolerances } from './steady-state.ts';
+import type { ScalarMetrics } from './traffic-metric-source.ts';
+
+/** A planned injection with the times it really happened (inject/remove finished), or its error. */
+export interface InjectionRecord {
+  event: FaultEventPlan;
+  injectedAtMs: number | null;
+  removedAtMs: number | null;
+  error: string | null;
+}
+
+export interface ChaosAnalysisInput {
+  series: readonly SecondPoint[];
+  injections: readonly InjectionRecord[];
+  probes: readonly ProbeSample[];
+  probeIntervalMs: number;
+  resources: readonly ResourceSample[];
+  integrity: Integrity | null;
+  /** The scenario's `recovery` section, durations in ms. */
+  recovery: {
+    steadyStateWindowMs: number;
+    healthyBuckets: number;
+    unhealthyBuckets: number;
+    observationWindowMs: number;
+    tolerances: { errorRate?: number | undefined; p95Ms?: number | undefined; throughputRatio?: number | undefined };
+  };
+  /** Open model (arrival rate): throughput is part of health; in a closed model it follows latency. */
+  openModel: boolean;
+}
+
+export interface ChaosAnalysis {
+  faults: FaultResult[];
+  recovery: RunResult['recovery'];
+  steadyState: { valid: boolean; reason: string | null } | null;
+  resources: RunResult['resources'];
+  /** Values of the chaos and resource threshold metrics (mttr_seconds, lost_executions, …). */
+  scalars: ScalarMetrics;
+  reasons: string[];
+  warnings: string[];
+}
+
+/**
+ * Everything the chaos measurement says about a run (issue 5): steady state before the first
+ * fault, recovery per injection from traffic and from the health probe, resources and the leak
+ * verdict, and the values chaos thresholds are evaluated on. Pure.
+ */
+export function analyzeChaos(input: ChaosAnalysisInput): ChaosAnalysis {
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  const injected = input.injections.filter((r) => r.error === null && r.injectedAtMs !== null);
+  for (const r of input.injections) if (r.error !== null) reasons.push(`fault ${r.event.name} (${r.event.kind}) failed: ${r.error}`);
+  const recoveryPart = analyzeFaults(input, injected, warnings);
+  const resources = summarizeResources(input.resources);
+  const saturation = harnessSaturationWarning(usage(input.resources, 'harness'));
+  if (saturation) warnings.push(saturation);
+  const ttrs = recoveryPart.faults.flatMap((f) => (f.ttrSec === null ? [] : [f.ttrSec]));
+  const scalars: ScalarMetrics = {
+    mttr_seconds: recoveryPart.faults.length === 0 ? null : recoveryPart.recovery.notRecovered > 0 ? null : ttrs,
+    ttd_seconds: recoveryPart.faults.flatMap((f) => (f.ttdSec === null ? [] : [f.ttdSec])),
+    lost_executions: input.integrity?.lost ?? null,
+    target_rss_bytes: usage(input.resources, 'target').map((s) => s.rssBytes),
+    target_cpu_percent: usage(input.resources, 'target').map((s) => s.cpuPercent),
+    harness_cpu_percent: usage(input.resources, 'harness').map((s) => s.cpuPercent),
+  };
+  return { ...recoveryPart, resources, scalars, reasons, warnings };
+}
+
+function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRecord[], warnings: string[]): Pick<ChaosAnalysis, 'faults' | 'recovery' | 'steadyState'> {
+  const empty = { mttrSec: null, medianTtrSec: null, maxTtrSec: null, notRecovered: 0, probe: { mttrSec: null } };
+  if (injected.length === 0) return { faults: [], recovery: empty, steadyState: null };
+  const faults: FaultInjection[] = injected.map((r) => ({
+    ...r.event,
+    injectAtMs: r.injectedAtMs ?? r.event.injectAtMs,
+    removeAtMs: r.removedAtMs ?? r.event.removeAtMs,
+    ...anchorOf(r.event),
+  }));
+  const firstInjectAtMs = Math.min(...faults.map((f) => f.injectAtMs));
+  const steady = computeSteadyState(input.series, firstInjectAtMs, {
+    maxWindowSec: input.recovery.steadyStateWindowMs / 1000,
+    openModel: input.openModel,
+    tolerances: overrides(input),
+  });
+  const options = { onsetRunSec: input.recovery.unhealthyBuckets, recoveryRunSec: input.recovery.healthyBuckets, postWindowSec: input.recovery.observationWindowMs / 1000 };
+  const ratio = input.recovery.tolerances.throughputRatio;
+  const tolerances = ratio === undefined ? steady.tolerances : { ...steady.tolerances, minSuccessRps: ratio * steady.successRps };
+  const traffic = analyzeRecovery(input.series, faults, tolerances, options);
+  const probe = input.probes.length > 0
+    ? analyzeProbeRecovery(input.probes, faults, { periodMs: input.probeIntervalMs, recoveryEvidenceMs: input.recovery.healthyBuckets * 1000, postWindowSec: options.postWindowSec })
+    : [];
+  for (const gap of probeBlindSpots(traffic, probe)) {
+    if (gap.probeMissedImpact) warnings.push(`the health probe stayed green while traffic failed during ${gap.name}: a monitoring blind spot`);
+    else if (gap.gapSec !== null && Math.abs(gap.gapSec) >= 2) warnings.push(`${gap.name}: traffic recovered ${gap.gapSec > 0 ? `${gap.gapSec} s after` : `${-gap.gapSec} s before`} the health probe did`);
+  }
+  const results: FaultResult[] = traffic.map((f) => ({
+    name: f.name,
+    kind: f.kind,
+    injectedAtMs: ms(f.injectedAtMs),
+    removedAtMs: ms(f.removedAtMs),
+    detectedAtMs: f.detectedAtMs === null ? null : ms(f.detectedAtMs),
+    recoveredAtMs: f.recoveredAtMs === null ? null : ms(f.recoveredAtMs),
+    ttdSec: f.ttdSec === null ? null : ms(f.ttdSec),
+    ttrSec: f.ttrSec === null ? null : ms(f.ttrSec),
+    recovered: f.recovered,
+  }));
+  return { faults: results, recovery: summarizeRecovery(results, probe), steadyState: { valid: steady.valid, reason: steady.reason } };
+}
+
+/** Three decimals: the clock's float noise (0.59092054900000) says nothing. */
+function ms(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+function anchorOf(event: FaultEventPlan): { recoveryAnchor?: RecoveryAnchor } {
+  const a = event.params['recoveryAnchor'];
+  return a === 'injection' || a === 'removal' ? { recoveryAnchor: a } : {};
+}
+
+function overrides(input: ChaosAnalysisInput): Partial<HealthTolerances> {
+  const t = input.recovery.tolerances;
+  const out: Partial<HealthTolerances> = {};
+  if (t.errorRate !== undefined) out.maxErrorRate = t.errorRate;
+  if (t.p95Ms !== undefined) out.maxSuccessP95Ms = t.p95Ms;
+  return out;
+}
+
+type Source = 'host' | 'target' | 'harness';
+
+function usage(samples: readonly ResourceSample[], source: Source): UsageSample[] {
+  const out: UsageSample[] = [];
+  for (const s of samples) {
+    if (source === 'host' && s.host) out.push({ atMs: s.atMs, cpuPercent: s.host.cpuPercent, rssBytes: s.host.memUsedBytes });
+    else if (source !== 'host') {
+      const v = s[source];
+      if (v) out.push({ atMs: s.atMs, cpuPercent: v.cpuPercent, rssBytes: v.rssBytes });
+    }
+  }
+  return out;
+}
+
+function summarizeResources(samples: readonly ResourceSample[]): RunResult['resources'] {
+  return {
+    host: summarizeResource(usage(samples, 'host')),
+    target: summarizeResource(usage(samples, 'target')),
+    harness: summarizeResource(usage(samples, 'harness')),
+  };
+}
