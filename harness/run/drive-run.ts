@@ -19,6 +19,7 @@ import type { RecorderAggregates } from '../metrics/timeline-recorder.ts';
 import type { TimelineWriter } from '../metrics/timeline-writer.ts';
 import type { ProbeSample, ResourceSample, TimelineEvent } from '../metrics/timeline-types.ts';
 import type { LoadPhasePlan, Plan } from '../plan/plan-types.ts';
+import { monotonicClock } from './clock.ts';
 import type { Clock } from './clock.ts';
 import { runPhases } from './phase-scheduler.ts';
 import type { PhaseOutcome } from './phase-scheduler.ts';
@@ -26,7 +27,6 @@ import type { TargetHandle } from './target-setup.ts';
 
 export interface DriveDeps {
   plan: Plan;
-  clock: Clock;
   writer: TimelineWriter;
   target: TargetHandle;
   runId: string;
@@ -47,6 +47,8 @@ export interface DriveDeps {
 }
 
 export interface DriveOutcome {
+  /** Wall-clock time of the run clock's zero: the load's start. */
+  startedAtEpochMs: number;
   aggregates: RecorderAggregates;
   endMs: number;
   series: SecondPoint[];
@@ -64,7 +66,17 @@ export interface DriveOutcome {
  * written to the timeline at once; faults are always rolled back before this returns.
  */
 export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
-  const { clock, writer, plan } = d;
+  const { writer, plan } = d;
+  // The run clock starts when the load does, after the sampler's worker is up (see below); until
+  // then `clock` reads negative and nothing is scheduled on it.
+  const base = monotonicClock();
+  let offsetMs = Number.POSITIVE_INFINITY;
+  const clock: Clock = {
+    get epochMs() {
+      return base.epochMs + offsetMs;
+    },
+    nowMs: () => base.nowMs() - offsetMs,
+  };
   const event = (e: Omit<TimelineEvent, 'type' | 'atMs'>, atMs = clock.nowMs()) => writer.write({ type: 'event', atMs, ...e });
   const stop = new AbortController();
   let abortReason: string | null = null;
@@ -101,16 +113,19 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   });
 
   const sampler = startResourceSampler({
-    clock,
+    clock: base,
     targetPid: () => d.target.managed?.pid ?? d.targetPid ?? null,
     ...(d.target.managed === null && d.targetPid === undefined ? { targetMetricsUrl: `${d.target.directUrl}/metrics` } : {}),
-    onSample: (s) => {
+    onSample: (raw) => {
+      const s = { ...raw, atMs: raw.atMs - offsetMs };
+      if (!(s.atMs >= 0)) return;
       resources.push(s);
       writer.write(s);
     },
   });
-  // The worker's start-up costs CPU: let it finish before the load starts.
+  // The worker's start-up costs CPU: let it finish before the load (and the run clock) starts.
   await sampler.ready.catch((e: unknown) => d.io.err(`warning: resource sampling unavailable: ${(e as Error).message}`));
+  offsetMs = base.nowMs();
   const prober = startHealthProber({
     url: `${d.target.baseUrl}${d.healthPath}`,
     clock,
@@ -157,7 +172,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const aggregates = recorder.finish();
   const endMs = clock.nowMs();
   event({ event: 'run-end' }, endMs);
-  return { aggregates, endMs, series, probes, resources, faults, phases, abortReason };
+  return { startedAtEpochMs: clock.epochMs, aggregates, endMs, series, probes, resources, faults, phases, abortReason };
 }
 
 function parseAborts(section: Readonly<Record<string, string>>): AbortCondition[] {

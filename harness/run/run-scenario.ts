@@ -24,7 +24,6 @@ import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { AcceptedIdStore } from './accepted-ids.ts';
-import { monotonicClock } from './clock.ts';
 import { driveRun } from './drive-run.ts';
 import { environmentFingerprint, fingerprintHash } from './environment-fingerprint.ts';
 import { gitSha } from './git-sha.ts';
@@ -85,8 +84,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     chaosToken: randomBytes(16).toString('hex'),
   });
   try {
-    const clock = monotonicClock();
-    const runId = newRunId(clock.epochMs);
+    const runId = newRunId(Date.now());
     const runDir = path.join(opts.outDir, scenario.name, runId);
     await fs.mkdir(runDir, { recursive: true });
     const writer = await TimelineWriter.open(path.join(runDir, 'timeline.jsonl'));
@@ -103,7 +101,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const recovery = scenario.recovery;
     const probeIntervalMs = recovery ? durationMs(recovery.probeInterval) : 250;
     const drive = await driveRun({
-      plan, clock, writer, target, runId, io: opts.io, signal: opts.signal, timeoutMs,
+      plan, writer, target, runId, io: opts.io, signal: opts.signal, timeoutMs,
       ledgerFile: path.join(runDir, 'faults-ledger.json'),
       requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
       healthPath: scenario.target.health,
@@ -135,7 +133,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       thresholds: scenario.thresholds,
       plan,
       aggregates: drive.aggregates,
-      startedAtEpochMs: clock.epochMs,
+      startedAtEpochMs: drive.startedAtEpochMs,
       endMs: drive.endMs,
       target: { url: redactUrl(target.embedded ? target.directUrl : target.baseUrl), embedded: target.embedded },
       environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint) },

@@ -17,11 +17,17 @@ export type ServerMode =
   | { kind: 'garbage' }
   | { kind: 'hang' }
   /** Answers `status` with a body of `bodyBytes` bytes. */
-  | { kind: 'status'; status: number; bodyBytes: number };
+  | { kind: 'status'; status: number; bodyBytes: number }
+  /**
+   * 200 except 503 from `failFromMs` to `failToMs` (null: forever) after the first request that is
+   * not a probe of `healthPath` (which always answers 200: a health check blind to the outage).
+   */
+  | { kind: 'window'; failFromMs: number; failToMs: number | null; healthPath: string };
 
 const mode = JSON.parse(process.argv[2] ?? '{"kind":"fast"}') as ServerMode;
 const BODY = Buffer.from('{"ok":true,"service":"stresslab-test-server","v":1}');
 let received = 0;
+let firstAt: number | null = null;
 /** Time each request spent in the server (ms), for modes whose latency is the point of the test. */
 const heldMs: number[] = [];
 
@@ -73,6 +79,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     case 'status':
       return ok(res, Buffer.alloc(mode.bodyBytes, 97), mode.status);
+    case 'window': {
+      if (req.url === mode.healthPath) return ok(res);
+      firstAt ??= performance.now();
+      const since = performance.now() - firstAt;
+      const failing = since >= mode.failFromMs && (mode.failToMs === null || since < mode.failToMs);
+      return failing ? ok(res, Buffer.from('{"error":"unavailable"}'), 503) : ok(res);
+    }
   }
 }
 
