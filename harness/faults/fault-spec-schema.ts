@@ -18,9 +18,13 @@ const timing = {
   }),
 };
 
-/** Whether time to recover counts from injection (faults the system should absorb) or removal (faults it cannot fix). */
-const anchor = (fallback: 'injection' | 'removal') =>
-  z.enum(['injection', 'removal']).default(fallback).meta({ description: `Where TTR counts from (default "${fallback}").` });
+/**
+ * Whether time to recover counts from injection (faults the system should absorb) or removal (faults
+ * it cannot fix). Left out, the kind's default applies: harness/analysis/recovery-anchor.ts is the one
+ * table of defaults, so the schema carries none of its own.
+ */
+const anchor = () =>
+  z.enum(['injection', 'removal']).optional().meta({ description: 'Where TTR counts from (default per kind: injection for process-kill, cpu-hog, memory-pressure, db-kill-backends, net-reset, net-slicer, net-flaky; removal otherwise).' });
 
 const proxy = (fallback: string) =>
   z.string().min(1).default(fallback).meta({ description: `Toxiproxy proxy name (default "${fallback}"; "api" fronts the target, "db" its database).` });
@@ -31,9 +35,9 @@ const databaseUrlEnv = z.string().min(1).optional().meta({
 });
 
 const net = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
-  z.strictObject({ kind: z.literal(kind), ...timing, proxy: proxy('api'), recoveryAnchor: anchor('removal'), ...shape });
-const db = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S, fallback: 'injection' | 'removal' = 'removal') =>
-  z.strictObject({ kind: z.literal(kind), ...timing, recoveryAnchor: anchor(fallback), ...shape });
+  z.strictObject({ kind: z.literal(kind), ...timing, proxy: proxy('api'), recoveryAnchor: anchor(), ...shape });
+const db = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.strictObject({ kind: z.literal(kind), ...timing, recoveryAnchor: anchor(), ...shape });
 
 export const TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'] as const;
 export const LOCK_MODES = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'] as const;
@@ -66,7 +70,6 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
       interval: durationSchema.optional().meta({ description: 'Kill again every interval while active (default: once per injection).' }),
       databaseUrlEnv,
     },
-    'injection',
   ),
   db('db-slow-statements', {
     delayMs: z.number().int().positive().meta({ description: 'Extra time each statement takes while active.' }),

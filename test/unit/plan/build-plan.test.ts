@@ -52,7 +52,7 @@ describe('buildPlan', () => {
       ['hog#3', 390_000, 450_000],
     ]);
     const first = plan.faults.find((f) => f.name === 'db-latency#1');
-    expect(first).toMatchObject({ kind: 'db-latency', injection: 1, params: { latencyMs: 200, jitterMs: 0, proxy: 'db', recoveryAnchor: 'removal', stream: 'downstream' } });
+    expect(first).toMatchObject({ kind: 'db-latency', injection: 1, params: { latencyMs: 200, jitterMs: 0, proxy: 'db', stream: 'downstream' } });
     expect(first?.params).not.toHaveProperty('at');
   });
 

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { analyzeLeak } from '../../../harness/analysis/leak-verdict.ts';
+import { startResourceSampler } from '../../../harness/metrics/resource-sampler.ts';
+import type { ResourceSample } from '../../../harness/metrics/timeline-types.ts';
+import { monotonicClock } from '../../../harness/run/clock.ts';
+
+const SCRIPT = fileURLToPath(new URL('./fixtures/memory-pattern.ts', import.meta.url));
+
+async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  return child;
+}
+
+/**
+ * Real processes sampled by the real sampler (pidusage on the pid). Only the windows are compressed
+ * (minima per 5 s instead of per minute) so the test takes ~40 s; the rule is measurement.md §3.2's.
+ */
+describe('leak verdict on real processes', () => {
+  it('a process growing 20 MB/min is a leak; one that saw-tooths flat is not', async () => {
+    const grow = await start('grow', 20);
+    const flat = await start('sawtooth', 0);
+    const clock = monotonicClock();
+    const samples: Record<'grow' | 'flat', ResourceSample[]> = { grow: [], flat: [] };
+    const samplers = [
+      startResourceSampler({ clock, intervalMs: 500, targetPid: () => grow.pid ?? null, onSample: (s) => samples.grow.push(s) }),
+      startResourceSampler({ clock, intervalMs: 500, targetPid: () => flat.pid ?? null, onSample: (s) => samples.flat.push(s) }),
+    ];
+    try {
+      await Promise.all(samplers.map((s) => s.ready));
+      await sleep(36_000);
+    } finally {
+      await Promise.all(samplers.map((s) => s.stop()));
+      grow.kill('SIGTERM');
+      flat.kill('SIGTERM');
+    }
+    const rss = (list: ResourceSample[]) => list.flatMap((s) => (s.target ? [{ atMs: s.atMs, rssBytes: s.target.rssBytes }] : []));
+    const options = { windowMs: 5_000, warmupMs: 3_000 };
+    const leak = analyzeLeak(rss(samples.grow), options);
+    const none = analyzeLeak(rss(samples.flat), options);
+    expect(leak.verdict, leak.reason).toBe('leak');
+    expect(leak.slopeBytesPerHour!).toBeGreaterThan(0);
+    expect(none.verdict, none.reason).toBe('none');
+  }, 90_000);
+});
