@@ -3,7 +3,13 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../exit-codes.ts';
 import { StresslabError } from '../stresslab-error.ts';
 import type { RunResult } from '../analysis/run-result.ts';
-import { installInterrupts } from '../run/interrupts.ts';
+import { InterruptController } from '../run/interrupt-controller.ts';
+import { guardTargets } from '../run/target-guard.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import { describeTouches } from '../plan/describe-touches.ts';
+import { formatPlanTable } from '../plan/format-plan-table.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { askLine } from './ask-line.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import type { RunOptions } from '../run/run-scenario.ts';
 import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
@@ -21,6 +27,11 @@ export interface RunArgs {
   baseline: string | boolean | undefined;
   tolerance: number | undefined;
   runs: number;
+  toxiproxy: string | undefined;
+  'allow-target': string[];
+  yes: boolean;
+  'dry-run': boolean;
+  'target-pid': number | undefined;
 }
 
 /** Environment variables handed to an embedded target (so `TARGET_WORK_FACTOR=1.1 stresslab run …` works). */
@@ -39,12 +50,19 @@ export const runCommand: StresslabCommand<RunArgs> = {
       .option('seed', { type: 'number', describe: 'Seed for templating ({{uuid}}, {{randInt}}) and request choice; random by default, recorded in result.json' })
       .option('baseline', { describe: 'Baseline file to gate against (default baselines/<env>/<scenario>.json when it exists); --no-baseline skips the gate' })
       .option('tolerance', { type: 'number', describe: 'Regression tolerance in percent (default: the baseline\'s, normally 5)' })
-      .option('runs', { type: 'number', default: 1, describe: 'Run the candidate N times; the gate compares all N with the baseline (tighter interval)' }) as unknown as Argv<RunArgs>,
+      .option('runs', { type: 'number', default: 1, describe: 'Run the candidate N times; the gate compares all N with the baseline (tighter interval)' })
+      .option('toxiproxy', { type: 'string', describe: 'A real Toxiproxy API URL for network/database faults (default: the scenario\'s, else the embedded one)' })
+      .option('allow-target', { type: 'string', array: true, default: [], describe: 'Allow a non-loopback target or Toxiproxy host (repeatable); you are asked to confirm unless --yes' })
+      .option('yes', { type: 'boolean', default: false, describe: 'Confirm a run against non-loopback hosts without asking (CI)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and everything the run would touch, then exit without sending anything' })
+      .option('target-pid', { type: 'number', describe: 'Pid of a target on this machine given by --target, for its CPU and memory' }) as unknown as Argv<RunArgs>,
   examples: [
     ['stresslab run light --profile quick', 'The light preset, CI-sized, against the embedded target'],
     ['stresslab run scenarios/spike.json --target http://127.0.0.1:8080', 'A scenario file against a running service'],
     ['stresslab run light --profile quick --env ci --runs 3', 'Gate against baselines/ci/light.json with three candidate runs'],
     ['stresslab run chaos-db --profile quick --no-baseline', 'A chaos run without the regression gate'],
+    ['stresslab run chaos-network --dry-run', 'What the run would touch, without running it'],
+    ['stresslab run chaos-network --target https://api.staging.example.com --toxiproxy http://toxiproxy.staging.example.com:8474 --allow-target api.staging.example.com --allow-target toxiproxy.staging.example.com --yes', 'Against a staging stack'],
   ],
   async run(args, io) {
     const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -53,28 +71,30 @@ export const runCommand: StresslabCommand<RunArgs> = {
     if (args.tolerance !== undefined && !(args.tolerance > 0 && args.tolerance <= 100)) {
       throw new StresslabError('BAD_USAGE', `--tolerance must be a percentage in (0, 100], got ${args.tolerance}`, { hint: 'e.g. --tolerance 5' });
     }
-    if (args.target !== undefined) checkUrl(args.target);
-    const controller = new AbortController();
-    const dispose = installInterrupts({
-      onFirst: (sig) => {
-        io.err(`\n${sig}: rolling back faults, stopping the load and writing partial results (again to exit at once)…`);
-        controller.abort();
-      },
-      onSecond: () => {
-        io.err('Exiting at once.');
-        process.exit(ExitCode.aborted);
-      },
-    });
+    if (args.target !== undefined) checkUrl(args.target, '--target');
+    if (args.toxiproxy !== undefined) checkUrl(args.toxiproxy, '--toxiproxy');
+    const pre = await preflight(args, io);
+    if (args['dry-run']) {
+      io.out(pre);
+      return ExitCode.ok;
+    }
+    let rollback: () => Promise<void> = async () => {};
+    const interrupts = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
+    const controller = { signal: interrupts.signal };
+    const dispose = interrupts.attach(process);
     try {
       const base: Omit<RunOptions, 'seed' | 'gate' | 'previousResults'> = {
         scenario: args.scenario,
         profile: args.profile,
         targetUrl: args.target,
+        toxiproxyUrl: args.toxiproxy,
+        targetPid: args['target-pid'],
         envName: args.env,
         outDir: path.resolve(io.cwd, args.out),
         io,
         signal: controller.signal,
         targetEnv: targetEnv(),
+        onRollbackReady: (r) => (rollback = r),
       };
       const gate = await resolveGate({ scenario: args.scenario, profile: args.profile, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
       const results: RunResult[] = [];
@@ -102,11 +122,33 @@ function targetEnv(): Record<string, string> {
   return Object.fromEntries(TARGET_ENV_KEYS.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])));
 }
 
-function checkUrl(url: string): void {
+/**
+ * Before anything starts: the scenario is valid, and a non-loopback target or Toxiproxy is allowed
+ * and confirmed. Returns the dry-run text (plan and what the run would touch).
+ */
+async function preflight(args: RunArgs, io: CliIo): Promise<string> {
+  const loaded = await loadScenario(args.scenario, { profile: args.profile, cwd: io.cwd });
+  const { scenario } = loaded;
+  const plan = buildPlan(scenario, { seed: args.seed ?? 1, profile: loaded.profile });
+  const targetUrl = args.target ?? scenario.target.url;
+  const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
+  const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded' });
+  if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
+  await guardTargets(io, {
+    urls: [targetUrl, ...(toxiproxyUrl ? [toxiproxyUrl] : [])].filter((u) => u !== 'embedded'),
+    allowTargets: [...args['allow-target'], ...(scenario.allowTargets ?? [])],
+    yes: args.yes,
+    isTTY: io.isTTY && Boolean(process.stdin.isTTY),
+    ask: (q) => askLine(q),
+  });
+  return touches;
+}
+
+function checkUrl(url: string, flag: string): void {
   try {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
   } catch {
-    throw new StresslabError('BAD_USAGE', `--target "${url}" is not an http(s) URL`, { hint: 'e.g. --target http://127.0.0.1:8080' });
+    throw new StresslabError('BAD_USAGE', `${flag} "${url}" is not an http(s) URL`, { hint: `e.g. ${flag} http://127.0.0.1:8080` });
   }
 }

@@ -44,6 +44,8 @@ export interface DriveDeps {
   /** The scenario's `abort` section, as written. */
   abort: Readonly<Record<string, string>>;
   targetPid?: number | undefined;
+  /** Receives the function that removes every active fault now (a second Ctrl-C calls it). */
+  onRollbackReady?: ((rollback: () => Promise<void>) => void) | undefined;
 }
 
 export interface DriveOutcome {
@@ -146,6 +148,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     },
   });
 
+  d.onRollbackReady?.(() => faultRunner.rollbackAll());
   event({ event: 'run-start', name: plan.scenarioName });
   recorder.start();
   const faultsDone = faultRunner.run(plan.faults);

@@ -58,6 +58,8 @@ export interface RunOptions {
   previousResults?: readonly RunResult[];
   /** Append one line per run to <outDir>/<env>/history.jsonl (default true). */
   history?: boolean;
+  /** Receives the function that rolls every active fault back at once (Ctrl-C twice). */
+  onRollbackReady?: (rollback: () => Promise<void>) => void;
 }
 
 export interface RunOutcome {
@@ -109,6 +111,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       healthyBuckets: recovery?.healthyBuckets ?? 5,
       abort: scenario.abort ?? {},
       targetPid: opts.targetPid,
+      onRollbackReady: opts.onRollbackReady,
     });
     await writer.close();
     const audit = auditSection && drive.abortReason === null && accepted.size > 0

@@ -18,12 +18,6 @@ export function cliOptions(): Map<string, Set<string>> {
   return out;
 }
 
-/**
- * Options of issue 7 that the lead wires into harness/cli/run-command.ts. Until then the recipes may
- * use them; once the command declares them this list is dead weight and should be emptied.
- */
-export const PENDING_RUN_FLAGS: ReadonlySet<string> = new Set(['toxiproxy', 'yes', 'allow-target', 'dry-run']);
-
 export interface StresslabCall {
   command: string;
   positionals: string[];

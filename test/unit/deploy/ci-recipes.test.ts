@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { presetNames } from '../../../harness/scenario/scenario-files.ts';
-import { PENDING_RUN_FLAGS, cliOptions, parseStresslabCall, shellCommands } from '../../support/cli-flags.ts';
+import { cliOptions, parseStresslabCall, shellCommands } from '../../support/cli-flags.ts';
 import type { StresslabCall } from '../../support/cli-flags.ts';
 
 /*
@@ -54,7 +54,7 @@ function expectRealCommands(w: Workflow): void {
     const known = cli.get(call.command);
     expect(known, `stresslab ${call.command} is a command`).toBeDefined();
     for (const f of call.flags) {
-      const ok = known?.has(f) === true || (call.command === 'run' && PENDING_RUN_FLAGS.has(f));
+      const ok = known?.has(f) === true;
       expect(ok, `stresslab ${call.command} --${f}`).toBe(true);
     }
   }

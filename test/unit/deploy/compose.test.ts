@@ -7,7 +7,7 @@ import { faultProxy } from '../../../harness/faults/fault-spec-schema.ts';
 import { checkAllowedTargets } from '../../../harness/run/target-guard.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
 import { presetNames } from '../../../harness/scenario/scenario-files.ts';
-import { PENDING_RUN_FLAGS, cliOptions, parseStresslabCall } from '../../support/cli-flags.ts';
+import { cliOptions, parseStresslabCall } from '../../support/cli-flags.ts';
 
 /*
  * Docker does not run here, so the stack is checked as data: the services, their ports and
@@ -158,7 +158,7 @@ describe('docker-compose.yml', () => {
     expect(call?.flags).toContain('yes');
     expect(await presetNames()).toContain(call?.positionals[0]);
     const known = cliOptions().get('run') ?? new Set();
-    for (const f of call?.flags ?? []) expect(known.has(f) || PENDING_RUN_FLAGS.has(f), `run --${f}`).toBe(true);
+    for (const f of call?.flags ?? []) expect(known.has(f), `run --${f}`).toBe(true);
     expect(mountSource(s, '/app/reports')).toBe('./reports');
     expect(s.healthcheck?.disable).toBe(true);
   });

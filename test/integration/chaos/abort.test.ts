@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { main } from '../../../harness/cli/main.ts';
+import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import type { RunResult } from '../../../harness/analysis/run-result.ts';
+import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
+import { repoRoot } from '../../../harness/run/repo-root.ts';
+import { startTestServer } from '../../support/servers/spawn-test-server.ts';
+import type { ServerMode, TestServer } from '../../support/servers/spawn-test-server.ts';
+import { captureIo } from '../../support/capture-io.ts';
+
+/**
+ * Stopping early: an abort condition that trips, and Ctrl-C once or twice. An `exec` fault whose
+ * inject creates a marker file and whose remove deletes it stands for any fault: the marker must be
+ * gone afterwards (rolled back), and a partial result.json must say "aborted".
+ */
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-abort-'));
+  process.env.STRESSLAB_LEDGER = path.join(dir, 'machine-ledger.json');
+});
+afterAll(async () => {
+  delete process.env.STRESSLAB_LEDGER;
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function scenarioFile(server: TestServer, name: string, marker: string, extra: Record<string, unknown>): Promise<string> {
+  const file = path.join(dir, `${name}.json`);
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      name,
+      description: 'stopping early',
+      target: { url: server.url, health: '/health', timeout: '2s' },
+      requests: [{ name: 'work', method: 'GET', path: '/work' }],
+      load: [{ executor: 'constant-arrival-rate', rate: 50, duration: '40s', preAllocatedVUs: 10, maxVUs: 50, gracefulStop: '1s' }],
+      faults: [{ kind: 'exec', name: 'marker', at: '2s', duration: '30s', inject: `touch ${marker}`, remove: `rm -f ${marker}` }],
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+async function resultIn(stdoutOrDir: string): Promise<RunResult> {
+  const runDir = /results: (\S+?)\/? \(/.exec(stdoutOrDir)?.[1] ?? stdoutOrDir;
+  return runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, runDir, 'result.json'), 'utf8')));
+}
+
+async function latestRunDir(scenario: string): Promise<string> {
+  const root = path.join(dir, 'reports', scenario);
+  const runs = (await fs.readdir(root)).sort();
+  return path.join(root, runs.at(-1)!);
+}
+
+async function withServer<T>(mode: ServerMode, f: (s: TestServer) => Promise<T>): Promise<T> {
+  const server = await startTestServer(mode);
+  try {
+    return await f(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+describe('abort conditions', () => {
+  it('trip → faults rolled back, load stopped, partial result with verdict "aborted", exit 3', async () => {
+    await withServer({ kind: 'window', failFromMs: 4_000, failToMs: null, healthPath: '/health' }, async (server) => {
+      const marker = path.join(dir, 'abort-marker');
+      const file = await scenarioFile(server, 'abort-trip', marker, { abort: { http_req_failed: 'rate>0.5 for 2s' } });
+      const io = captureIo(dir);
+      const started = Date.now();
+      const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--no-baseline'], io);
+      expect(code, io.stderr()).toBe(3);
+      expect(Date.now() - started).toBeLessThan(25_000);
+      expect(existsSync(marker)).toBe(false);
+      const result = await resultIn(io.stdout());
+      expect(result.verdict).toBe('aborted');
+      expect(result.reasons.join('\n')).toMatch(/http_req_failed/);
+      expect(result.totals.requests).toBeGreaterThan(100);
+      expect(result.totals.requests).toBeLessThan(1000);
+      expect(await listActive(path.join(await latestRunDir('abort-trip'), 'faults-ledger.json'))).toEqual([]);
+    });
+  }, 60_000);
+});
+
+describe('Ctrl-C', () => {
+  async function runAndInterrupt(presses: number): Promise<{ code: number | null; marker: string; stderr: string; elapsedMs: number }> {
+    return withServer({ kind: 'fast' }, async (server) => {
+      const marker = path.join(dir, `ctrl-c-${presses}`);
+      const file = await scenarioFile(server, `ctrl-c-${presses}`, marker, {});
+      const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'stresslab.mjs'), 'run', file, '--out', path.join(dir, 'reports'), '--no-baseline'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.resume();
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      // Wait until the fault is active, then press Ctrl-C.
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(marker) && Date.now() < deadline) await sleep(100);
+      expect(existsSync(marker), stderr).toBe(true);
+      const t0 = Date.now();
+      for (let i = 0; i < presses; i++) {
+        child.kill('SIGINT');
+        await sleep(150);
+      }
+      const code = await exited;
+      return { code, marker, stderr, elapsedMs: Date.now() - t0 };
+    });
+  }
+
+  it('once: rolls back, stops the load, writes partial results, exits 3', async () => {
+    const { code, marker, stderr } = await runAndInterrupt(1);
+    expect(code, stderr).toBe(3);
+    expect(existsSync(marker)).toBe(false);
+    const result = await resultIn(await latestRunDir('ctrl-c-1'));
+    expect(result.verdict).toBe('aborted');
+    expect(result.reasons.join('\n')).toMatch(/interrupted/);
+  }, 60_000);
+
+  it('twice: rolls back and exits at once', async () => {
+    const { code, marker, stderr, elapsedMs } = await runAndInterrupt(2);
+    expect(code, stderr).toBe(3);
+    expect(existsSync(marker)).toBe(false);
+    expect(elapsedMs).toBeLessThan(10_000);
+    expect(stderr).toMatch(/again/);
+  }, 60_000);
+});
