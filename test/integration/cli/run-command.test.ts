@@ -119,3 +119,30 @@ describe('errors from the target are counted by kind', () => {
     });
   }
 });
+
+describe('drill safety and --dry-run', () => {
+  it('--dry-run prints the plan and what would be touched, and sends nothing', async () => {
+    const before = await fast.received();
+    const io = captureIo(dir);
+    const code = await main(['run', 'chaos-db', '--profile', 'quick', '--dry-run'], io);
+    expect(code).toBe(0);
+    expect(io.stdout()).toMatch(/Load phases/);
+    expect(io.stdout()).toMatch(/What this run would touch/);
+    expect(io.stdout()).toMatch(/db-down#1/);
+    expect(await fast.received()).toBe(before);
+  });
+
+  it('refuses a non-loopback target that is not allowed (exit 2), before sending anything', async () => {
+    const io = captureIo(dir);
+    const code = await main(['run', 'light', '--target', 'http://staging.invalid:8080', '--no-baseline'], io);
+    expect(code).toBe(2);
+    expect(io.stderr()).toMatch(/--allow-target staging\.invalid/);
+  });
+
+  it('an allowed non-loopback target still needs a confirmation: without a terminal and without --yes it refuses', async () => {
+    const io = captureIo(dir);
+    const code = await main(['run', 'light', '--target', 'http://staging.invalid:8080', '--allow-target', 'staging.invalid', '--no-baseline'], io);
+    expect(code).toBe(2);
+    expect(io.stderr()).toMatch(/--yes/);
+  });
+});
