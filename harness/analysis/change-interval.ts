@@ -1,6 +1,6 @@
 import { mean, sampleVariance } from './order-stats.ts';
 import { studentTQuantile } from './student-t.ts';
-import type { Rng } from './seeded-rng.ts';
+import type { Rng } from '../plan/seeded-rng.ts';
 
 /**
  * Interval for the change between baseline runs (a) and current runs (b): mean(b) − mean(a) on

@@ -4,7 +4,7 @@ import type { MetricSpec } from './metric-catalogue.ts';
 import { median } from './order-stats.ts';
 import { changeInterval } from './change-interval.ts';
 import type { IntervalMethod } from './change-interval.ts';
-import type { Rng } from './seeded-rng.ts';
+import type { Rng } from '../plan/seeded-rng.ts';
 
 /**
  * The 5 % regression gate for one metric (measurement.md §1.9): runs are the replicates, one

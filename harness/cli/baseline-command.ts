@@ -6,7 +6,7 @@ import type { RunResult } from '../analysis/run-result.ts';
 import { addRuns, newBaseline } from '../baseline/baseline-builder.ts';
 import { baselinePath, readBaseline, readBaselineIfExists, writeBaseline } from '../baseline/baseline-store.ts';
 import { harnessVersion } from '../run/environment-fingerprint.ts';
-import { installInterrupts } from '../run/interrupts.ts';
+import { InterruptController } from '../run/interrupt-controller.ts';
 import { baselineName } from '../run/resolve-gate.ts';
 import { readResult } from '../run/run-record.ts';
 import { runScenario } from '../run/run-scenario.ts';
@@ -61,15 +61,16 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
   const loaded = await loadScenario(scenario, { profile: args.profile, cwd: io.cwd });
   const file = baselinePath(io.cwd, args.env, baselineName(loaded.scenario.name, loaded.profile));
   await readBaselineIfExists(file); // a corrupt existing file stops here (exit 2) instead of being overwritten
-  const controller = new AbortController();
-  const dispose = installInterrupts({ onFirst: () => controller.abort(), onSecond: () => process.exit(ExitCode.aborted) });
+  let rollback: () => Promise<void> = async () => {};
+  const controller = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
+  const dispose = controller.attach(process);
   const results: RunResult[] = [];
   try {
     for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
       io.out(`baseline run ${i + 1} of ${args.runs}…`);
       const { result } = await runScenario({
         scenario, profile: args.profile, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, args.out),
-        seed: Math.floor(Math.random() * 2 ** 31), io, signal: controller.signal, gate: null, history: false,
+        seed: Math.floor(Math.random() * 2 ** 31), io, signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r),
       });
       if (result.verdict !== 'pass') {
         throw new StresslabError('BAD_BASELINE', `baseline run ${i + 1} did not pass (${result.reasons.join('; ')}): a baseline of a failing system would hide regressions`, { hint: 'fix the failure or the thresholds, then record again' });

@@ -7,8 +7,7 @@ import { ExitCode } from '../exit-codes.ts';
  *   writes partial results and exits 3;
  * 2nd → roll back faults now (bounded by `rollbackTimeoutMs`) and exit 3 without results;
  * 3rd (a rollback that hangs) → exit 3 at once.
- * Complements harness/run/interrupts.ts (which only counts signals) with the rollback-then-exit
- * step and its time bound.
+ * `attach(process)` routes SIGINT and SIGTERM here.
  */
 
 export type InterruptState = 'running' | 'stopping' | 'exiting';

