@@ -50,7 +50,7 @@ async function runAgainst(failToMs: number | null): Promise<{ code: number; resu
   }
 }
 
-describe('recovery measured against ground truth', () => {
+describe.concurrent('recovery measured against ground truth', () => {
   it('a 503 outage from 10.0 s to 13.0 s: TTD ≈ 0 s and TTR ≈ 3 s (±0.5 s), and the blind health check is reported', async () => {
     const { code, result } = await runAgainst(13_000);
     const fault = result.faults[0]!;
