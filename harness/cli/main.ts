@@ -4,6 +4,7 @@ import { ExitCode } from '../exit-codes.ts';
 import { isStresslabError } from '../stresslab-error.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 import { commands } from './commands.ts';
+import { redactText } from '../run/redact.ts';
 
 export function processIo(): CliIo {
   return {
@@ -15,7 +16,9 @@ export function processIo(): CliIo {
 }
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can call it). */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+export async function main(argv: readonly string[], rawIo: CliIo = processIo()): Promise<ExitCode> {
+  // Every line a person or a CI log sees passes here: credentials in URLs never get printed.
+  const io: CliIo = { ...rawIo, out: (t) => rawIo.out(redactText(t)), err: (t) => rawIo.err(redactText(t)), isTTY: rawIo.isTTY, cwd: rawIo.cwd };
   let code: ExitCode = ExitCode.ok;
   let usageError: string | null = null;
   const parser = yargs([...argv])

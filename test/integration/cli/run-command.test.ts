@@ -146,3 +146,16 @@ describe('drill safety and --dry-run', () => {
     expect(io.stderr()).toMatch(/--yes/);
   });
 });
+
+describe('secrets', () => {
+  it('never prints the password of a target URL', async () => {
+    const port = await closedPort();
+    const file = path.join(dir, 'secret.json');
+    await fs.writeFile(file, scenario(`http://admin:hunter2secret@127.0.0.1:${port}`, {}));
+    const io = captureIo(dir);
+    const code = await main(['run', file, '--no-baseline'], io);
+    expect(code).toBe(4);
+    expect(io.stderr()).toContain('127.0.0.1');
+    expect(io.stderr() + io.stdout()).not.toContain('hunter2secret');
+  }, 40_000);
+});
