@@ -1,0 +1,39 @@
+/** The public library API of stresslab (re-exports only). The CLI is `bin/stresslab.mjs`. */
+export { main } from './cli/main.ts';
+export type { CliIo, StresslabCommand } from './cli/command.ts';
+export { ExitCode } from './exit-codes.ts';
+export { StresslabError, isStresslabError } from './stresslab-error.ts';
+export type { ErrorCode, InputProblem } from './stresslab-error.ts';
+
+export { loadScenario } from './scenario/load-scenario.ts';
+export type { LoadedScenario } from './scenario/load-scenario.ts';
+export { scenarioSchema } from './scenario/scenario-schema.ts';
+export type { Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
+export { buildPlan } from './plan/build-plan.ts';
+export type { Plan, LoadPhasePlan, FaultEventPlan } from './plan/plan-types.ts';
+
+export { runScenario } from './run/run-scenario.ts';
+export type { RunOptions, RunOutcome } from './run/run-scenario.ts';
+export { engineFor, arrivalEngine, autocannonEngine } from './load/index.ts';
+export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, RequestOutcome, OutcomeSink } from './load/engine.ts';
+
+export { runResultSchema, RESULT_SCHEMA_VERSION } from './analysis/run-result.ts';
+export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './analysis/run-result.ts';
+export type { Stats } from './metrics/stats.ts';
+export type { TimelineLine, TimelineSecond, ResourceSample, ProbeSample, TimelineEvent } from './metrics/timeline-types.ts';
+export { analyzeChaos } from './analysis/chaos-analysis.ts';
+export { compareRuns, compareMetric } from './analysis/regression-compare.ts';
+
+export { gateAgainstBaseline } from './baseline/baseline-gate.ts';
+export { newBaseline, addRuns } from './baseline/baseline-builder.ts';
+export { readBaseline, writeBaseline, baselinePath } from './baseline/baseline-store.ts';
+export type { Baseline } from './baseline/baseline-schema.ts';
+
+export { renderMarkdown } from './report/render-markdown.ts';
+export { renderHtml } from './report/render-html.ts';
+export { renderJunit } from './report/render-junit.ts';
+export { writeReports } from './report/write-reports.ts';
+
+export { startToxiproxyServer } from './toxiproxy/index.ts';
+export { createFaultDriver, FAULT_KIND_MODULES } from './faults/index.ts';
+export { cleanupLedger, listActive } from './faults/ledger-cleanup.ts';
