@@ -9,8 +9,8 @@ describe('stresslab plan', () => {
     expect(await planCommand.run({ scenario: 'chaos-db', profile: 'quick', seed: 1 }, io)).toBe(0);
     const text = io.stdout.join('\n');
     expect(text).toMatch(/^chaos-db \(profile quick\)/);
-    expect(text).toMatch(/steady\s+0:00\.0\s+1:18\.0\s+constant-arrival-rate\s+50 req\/s/);
-    expect(text).toMatch(/db-down#2\s+db-down\s+0:50\.7\s+0:54\.6/);
+    expect(text).toMatch(/steady\s+0:00\.0\s+1:00\.0\s+constant-arrival-rate\s+50 req\/s/);
+    expect(text).toMatch(/db-down#2\s+db-down\s+0:36\.0\s+0:39\.0/);
   });
 
   it('fails with BAD_SCENARIO for an unknown profile, listing the available ones', async () => {
