@@ -1,6 +1,7 @@
 import os from 'node:os';
 import si from 'systeminformation';
 import type { HostUsage } from './proc-host-reader.ts';
+import { NetDelta } from './net-delta.ts';
 
 /**
  * Host usage through systeminformation, for platforms without /proc (macOS, Windows). Its calls
@@ -8,7 +9,7 @@ import type { HostUsage } from './proc-host-reader.ts';
  * inside the sampler's worker thread. Same units as HostProcReader.
  */
 export class HostSiReader {
-  #net: { rxBytes: number; txBytes: number } | null = null;
+  readonly #net = new NetDelta();
 
   async prime(): Promise<void> {
     await this.sample();
@@ -25,13 +26,8 @@ export class HostSiReader {
     };
     const external = nets.filter((n) => !isLoopback(n.iface));
     if (external.length > 0) {
-      const net = { rxBytes: sum(external.map((n) => n.rx_bytes)), txBytes: sum(external.map((n) => n.tx_bytes)) };
-      const before = this.#net;
-      this.#net = net;
-      if (before !== null) {
-        usage.netRxBytes = Math.max(0, net.rxBytes - before.rxBytes);
-        usage.netTxBytes = Math.max(0, net.txBytes - before.txBytes);
-      }
+      const delta = this.#net.next({ rxBytes: sum(external.map((n) => n.rx_bytes)), txBytes: sum(external.map((n) => n.tx_bytes)) });
+      if (delta !== null) Object.assign(usage, delta);
     }
     return usage;
   }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ResourceSample } from './timeline-types.ts';
+import { NetDelta } from './net-delta.ts';
 
 /**
  * Host usage from Linux /proc with plain async reads (≈0.5 ms per sample): systeminformation's
@@ -66,7 +67,7 @@ export function parseNetDev(text: string): { rxBytes: number; txBytes: number } 
 /** Keeps the previous counters: CPU and network figures are deltas between two samples. */
 export class HostProcReader {
   #cpu: CpuTimes | null = null;
-  #net: { rxBytes: number; txBytes: number } | null = null;
+  readonly #net = new NetDelta();
 
   /** Reads the counters once so that the first `sample()` reports a real interval. */
   async prime(): Promise<void> {
@@ -86,15 +87,7 @@ export class HostProcReader {
     const dTotal = prev === null ? 0 : cpu.total - prev.total;
     const cpuPercent = dTotal > 0 && prev !== null ? ((cpu.busy - prev.busy) / dTotal) * 100 * cpu.cores : 0;
     const usage: HostUsage = { cpuPercent, ...parseMeminfo(meminfo), load1: parseLoadavg(loadavg) };
-    if (netdev !== null) {
-      const net = parseNetDev(netdev);
-      const before = this.#net;
-      this.#net = net;
-      if (before !== null) {
-        usage.netRxBytes = Math.max(0, net.rxBytes - before.rxBytes);
-        usage.netTxBytes = Math.max(0, net.txBytes - before.txBytes);
-      }
-    }
-    return usage;
+    const net = netdev === null ? null : this.#net.next(parseNetDev(netdev));
+    return net === null ? usage : { ...usage, ...net };
   }
 }
