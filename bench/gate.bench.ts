@@ -1,60 +1,105 @@
 /**
- * Proof that the regression gate works (`npm run bench:gate`): a baseline of the light quick
- * scenario, then candidate runs alternating a target slowed with TARGET_WORK_FACTOR and an unchanged
- * one, each gated against the baseline. Prints how often each was flagged.
- * Goal: the slowed target flagged in ≥ 9 of 10 runs, the unchanged one in ≤ 1 of 10.
- * Knobs: BENCH_BASELINE_RUNS (5), BENCH_TRIALS (10), BENCH_WORK_FACTOR (1.1), BENCH_SCENARIO (light), BENCH_PROFILE (quick).
+ * Proof that the regression gate works (`npm run bench:gate`), the way a nightly job uses it: every
+ * run is its own `stresslab run` process. First a baseline (BENCH_BASELINE_RUNS runs promoted with
+ * `stresslab baseline update`), then trials that alternate a target slowed with TARGET_WORK_FACTOR and
+ * an unchanged one, each `stresslab run --baseline FILE --runs BENCH_CANDIDATE_RUNS`. A trial is
+ * flagged when the gate fails it (exit code 1 with a gated regression).
+ * Goal: the slowed target flagged in ≥ 9 of 10 trials, the unchanged one in ≤ 1 of 10.
+ *
+ * Knobs: BENCH_BASELINE_RUNS (8), BENCH_TRIALS (10), BENCH_CANDIDATE_RUNS (2), BENCH_WORK_FACTOR (1.1),
+ * BENCH_SCENARIO (light), BENCH_PROFILE (quick). About (baseline + 2 × trials × candidate runs) × 50 s.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { newBaseline } from '../harness/baseline/baseline-builder.ts';
+import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../harness/analysis/run-result.ts';
-import { harnessVersion } from '../harness/run/environment-fingerprint.ts';
-import { runScenario } from '../harness/run/run-scenario.ts';
-import type { RunOptions } from '../harness/run/run-scenario.ts';
-import type { CliIo } from '../harness/cli/command.ts';
 
-const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 5);
+const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 8);
 const trials = Number(process.env.BENCH_TRIALS ?? 10);
+const candidateRuns = Number(process.env.BENCH_CANDIDATE_RUNS ?? 2);
 const factor = process.env.BENCH_WORK_FACTOR ?? '1.1';
 const scenario = process.env.BENCH_SCENARIO ?? 'light';
 const profile = process.env.BENCH_PROFILE ?? 'quick';
 
-const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-gate-bench-'));
-const io: CliIo = { out: () => {}, err: (t) => process.stderr.write(`${t}\n`), isTTY: false, cwd: process.cwd() };
-const base = { scenario, profile, envName: 'bench', outDir, io, signal: new AbortController().signal, history: false } satisfies Partial<RunOptions>;
-let seed = 1000;
+const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'stresslab.mjs');
+const work = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-gate-bench-'));
+const env = 'gate-bench';
 
-function gatedRegressions(r: RunResult): string[] {
-  return r.reasons.filter((x) => x.includes('regressed'));
+interface CliRun {
+  code: number;
+  stdout: string;
 }
 
-function line(label: string, r: RunResult): string {
-  const t = r.totals;
-  return `${label.padEnd(10)} p50 ${t.latencyMs.p50.toFixed(2)} ms  p95 ${t.latencyMs.p95.toFixed(2)} ms  rps ${t.rps.toFixed(0)}  → ${gatedRegressions(r).join('; ') || 'no gated regression'}`;
+function stresslab(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: work, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === null || code > 1) reject(new Error(`stresslab ${args.join(' ')} exited with ${code}\n${stderr}\n${stdout.slice(-2000)}`));
+      else resolve({ code, stdout });
+    });
+  });
 }
 
-console.log(`gate bench: ${scenario} --profile ${profile}, baseline ${baselineRuns} runs, ${trials} trials each, TARGET_WORK_FACTOR=${factor}`);
-const baselineResults: RunResult[] = [];
+/** The run directories a `stresslab run` printed (`results: DIR/ (…)`), oldest first. */
+async function newestRunDirs(count: number): Promise<string[]> {
+  const root = path.join(work, 'reports', scenario);
+  const dirs = (await fs.readdir(root)).sort();
+  return dirs.slice(-count).map((d) => path.join(root, d));
+}
+
+async function readResult(dir: string): Promise<RunResult> {
+  return JSON.parse(await fs.readFile(path.join(dir, 'result.json'), 'utf8')) as RunResult;
+}
+
+function describe(r: RunResult): string {
+  const gated = r.regressions.filter((x) => x.verdict === 'regression');
+  const p50 = r.regressions.find((x) => x.metric === 'p50Ms');
+  const p50Text = p50 ? ` p50 change ${p50.changePct?.toFixed(1)} % [${p50.ciLowPct?.toFixed(1)}, ${p50.ciHighPct?.toFixed(1)}]` : '';
+  const cal = r.environment.calibration ? `  calibration ${r.environment.calibration.unitCpuUs.toFixed(0)} µs` : '';
+  return `p50 ${r.totals.latencyMs.p50.toFixed(2)} ms  rps ${r.totals.rps.toFixed(0)}${cal}${p50Text}  regressions: ${gated.map((x) => x.metric).join(', ') || 'none'}`;
+}
+
+const runArgs = ['run', scenario, '--profile', profile, '--env', env, '--out', 'reports'];
+console.log(`gate bench: ${scenario} --profile ${profile}; baseline ${baselineRuns} runs; ${trials} trials per contender of ${candidateRuns} run(s); TARGET_WORK_FACTOR=${factor}; in ${work}`);
+
 for (let i = 0; i < baselineRuns; i++) {
-  const { result } = await runScenario({ ...base, seed: seed++, gate: null });
-  baselineResults.push(result);
-  console.log(line(`baseline ${i + 1}`, result));
+  await stresslab([...runArgs, '--no-baseline']);
+  const [dir] = await newestRunDirs(1);
+  console.log(`baseline ${String(i + 1).padStart(2)}  ${describe(await readResult(dir!))}`);
 }
-const baseline = newBaseline(baselineResults, { nowIso: new Date().toISOString(), harnessVersion });
+await stresslab(['baseline', 'update', ...(await newestRunDirs(baselineRuns)), '--env', env]);
+const baselineFile = path.join(work, 'baselines', env, `${scenario}${profile === 'full' ? '' : `.${profile}`}.json`);
+await fs.access(baselineFile);
 
-let slowedFlagged = 0;
-let unchangedFlagged = 0;
+const flagged = { slowed: 0, unchanged: 0 };
+const p50Changes: Record<keyof typeof flagged, number[]> = { slowed: [], unchanged: [] };
 for (let i = 0; i < trials; i++) {
-  // Alternate the contenders so drifting machine load hits both alike.
-  const slowed = await runScenario({ ...base, seed: seed++, gate: { baseline, options: {} }, targetEnv: { TARGET_WORK_FACTOR: factor } });
-  if (gatedRegressions(slowed.result).length > 0) slowedFlagged++;
-  console.log(line(`slowed ${i + 1}`, slowed.result));
-  const same = await runScenario({ ...base, seed: seed++, gate: { baseline, options: {} } });
-  if (gatedRegressions(same.result).length > 0) unchangedFlagged++;
-  console.log(line(`same ${i + 1}`, same.result));
+  // Alternate the contenders so whatever the machine does over the hour hits both alike.
+  for (const contender of ['slowed', 'unchanged'] as const) {
+    const extraEnv: Record<string, string> = contender === 'slowed' ? { TARGET_WORK_FACTOR: factor } : { TARGET_WORK_FACTOR: '1' };
+    const run = await stresslab([...runArgs, '--baseline', baselineFile, '--runs', String(candidateRuns)], extraEnv);
+    const [dir] = await newestRunDirs(1);
+    const result = await readResult(dir!);
+    const isFlagged = run.code === 1 && result.regressions.some((x) => x.verdict === 'regression');
+    if (isFlagged) flagged[contender]++;
+    const p50 = result.regressions.find((x) => x.metric === 'p50Ms')?.changePct;
+    if (typeof p50 === 'number') p50Changes[contender].push(p50);
+    console.log(`${contender.padEnd(9)} ${String(i + 1).padStart(2)}  exit ${run.code}  ${describe(result)}`);
+  }
 }
-console.log(`\nslowed by TARGET_WORK_FACTOR=${factor}: flagged ${slowedFlagged}/${trials} (goal ≥ ${Math.ceil(trials * 0.9)})`);
-console.log(`unchanged:                      flagged ${unchangedFlagged}/${trials} (goal ≤ ${Math.floor(trials * 0.1)})`);
-await fs.rm(outDir, { recursive: true, force: true });
+
+const median = (v: number[]): number => {
+  const s = [...v].sort((x, y) => x - y);
+  return s.length === 0 ? Number.NaN : ((s[Math.floor((s.length - 1) / 2)] ?? 0) + (s[Math.ceil((s.length - 1) / 2)] ?? 0)) / 2;
+};
+console.log('');
+console.log(`slowed (TARGET_WORK_FACTOR=${factor}): flagged ${flagged.slowed}/${trials} (goal ≥ ${Math.ceil(trials * 0.9)}); median corrected p50 change ${median(p50Changes.slowed).toFixed(1)} %`);
+console.log(`unchanged:                     flagged ${flagged.unchanged}/${trials} (goal ≤ ${Math.floor(trials * 0.1)}); median corrected p50 change ${median(p50Changes.unchanged).toFixed(1)} %`);
+await fs.rm(work, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import type { ThresholdExpression } from './threshold-expression.ts';
 import { trafficMetricSource } from './traffic-metric-source.ts';
 import type { ScalarMetrics } from './traffic-metric-source.ts';
 import { RESULT_SCHEMA_VERSION } from './run-result.ts';
-import type { FaultResult, Fingerprint, Integrity, RegressionResult, RunResult } from './run-result.ts';
+import type { FaultResult, Integrity, RegressionResult, RunResult } from './run-result.ts';
 import { decideVerdict } from './verdict.ts';
 
 export interface AssembleInput {
@@ -24,7 +24,7 @@ export interface AssembleInput {
   /** Run length on the run clock. */
   endMs: number;
   target: { url: string; embedded: boolean };
-  environment: { name: string; fingerprint: Fingerprint; fingerprintHash: string };
+  environment: RunResult['environment'];
   aborted: boolean;
   /** Why the run aborted, when it did (Ctrl-C, an abort condition). */
   abortReason?: string;

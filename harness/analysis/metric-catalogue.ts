@@ -15,7 +15,8 @@ export type MetricBase =
   | 'mttrSec'
   | 'ttdSec'
   | 'targetPeakRssBytes'
-  | 'targetPeakCpuPercent';
+  | 'targetPeakCpuPercent'
+  | 'calibrationUs';
 
 export interface MetricSpec {
   base: MetricBase;
@@ -53,7 +54,13 @@ export const metricCatalogue: Readonly<Record<MetricBase, MetricSpec>> = {
   ttdSec: { base: 'ttdSec', better: 'lower', scale: 'relative', floor: 2, minSamples: 1, gated: false, unit: 's', description: 'mean time to detect' },
   targetPeakRssBytes: { base: 'targetPeakRssBytes', better: 'lower', scale: 'relative', floor: 16 * MIB, minSamples: 5, gated: true, unit: 'bytes', description: 'peak target RSS' },
   targetPeakCpuPercent: { base: 'targetPeakCpuPercent', better: 'lower', scale: 'relative', floor: 5, minSamples: 5, gated: false, unit: '%', description: 'peak target CPU' },
+  // The machine, not the build: reported so a slow machine is visible, and the covariate that
+  // latency is corrected for (regression-compare.ts). Never gated.
+  calibrationUs: { base: 'calibrationUs', better: 'lower', scale: 'relative', floor: 0, minSamples: 30, gated: false, unit: 'µs', description: 'machine calibration (CPU per probe unit)' },
 };
+
+/** Latency metrics: on a shared machine they move with its speed, so the gate corrects them for `calibrationUs`. */
+export const MACHINE_SENSITIVE_BASES: ReadonlySet<MetricBase> = new Set(['p50Ms', 'p95Ms', 'p99Ms']);
 
 export const METRIC_BASES = Object.keys(metricCatalogue) as MetricBase[];
 

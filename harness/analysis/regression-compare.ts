@@ -1,9 +1,10 @@
 import type { RegressionResult } from './run-result.ts';
-import { metricSpecFor } from './metric-catalogue.ts';
+import { MACHINE_SENSITIVE_BASES, metricSpecFor } from './metric-catalogue.ts';
 import type { MetricSpec } from './metric-catalogue.ts';
 import { median } from './order-stats.ts';
 import { changeInterval } from './change-interval.ts';
-import type { IntervalMethod } from './change-interval.ts';
+import type { ChangeInterval, IntervalMethod } from './change-interval.ts';
+import { covariateInterval } from './covariate-interval.ts';
 import type { Rng } from '../plan/seeded-rng.ts';
 
 /**
@@ -27,12 +28,19 @@ import type { Rng } from '../plan/seeded-rng.ts';
  * `baseline`/`current` are medians of the runs; `changePct` is current/baseline − 1 of those
  * medians; ciLowPct/ciHighPct bound the change of the means the test uses (geometric for relative
  * metrics), in percent of the baseline; null where the baseline is 0.
+ *
+ * When every usable run carries a covariate (the machine calibration, for latency metrics of a
+ * target on this machine), the interval is the covariate-corrected one (covariate-interval.ts):
+ * the change at equal machine speed, and `changePct` is that fitted change. Where that model cannot
+ * be fitted, the plain interval stands.
  */
 
 export interface RunValue {
   value: number | null;
   /** Samples behind the value (requests, injections…); undefined = unknown, accepted. */
   samples?: number;
+  /** The machine's speed during the run (calibrationUs), for metrics corrected for it. */
+  covariate?: number | null;
 }
 
 export interface CompareOptions {
@@ -62,10 +70,13 @@ const DEFAULT_SPEC: Omit<MetricSpec, 'base'> = { better: 'lower', scale: 'relati
 export function compareMetric(metric: string, baselineRuns: readonly RunValue[], currentRuns: readonly RunValue[], options: CompareOptions = {}): RegressionComparison {
   const catalogued = metricSpecFor(metric);
   const spec = { ...DEFAULT_SPEC, ...(catalogued ?? {}), ...definedOnly(options.spec ?? {}) };
-  const usable = (r: RunValue): r is { value: number; samples?: number } =>
+  const usable = (r: RunValue): r is RunValue & { value: number } =>
     r.value !== null && Number.isFinite(r.value) && (r.samples === undefined || r.samples >= spec.minSamples);
-  const a = baselineRuns.filter(usable).map((r) => r.value);
-  const b = currentRuns.filter(usable).map((r) => r.value);
+  const usableA = baselineRuns.filter(usable);
+  const usableB = currentRuns.filter(usable);
+  const a = usableA.map((r) => r.value);
+  const b = usableB.map((r) => r.value);
+  const covariates = covariatesOf(usableA, usableB);
   const warnings = options.fingerprintMismatch === true ? ['the environment fingerprint differs from the baseline\'s: the comparison may measure the machine, not the build'] : [];
   if (catalogued === null) warnings.push(`"${metric}" is not in the metric catalogue: compared as lower-is-better without a floor`);
   const baseline = a.length > 0 ? median(a) : null;
@@ -79,35 +90,61 @@ export function compareMetric(metric: string, baselineRuns: readonly RunValue[],
       : `${a.length} baseline run(s) with at least ${spec.minSamples} samples, ${minBaseline} needed to estimate the noise`;
     return { ...head, ciLowPct: null, ciHighPct: null, verdict: 'no-data', note };
   }
-  return { ...head, ...judge(spec, a, b, baseline, current, options) };
+  return { ...head, ...judge(spec, a, b, baseline, current, options, covariates) };
 }
 
-type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note'>;
+/** The covariates of every run, or null unless all have a positive one. */
+function covariatesOf(a: readonly RunValue[], b: readonly RunValue[]): { a: number[]; b: number[] } | null {
+  const ok = (r: RunValue): boolean => typeof r.covariate === 'number' && r.covariate > 0 && Number.isFinite(r.covariate);
+  if (!a.every(ok) || !b.every(ok)) return null;
+  return { a: a.map((r) => r.covariate as number), b: b.map((r) => r.covariate as number) };
+}
 
-function judge(spec: Omit<MetricSpec, 'base'>, a: number[], b: number[], baseline: number | null, current: number | null, options: CompareOptions): Judgement {
+type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note'> & { changePct?: number | null };
+
+function judge(
+  spec: Omit<MetricSpec, 'base'>,
+  a: number[],
+  b: number[],
+  baseline: number | null,
+  current: number | null,
+  options: CompareOptions,
+  covariates: { a: number[]; b: number[] } | null,
+): Judgement {
   const tolerance = (options.tolerancePct ?? 5) / 100;
-  const ci = changeInterval(a, b, {
-    scale: spec.scale === 'relative' && [...a, ...b].every((v) => v > 0) ? 'log' : 'difference',
-    confidence: options.confidence ?? 0.9,
-    method: options.method ?? 'welch',
-    ...(options.rng === undefined ? {} : { rng: options.rng }),
-  });
+  const logScale = spec.scale === 'relative' && [...a, ...b].every((v) => v > 0);
+  const confidence = options.confidence ?? 0.9;
+  const corrected = logScale && covariates !== null ? covariateInterval(a, b, covariates.a, covariates.b, confidence) : null;
+  const plain = (): ChangeInterval =>
+    changeInterval(a, b, {
+      scale: logScale ? 'log' : 'difference',
+      confidence,
+      method: options.method ?? 'welch',
+      ...(options.rng === undefined ? {} : { rng: options.rng }),
+    });
+  const ci: ChangeInterval = corrected === null
+    ? plain()
+    : { scale: 'log', method: 'welch', estimate: corrected.estimate, low: corrected.low, high: corrected.high, confidence, baselineMean: a.reduce((s, v) => s + v, 0) / a.length };
+  const how = corrected === null ? '' : ` (corrected for machine speed, β = ${corrected.beta.toFixed(2)})`;
   const sign = spec.better === 'lower' ? 1 : -1;
   const low = sign === 1 ? ci.low : -ci.high;
   const estimate = sign * ci.estimate;
   const threshold = ci.scale === 'log' ? Math.log1p(tolerance) : spec.scale === 'absolute' ? spec.floor : tolerance * Math.abs(ci.baselineMean);
-  const floorExceeded = baseline !== null && current !== null && sign * (current - baseline) > spec.floor;
+  // Corrected, the change in the metric's unit is the fitted one, not the raw difference of medians
+  // (which a faster or slower machine moved).
+  const change = baseline === null || current === null ? null : corrected === null ? current - baseline : baseline * Math.expm1(corrected.estimate);
+  const floorExceeded = change !== null && sign * change > spec.floor;
   const pct = (v: number): number | null => (ci.scale === 'log' ? Math.expm1(v) * 100 : ci.baselineMean !== 0 ? (v / Math.abs(ci.baselineMean)) * 100 : null);
-  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high) };
+  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(corrected === null ? {} : { changePct: Math.expm1(corrected.estimate) * 100 }) };
   const tolText = spec.scale === 'absolute' ? `the floor of ${spec.floor} ${spec.unit}` : `the ${tolerance * 100} % tolerance`;
   if (low > threshold && floorExceeded) {
-    return { ...interval, verdict: 'regression', note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval` };
+    return { ...interval, verdict: 'regression', note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval${how}` };
   }
   if (estimate > threshold && floorExceeded) {
-    return { ...interval, verdict: 'suspect', note: `worse than ${tolText}, but the interval reaches below it: within the noise between runs` };
+    return { ...interval, verdict: 'suspect', note: `worse than ${tolText}, but the interval reaches below it: within the noise between runs${how}` };
   }
   const why = estimate > threshold ? `the change is below the absolute floor of ${spec.floor} ${spec.unit}` : `the change is within ${tolText}`;
-  return { ...interval, verdict: 'ok', note: why };
+  return { ...interval, verdict: 'ok', note: `${why}${how}` };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -126,17 +163,26 @@ export interface CompareRunsOptions extends Omit<CompareOptions, 'spec' | 'toler
   metricTolerancePct?: Readonly<Record<string, number>>;
   /** Per metric key or base: whether a regression fails the gate. */
   gated?: Readonly<Record<string, boolean>>;
+  /** Correct latency for the machine's speed when every run has a calibration (default true). */
+  machineCorrection?: boolean;
 }
+
+/** The metric that measures the machine rather than the build. */
+const MACHINE_COVARIATE = 'calibrationUs';
 
 /** Every metric present in the current or the baseline runs, compared; catalogue order, then key. */
 export function compareRuns(baseline: readonly MetricRun[], current: readonly MetricRun[], options: CompareRunsOptions = {}): RegressionComparison[] {
   const keys = new Set<string>();
   for (const r of [...current, ...baseline]) for (const k of Object.keys(r.metrics)) keys.add(k);
-  const valuesOf = (runs: readonly MetricRun[], k: string): RunValue[] =>
-    runs.map((r) => {
+  const valuesOf = (runs: readonly MetricRun[], k: string): RunValue[] => {
+    const spec = metricSpecFor(k);
+    const corrected = options.machineCorrection !== false && spec !== null && MACHINE_SENSITIVE_BASES.has(spec.base);
+    return runs.map((r) => {
       const samples = r.samples[k];
-      return samples === undefined ? { value: r.metrics[k] ?? null } : { value: r.metrics[k] ?? null, samples };
+      const covariate = corrected ? (r.metrics[MACHINE_COVARIATE] ?? null) : undefined;
+      return { value: r.metrics[k] ?? null, ...(samples === undefined ? {} : { samples }), ...(covariate === undefined ? {} : { covariate }) };
     });
+  };
   return [...keys].sort(byCatalogueOrder).map((k) => {
     const base = metricSpecFor(k)?.base ?? k;
     const tolerancePct = options.metricTolerancePct?.[k] ?? options.metricTolerancePct?.[base] ?? options.tolerancePct;

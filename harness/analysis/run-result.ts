@@ -97,7 +97,16 @@ export const runResultSchema = z.object({
   seed: z.number().int().optional(),
   scenario: z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() }),
   target: z.object({ url: z.string(), embedded: z.boolean() }),
-  environment: z.object({ name: z.string(), fingerprint: fingerprintSchema, fingerprintHash: z.string() }),
+  environment: z.object({
+    name: z.string(),
+    fingerprint: fingerprintSchema,
+    fingerprintHash: z.string(),
+    /**
+     * The machine's speed during the run (harness/calibration/): the median CPU µs of a fixed work
+     * unit. Recorded when the target runs on this machine; null or absent otherwise.
+     */
+    calibration: z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() }).nullable().optional(),
+  }),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
   verdict: verdictSchema,

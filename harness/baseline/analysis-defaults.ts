@@ -10,6 +10,7 @@ export function defaultAnalysisParameters(overrides: Partial<AnalysisParameters>
     minBaselineRuns: 2,
     metricTolerancePct: {},
     floors: Object.fromEntries(METRIC_BASES.map((b) => [b, metricCatalogue[b].floor])),
+    machineCorrection: true,
     recovery: { onsetRunSec: 3, recoveryRunSec: 5, postWindowSec: 120 },
     ...overrides,
   };

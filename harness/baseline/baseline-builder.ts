@@ -22,7 +22,7 @@ export function newBaseline(results: readonly RunResult[], opts: { nowIso: strin
     updatedAt: opts.nowIso,
     harnessVersion: opts.harnessVersion,
     scenario: { name: last.scenario.name, hash: last.scenario.hash },
-    environment: { ...last.environment },
+    environment: machineOf(last),
     analysis: defaultAnalysisParameters(opts.analysis),
     runs: results.map(toBaselineRun).slice(-MAX_BASELINE_RUNS),
   };
@@ -45,7 +45,13 @@ export function addRuns(baseline: Baseline, results: readonly RunResult[], opts:
     updatedAt: opts.nowIso,
     harnessVersion: opts.harnessVersion,
     scenario: { name: last.scenario.name, hash: last.scenario.hash },
-    environment: { ...last.environment },
+    environment: machineOf(last),
     runs: [...kept, ...added].slice(-MAX_BASELINE_RUNS),
   };
+}
+
+/** The baseline's environment is the machine's identity; its speed per run lives in runs[].metrics.calibrationUs. */
+function machineOf(result: RunResult): Baseline['environment'] {
+  const { name, fingerprint, fingerprintHash } = result.environment;
+  return { name, fingerprint, fingerprintHash };
 }

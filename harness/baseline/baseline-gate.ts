@@ -40,6 +40,7 @@ export function gateAgainstBaseline(baseline: Baseline, current: readonly RunRes
     confidence: a.confidence,
     method: a.method === 'bootstrap' ? 'welch' : a.method,
     minBaselineRuns: a.minBaselineRuns,
+    machineCorrection: a.machineCorrection,
     fingerprintMismatch,
   });
   return { regressions, warnings };

@@ -9,7 +9,8 @@ import type { MetricRun } from '../analysis/regression-compare.ts';
  * percentiles, throughput and error rate overall and per request name; MTTR and mean TTD when the
  * run had faults; peak target RSS and CPU when the target was sampled. Each value comes with its
  * sample count (requests, injections) so the gate can refuse values with too few samples.
- * Resource peaks have no count in the result contract, so theirs is omitted (= accepted).
+ * Resource peaks have no count in the result contract, so theirs is omitted (= accepted). The
+ * machine calibration (when the target was local) is the covariate the gate corrects latency for.
  */
 export function baselineMetrics(result: RunResult): MetricRun {
   const metrics: Record<string, number | null> = {};
@@ -39,5 +40,7 @@ export function baselineMetrics(result: RunResult): MetricRun {
     put('targetPeakRssBytes', undefined, target.rssBytes.max);
     put('targetPeakCpuPercent', undefined, target.cpuPercent.max);
   }
+  const calibration = result.environment.calibration;
+  if (calibration) put('calibrationUs', undefined, calibration.unitCpuUs, calibration.samples);
   return { metrics, samples };
 }

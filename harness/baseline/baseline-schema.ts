@@ -33,6 +33,11 @@ export const analysisParametersSchema = z.strictObject({
   metricTolerancePct: z.record(z.string(), z.number().positive().max(1000)),
   /** Per metric base: absolute floors in force when the baseline was recorded. */
   floors: z.record(z.string(), z.number().nonnegative()),
+  /**
+   * Correct latency for the machine's speed (the runs' calibrationUs) when every run has one.
+   * Absent in baselines written before it existed: true.
+   */
+  machineCorrection: z.boolean().default(true),
   recovery: z.strictObject({
     onsetRunSec: z.number().int().positive(),
     recoveryRunSec: z.number().int().positive(),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { repoRoot } from '../run/repo-root.ts';
+import { TSX_IMPORT } from '../run/tsx-loader.ts';
 import { StresslabError } from '../stresslab-error.ts';
 import type { FaultContext } from './fault-kind.ts';
 import { identify } from './process-identity.ts';
@@ -32,7 +33,7 @@ export interface StartHelperOptions {
  */
 export async function startHelper(script: HelperScript, config: Record<string, unknown>, opts: StartHelperOptions): Promise<HelperProcess> {
   const file = path.join(repoRoot, 'harness', 'faults', 'processes', `${script}.ts`);
-  const child = spawn(process.execPath, ['--import', 'tsx', file, JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
+  const child = spawn(process.execPath, [...TSX_IMPORT, file, JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

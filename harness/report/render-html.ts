@@ -87,7 +87,7 @@ function regressionsHtml(r: RunResult): string {
     formatCi(g.ciLowPct, g.ciHighPct, formatChangePct),
     { text: `${REGRESSION_LABEL[g.verdict].symbol} ${REGRESSION_LABEL[g.verdict].text}`, cls: cls[g.verdict] },
   ]);
-  return htmlTable(['metric', 'baseline', 'current', 'change', '95% CI', 'verdict'], rows);
+  return htmlTable(['metric', 'baseline', 'current', 'change', '90% CI', 'verdict'], rows);
 }
 
 function faultsHtml(r: RunResult): string | null {

@@ -77,7 +77,7 @@ function thresholdCase(t: ThresholdResult, suite: string): JunitCase {
 
 function regressionCase(g: RegressionResult, suite: string): JunitCase {
   const summary = `baseline ${formatNumber(g.baseline)}, current ${formatNumber(g.current)}, change ${formatChangePct(g.changePct)}, `
-    + `95% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}`;
+    + `90% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}`;
   const c: JunitCase = { classname: `${suite}.regressions`, name: g.metric, out: `${summary}: ${g.verdict}` };
   if (g.verdict === 'regression') c.failure = { type: 'regression', message: `${g.metric} regressed: ${summary}` };
   if (g.verdict === 'no-data') c.skipped = `${g.metric}: too few samples to compare`;

@@ -84,8 +84,10 @@ function regressionsSection(r: RunResult): string {
       formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), verdict,
     ];
   });
-  const headers = ['metric', 'baseline', 'current', 'change', '95% CI', 'verdict'];
-  return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'left'])}`;
+  const headers = ['metric', 'baseline', 'current', 'change', '90% CI', 'verdict'];
+  const cal = r.environment.calibration;
+  const machine = cal ? `\n\nLatency is compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
+  return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'left'])}${machine}`;
 }
 
 function faultsSection(r: RunResult): string | null {

@@ -14,6 +14,8 @@ import { engineFor } from '../load/index.ts';
 import type { EngineContext, RequestFactory } from '../load/engine.ts';
 import { startHealthProber } from '../metrics/health-prober.ts';
 import { startResourceSampler } from '../metrics/resource-sampler.ts';
+import { startCalibrationProbe } from '../calibration/calibration-probe.ts';
+import type { CalibrationSample } from '../calibration/calibration-probe.ts';
 import { TimelineRecorder } from '../metrics/timeline-recorder.ts';
 import type { RecorderAggregates } from '../metrics/timeline-recorder.ts';
 import type { TimelineWriter } from '../metrics/timeline-writer.ts';
@@ -56,6 +58,8 @@ export interface DriveOutcome {
   series: SecondPoint[];
   probes: ProbeSample[];
   resources: ResourceSample[];
+  /** The calibration probe's samples on the run clock (empty for a remote target). */
+  calibration: CalibrationSample[];
   faults: FaultRecord[];
   phases: PhaseOutcome[];
   /** Why the run stopped early, or null when it ran to its end. */
@@ -125,8 +129,13 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
       writer.write(s);
     },
   });
+  // The machine's speed is only worth measuring when the target runs on this machine: the gate
+  // then corrects latency for it (regression-compare.ts).
+  const local = d.target.managed !== null || d.targetPid !== undefined;
+  const calibration = local ? startCalibrationProbe(() => clock.nowMs()) : null;
   // The worker's start-up costs CPU: let it finish before the load (and the run clock) starts.
   await sampler.ready.catch((e: unknown) => d.io.err(`warning: resource sampling unavailable: ${(e as Error).message}`));
+  await calibration?.ready.catch((e: unknown) => d.io.err(`warning: machine calibration unavailable: ${(e as Error).message}`));
   offsetMs = base.nowMs();
   const prober = startHealthProber({
     url: `${d.target.baseUrl}${d.healthPath}`,
@@ -168,6 +177,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     await faultsDone.catch(() => undefined);
     await prober.stop();
     await sampler.stop().catch(() => undefined);
+    await calibration?.stop().catch(() => undefined);
     live.stop();
     d.signal.removeEventListener('abort', onUserStop);
   }
@@ -175,7 +185,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const aggregates = recorder.finish();
   const endMs = clock.nowMs();
   event({ event: 'run-end' }, endMs);
-  return { startedAtEpochMs: clock.epochMs, aggregates, endMs, series, probes, resources, faults, phases, abortReason };
+  return { startedAtEpochMs: clock.epochMs, aggregates, endMs, series, probes, resources, calibration: calibration?.samples ?? [], faults, phases, abortReason };
 }
 
 function parseAborts(section: Readonly<Record<string, string>>): AbortCondition[] {

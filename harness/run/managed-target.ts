@@ -3,6 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { StresslabError } from '../stresslab-error.ts';
 import { repoRoot } from './repo-root.ts';
+import { TSX_IMPORT } from './tsx-loader.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
 
 export interface ManagedTargetOptions {
@@ -41,7 +42,7 @@ export class ManagedTarget {
 
   async start(): Promise<void> {
     const timeoutMs = this.opts.startTimeoutMs ?? 60_000;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'target', 'main.ts')], {
+    const child = spawn(process.execPath, [...TSX_IMPORT, path.join(repoRoot, 'target', 'main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, ...this.opts.env, HOST: this.opts.host ?? '127.0.0.1', PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

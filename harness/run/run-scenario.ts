@@ -9,6 +9,7 @@ import type { RunResult } from '../analysis/run-result.ts';
 import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
 import type { GateOptions } from '../baseline/baseline-gate.ts';
 import type { Baseline } from '../baseline/baseline-schema.ts';
+import { summarizeCalibration } from '../calibration/summarize-calibration.ts';
 import { cleanupLedger } from '../faults/ledger-cleanup.ts';
 import { machineLedgerPath } from '../faults/ledger-store.ts';
 import { createRequestMix } from '../load/request-mix.ts';
@@ -139,7 +140,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       startedAtEpochMs: drive.startedAtEpochMs,
       endMs: drive.endMs,
       target: { url: redactUrl(target.embedded ? target.directUrl : target.baseUrl), embedded: target.embedded },
-      environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint) },
+      environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint), calibration: summarizeCalibration(drive.calibration, 0, drive.endMs) },
       aborted: drive.abortReason !== null,
       ...(drive.abortReason !== null ? { abortReason: drive.abortReason } : {}),
       engineErrors: [...drive.phases.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`), ...chaos.reasons],

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { StresslabError } from '../stresslab-error.ts';
 import { repoRoot } from './repo-root.ts';
+import { TSX_IMPORT } from './tsx-loader.ts';
 
 export interface ToxiproxyChild {
   url: string;
@@ -12,7 +13,7 @@ export interface ToxiproxyChild {
 /** Starts the embedded Toxiproxy in a child process and resolves with its API URL. */
 export function startToxiproxyChild(timeoutMs = 20_000): Promise<ToxiproxyChild> {
   const child = fork(path.join(repoRoot, 'harness', 'toxiproxy', 'child-main.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...TSX_IMPORT],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { baselineMetrics } from '../../../harness/baseline/baseline-metrics.ts';
 import { compareRuns } from '../../../harness/analysis/regression-compare.ts';
+import { newBaseline } from '../../../harness/baseline/baseline-builder.ts';
+import { baselineSchema } from '../../../harness/baseline/baseline-schema.ts';
 import { runResult, stats } from './run-result-fixture.ts';
 
 describe('baselineMetrics', () => {
@@ -43,5 +45,30 @@ describe('baselineMetrics', () => {
     expect(r.find((x) => x.metric === 'errorRate')?.verdict).toBe('ok');
     // The faults were identical in every run, so MTTR has no noise and no change.
     expect(r.find((x) => x.metric === 'mttrSec')?.verdict).toBe('ok');
+  });
+});
+
+describe('the machine calibration in baselines', () => {
+  const calibrated = (runId: string, unitCpuUs: number) => {
+    const r = runResult({ runId });
+    return { ...r, environment: { ...r.environment, calibration: { unitCpuUs, samples: 420 } } };
+  };
+
+  it('is a per-run metric (calibrationUs), not part of the baseline environment', () => {
+    const base = newBaseline([calibrated('a', 1100), calibrated('b', 1300)], { nowIso: '2026-01-01T00:00:00.000Z', harnessVersion: '0.1.0' });
+    expect(baselineSchema.parse(base).environment).not.toHaveProperty('calibration');
+    expect(base.runs.map((r) => r.metrics['calibrationUs'])).toEqual([1100, 1300]);
+    expect(base.runs[0]?.samples['calibrationUs']).toBe(420);
+    expect(base.analysis.machineCorrection).toBe(true);
+  });
+
+  it('reads baselines written before machineCorrection existed as corrected', () => {
+    const base = newBaseline([calibrated('a', 1100), calibrated('b', 1300)], { nowIso: '2026-01-01T00:00:00.000Z', harnessVersion: '0.1.0' });
+    const { machineCorrection: _dropped, ...olderAnalysis } = base.analysis;
+    expect(baselineSchema.parse({ ...base, analysis: olderAnalysis }).analysis.machineCorrection).toBe(true);
+  });
+
+  it('is absent for runs without calibration (a remote target)', () => {
+    expect(baselineMetrics(runResult()).metrics).not.toHaveProperty('calibrationUs');
   });
 });

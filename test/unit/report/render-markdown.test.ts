@@ -19,6 +19,13 @@ describe('renderMarkdown', () => {
     await expect(md).toMatchFileSnapshot('./__snapshots__/chaos-db-report.md');
   });
 
+  it('says when latency was compared at equal machine speed', () => {
+    expect(md).not.toContain('equal machine speed');
+    const calibrated = { ...result, environment: { ...result.environment, calibration: { unitCpuUs: 1234, samples: 400 } } };
+    expect(runResultSchema.safeParse(calibrated).success).toBe(true);
+    expect(renderMarkdown(calibrated)).toMatch(/compared at equal machine speed \(this run's calibration: 1,?234 µs of CPU per probe unit/);
+  });
+
   it('puts the verdict first, followed by every reason', () => {
     const lines = md.split('\n');
     expect(lines[0]).toBe('## ❌ FAIL — chaos-db (profile quick)');

@@ -1,0 +1,61 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from '../run/repo-root.ts';
+import { TSX_IMPORT } from '../run/tsx-loader.ts';
+
+export interface CalibrationSample {
+  /** Monotonic time of arrival (the caller's clock, ms). */
+  atMs: number;
+  /** CPU microseconds one work unit cost. */
+  unitCpuUs: number;
+}
+
+export interface CalibrationProbe {
+  /** Resolves when the probe's first sample can be trusted (JIT warm), or rejects when it cannot start. */
+  ready: Promise<void>;
+  samples: CalibrationSample[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the calibration probe (probe-main.ts) in a child process; samples are stamped with `now()`.
+ * The child dies with its parent (IPC), so a killed run leaves no probe behind.
+ */
+export function startCalibrationProbe(now: () => number, readyTimeoutMs = 15_000): CalibrationProbe {
+  const child = fork(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), [], {
+    execArgv: [...TSX_IMPORT],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-1000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const samples: CalibrationSample[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the calibration probe did not start within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the calibration probe exited with code ${code}${stderr ? `: ${stderr.trim()}` : ''}`));
+    });
+    child.on('message', (m: unknown) => {
+      const msg = m as { event?: string; unitCpuUs?: number };
+      if (msg.event === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      } else if (typeof msg.unitCpuUs === 'number' && msg.unitCpuUs > 0) {
+        samples.push({ atMs: now(), unitCpuUs: msg.unitCpuUs });
+      }
+    });
+  });
+  ready.catch(() => undefined);
+  return {
+    ready,
+    samples,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
