@@ -6,7 +6,7 @@
  * flagged when the gate fails it (exit code 1 with a gated regression).
  * Goal: the slowed target flagged in ≥ 9 of 10 trials, the unchanged one in ≤ 1 of 10.
  *
- * Knobs: BENCH_BASELINE_RUNS (8), BENCH_TRIALS (10), BENCH_CANDIDATE_RUNS (2), BENCH_WORK_FACTOR (1.1),
+ * Knobs: BENCH_BASELINE_RUNS (10), BENCH_TRIALS (10), BENCH_CANDIDATE_RUNS (3), BENCH_WORK_FACTOR (1.1),
  * BENCH_SCENARIO (light), BENCH_PROFILE (quick). About (baseline + 2 × trials × candidate runs) × 50 s.
  */
 import { spawn } from 'node:child_process';
@@ -16,9 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../harness/analysis/run-result.ts';
 
-const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 8);
+const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 10);
 const trials = Number(process.env.BENCH_TRIALS ?? 10);
-const candidateRuns = Number(process.env.BENCH_CANDIDATE_RUNS ?? 2);
+const candidateRuns = Number(process.env.BENCH_CANDIDATE_RUNS ?? 3);
 const factor = process.env.BENCH_WORK_FACTOR ?? '1.1';
 const scenario = process.env.BENCH_SCENARIO ?? 'light';
 const profile = process.env.BENCH_PROFILE ?? 'quick';

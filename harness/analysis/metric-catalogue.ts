@@ -41,10 +41,14 @@ export interface MetricSpec {
 const MIB = 1024 * 1024;
 
 export const metricCatalogue: Readonly<Record<MetricBase, MetricSpec>> = {
-  p50Ms: { base: 'p50Ms', better: 'lower', scale: 'relative', floor: 1, minSamples: 40, gated: true, unit: 'ms', description: 'median latency' },
-  p95Ms: { base: 'p95Ms', better: 'lower', scale: 'relative', floor: 2, minSamples: 400, gated: true, unit: 'ms', description: 'p95 latency' },
+  // Latency floors are a tenth of the reference's 1/2/5 ms, which assume latencies of tens of ms:
+  // with those, a 5 % gate could never flag a service whose p50 is under 20 ms (the reference target's
+  // is 3 ms). Histograms resolve to the µs (3 significant digits), so 0.1 ms is still 25 HDR buckets
+  // at 3 ms: the floor only stops sub-resolution changes of tiny latencies from counting.
+  p50Ms: { base: 'p50Ms', better: 'lower', scale: 'relative', floor: 0.1, minSamples: 40, gated: true, unit: 'ms', description: 'median latency' },
+  p95Ms: { base: 'p95Ms', better: 'lower', scale: 'relative', floor: 0.2, minSamples: 400, gated: true, unit: 'ms', description: 'p95 latency' },
   // Warn-only: a run's p99 carries several % sampling noise (measurement.md §1.8, react_on_rails #3829).
-  p99Ms: { base: 'p99Ms', better: 'lower', scale: 'relative', floor: 5, minSamples: 2000, gated: false, unit: 'ms', description: 'p99 latency' },
+  p99Ms: { base: 'p99Ms', better: 'lower', scale: 'relative', floor: 0.5, minSamples: 2000, gated: false, unit: 'ms', description: 'p99 latency' },
   // At a fixed arrival rate throughput equals the offered load until the target breaks: reported, not gated.
   rps: { base: 'rps', better: 'higher', scale: 'relative', floor: 0, minSamples: 40, gated: false, unit: 'req/s', description: 'throughput' },
   errorRate: { base: 'errorRate', better: 'lower', scale: 'absolute', floor: 0.001, minSamples: 100, gated: true, unit: 'ratio', description: 'error rate' },

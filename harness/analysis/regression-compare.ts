@@ -165,6 +165,8 @@ export interface CompareRunsOptions extends Omit<CompareOptions, 'spec' | 'toler
   gated?: Readonly<Record<string, boolean>>;
   /** Correct latency for the machine's speed when every run has a calibration (default true). */
   machineCorrection?: boolean;
+  /** Per metric key or base: absolute floors (a baseline's recorded ones), instead of the catalogue's. */
+  floors?: Readonly<Record<string, number>>;
 }
 
 /** The metric that measures the machine rather than the build. */
@@ -174,6 +176,8 @@ const MACHINE_COVARIATE = 'calibrationUs';
 export function compareRuns(baseline: readonly MetricRun[], current: readonly MetricRun[], options: CompareRunsOptions = {}): RegressionComparison[] {
   const keys = new Set<string>();
   for (const r of [...current, ...baseline]) for (const k of Object.keys(r.metrics)) keys.add(k);
+  // The calibration measures the machine, not the build: it corrects latency, it is not judged.
+  keys.delete(MACHINE_COVARIATE);
   const valuesOf = (runs: readonly MetricRun[], k: string): RunValue[] => {
     const spec = metricSpecFor(k);
     const corrected = options.machineCorrection !== false && spec !== null && MACHINE_SENSITIVE_BASES.has(spec.base);
@@ -187,10 +191,11 @@ export function compareRuns(baseline: readonly MetricRun[], current: readonly Me
     const base = metricSpecFor(k)?.base ?? k;
     const tolerancePct = options.metricTolerancePct?.[k] ?? options.metricTolerancePct?.[base] ?? options.tolerancePct;
     const gated = options.gated?.[k] ?? options.gated?.[base];
+    const floor = options.floors?.[k] ?? options.floors?.[base];
     return compareMetric(k, valuesOf(baseline, k), valuesOf(current, k), {
       ...options,
       ...(tolerancePct === undefined ? {} : { tolerancePct }),
-      ...(gated === undefined ? {} : { spec: { gated } }),
+      spec: { ...(gated === undefined ? {} : { gated }), ...(floor === undefined ? {} : { floor }) },
     });
   });
 }

@@ -41,6 +41,8 @@ export function gateAgainstBaseline(baseline: Baseline, current: readonly RunRes
     method: a.method === 'bootstrap' ? 'welch' : a.method,
     minBaselineRuns: a.minBaselineRuns,
     machineCorrection: a.machineCorrection,
+    // The floors in force when the baseline was recorded, like its tolerance (measurement.md §1.10).
+    floors: a.floors,
     fingerprintMismatch,
   });
   return { regressions, warnings };

@@ -72,11 +72,20 @@ describe('compareMetric (measurement.md §1.9)', () => {
     expect(compareMetric('errorRate', runs([0, 0.004, 0, 0.003, 0]), runs([0.004])).verdict).toBe('suspect');
   });
 
-  it('never counts a latency change below the absolute floor', () => {
-    const r = compareMetric('p50Ms', runs([2, 2, 2, 2, 2]), runs([2.5]));
+  it('never counts a latency change below the absolute floor (0.1 ms for p50)', () => {
+    const r = compareMetric('p50Ms', runs([0.2, 0.2, 0.2, 0.2, 0.2]), runs([0.25]));
     expect(r.changePct).toBeCloseTo(25, 9);
     expect(r.verdict).toBe('ok');
     expect(r.note).toMatch(/absolute floor/);
+    // A 3 ms service's 10 % is above it: a millisecond floor would make it ungateable.
+    expect(compareMetric('p50Ms', runs([3, 3.02, 2.98, 3, 3.01]), runs([3.3])).verdict).toBe('regression');
+  });
+
+  it('uses the floors a baseline recorded instead of the catalogue\'s', () => {
+    const baseline: MetricRun[] = [3, 3.02, 2.98, 3, 3.01].map((v) => ({ metrics: { p50Ms: v }, samples: { p50Ms: 10_000 } }));
+    const current: MetricRun[] = [{ metrics: { p50Ms: 3.3 }, samples: { p50Ms: 10_000 } }];
+    expect(compareRuns(baseline, current)[0]?.verdict).toBe('regression');
+    expect(compareRuns(baseline, current, { floors: { p50Ms: 1 } })[0]?.verdict).toBe('ok');
   });
 
   it('compares MTTR on the difference scale when a run had none (0 s)', () => {

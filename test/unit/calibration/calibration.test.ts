@@ -1,6 +1,12 @@
+import { fork } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCalibrationProbe } from '../../../harness/calibration/calibration-probe.ts';
 import { MIN_CALIBRATION_SAMPLES, summarizeCalibration } from '../../../harness/calibration/summarize-calibration.ts';
+import { repoRoot } from '../../../harness/run/repo-root.ts';
+import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
 
 describe('summarizeCalibration', () => {
   const samples = Array.from({ length: 100 }, (_, i) => ({ atMs: i * 100, unitCpuUs: i < 50 ? 1000 : 3000 }));
@@ -29,5 +35,24 @@ describe('startCalibrationProbe (a real child process)', () => {
     const count = probe.samples.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(probe.samples.length).toBe(count);
+  }, 20_000);
+});
+
+describe('TSX_IMPORT', () => {
+  it('starts a TypeScript child from a working directory without tsx (a user\'s project)', async () => {
+    const cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-no-tsx-'));
+    try {
+      const child = fork(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), [], { cwd, execArgv: [...TSX_IMPORT], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const first = await new Promise<unknown>((resolve, reject) => {
+        child.once('message', resolve);
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      child.kill('SIGTERM');
+      expect(first).toEqual({ event: 'ready' });
+      // The bare specifier is what failed before: it resolves from the cwd.
+      expect(TSX_IMPORT[1]).toMatch(/^file:\/\/.*\/tsx\/dist\/loader\.mjs$/);
+    } finally {
+      await fs.rm(cwd, { recursive: true, force: true });
+    }
   }, 20_000);
 });
