@@ -14,6 +14,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../harness/analysis/order-stats.ts';
 import type { RunResult } from '../harness/analysis/run-result.ts';
 
 const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 10);
@@ -27,12 +28,8 @@ const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin',
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-gate-bench-'));
 const env = 'gate-bench';
 
-interface CliRun {
-  code: number;
-  stdout: string;
-}
-
-function stresslab(args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+/** Runs the CLI; resolves with its exit code (0 or 1), rejects on anything else with its output. */
+function stresslab(args: string[], extraEnv: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: work, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,12 +39,12 @@ function stresslab(args: string[], extraEnv: Record<string, string> = {}): Promi
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === null || code > 1) reject(new Error(`stresslab ${args.join(' ')} exited with ${code}\n${stderr}\n${stdout.slice(-2000)}`));
-      else resolve({ code, stdout });
+      else resolve(code);
     });
   });
 }
 
-/** The run directories a `stresslab run` printed (`results: DIR/ (…)`), oldest first. */
+/** The newest `count` run directories (run ids sort by start time), oldest first. */
 async function newestRunDirs(count: number): Promise<string[]> {
   const root = path.join(work, 'reports', scenario);
   const dirs = (await fs.readdir(root)).sort();
@@ -84,21 +81,17 @@ for (let i = 0; i < trials; i++) {
   // Alternate the contenders so whatever the machine does over the hour hits both alike.
   for (const contender of ['slowed', 'unchanged'] as const) {
     const extraEnv: Record<string, string> = contender === 'slowed' ? { TARGET_WORK_FACTOR: factor } : { TARGET_WORK_FACTOR: '1' };
-    const run = await stresslab([...runArgs, '--baseline', baselineFile, '--runs', String(candidateRuns)], extraEnv);
+    const code = await stresslab([...runArgs, '--baseline', baselineFile, '--runs', String(candidateRuns)], extraEnv);
     const [dir] = await newestRunDirs(1);
     const result = await readResult(dir!);
-    const isFlagged = run.code === 1 && result.regressions.some((x) => x.verdict === 'regression');
+    const isFlagged = code === 1 && result.regressions.some((x) => x.verdict === 'regression');
     if (isFlagged) flagged[contender]++;
     const p50 = result.regressions.find((x) => x.metric === 'p50Ms')?.changePct;
     if (typeof p50 === 'number') p50Changes[contender].push(p50);
-    console.log(`${contender.padEnd(9)} ${String(i + 1).padStart(2)}  exit ${run.code}  ${describe(result)}`);
+    console.log(`${contender.padEnd(9)} ${String(i + 1).padStart(2)}  exit ${code}  ${describe(result)}`);
   }
 }
 
-const median = (v: number[]): number => {
-  const s = [...v].sort((x, y) => x - y);
-  return s.length === 0 ? Number.NaN : ((s[Math.floor((s.length - 1) / 2)] ?? 0) + (s[Math.ceil((s.length - 1) / 2)] ?? 0)) / 2;
-};
 console.log('');
 console.log(`slowed (TARGET_WORK_FACTOR=${factor}): flagged ${flagged.slowed}/${trials} (goal ≥ ${Math.ceil(trials * 0.9)}); median corrected p50 change ${median(p50Changes.slowed).toFixed(1)} %`);
 console.log(`unchanged:                     flagged ${flagged.unchanged}/${trials} (goal ≤ ${Math.floor(trials * 0.1)}); median corrected p50 change ${median(p50Changes.unchanged).toFixed(1)} %`);

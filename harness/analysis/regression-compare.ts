@@ -1,7 +1,7 @@
 import type { RegressionResult } from './run-result.ts';
 import { MACHINE_SENSITIVE_BASES, metricSpecFor } from './metric-catalogue.ts';
 import type { MetricSpec } from './metric-catalogue.ts';
-import { median } from './order-stats.ts';
+import { mean, median } from './order-stats.ts';
 import { changeInterval } from './change-interval.ts';
 import type { ChangeInterval, IntervalMethod } from './change-interval.ts';
 import { covariateInterval } from './covariate-interval.ts';
@@ -124,7 +124,7 @@ function judge(
     });
   const ci: ChangeInterval = corrected === null
     ? plain()
-    : { scale: 'log', method: 'welch', estimate: corrected.estimate, low: corrected.low, high: corrected.high, confidence, baselineMean: a.reduce((s, v) => s + v, 0) / a.length };
+    : { scale: 'log', method: 'welch', estimate: corrected.estimate, low: corrected.low, high: corrected.high, confidence, baselineMean: mean(a) };
   const how = corrected === null ? '' : ` (corrected for machine speed, β = ${corrected.beta.toFixed(2)})`;
   const sign = spec.better === 'lower' ? 1 : -1;
   const low = sign === 1 ? ci.low : -ci.high;

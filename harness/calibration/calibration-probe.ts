@@ -1,7 +1,6 @@
-import { fork } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../run/repo-root.ts';
-import { TSX_IMPORT } from '../run/tsx-loader.ts';
+import { forkTypeScript } from '../run/typescript-child.ts';
 
 export interface CalibrationSample {
   /** Monotonic time of arrival (the caller's clock, ms). */
@@ -22,19 +21,14 @@ export interface CalibrationProbe {
  * The child dies with its parent (IPC), so a killed run leaves no probe behind.
  */
 export function startCalibrationProbe(now: () => number, readyTimeoutMs = 15_000): CalibrationProbe {
-  const child = fork(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), [], {
-    execArgv: [...TSX_IMPORT],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-1000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const proc = forkTypeScript(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), 1_000);
+  const { child } = proc;
   const samples: CalibrationSample[] = [];
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the calibration probe did not start within ${readyTimeoutMs} ms`)), readyTimeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the calibration probe exited with code ${code}${stderr ? `: ${stderr.trim()}` : ''}`));
+      reject(new Error(`the calibration probe exited with code ${code}${proc.stderrTail() ? `: ${proc.stderrTail().trim()}` : ''}`));
     });
     child.on('message', (m: unknown) => {
       const msg = m as { event?: string; unitCpuUs?: number };
@@ -50,12 +44,6 @@ export function startCalibrationProbe(now: () => number, readyTimeoutMs = 15_000
   return {
     ready,
     samples,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: () => proc.stop(3_000),
   };
 }

@@ -1,8 +1,7 @@
-import { fork } from 'node:child_process';
 import path from 'node:path';
 import { StresslabError } from '../stresslab-error.ts';
 import { repoRoot } from './repo-root.ts';
-import { TSX_IMPORT } from './tsx-loader.ts';
+import { forkTypeScript } from './typescript-child.ts';
 
 export interface ToxiproxyChild {
   url: string;
@@ -12,20 +11,15 @@ export interface ToxiproxyChild {
 
 /** Starts the embedded Toxiproxy in a child process and resolves with its API URL. */
 export function startToxiproxyChild(timeoutMs = 20_000): Promise<ToxiproxyChild> {
-  const child = fork(path.join(repoRoot, 'harness', 'toxiproxy', 'child-main.ts'), [], {
-    execArgv: [...TSX_IMPORT],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const proc = forkTypeScript(path.join(repoRoot, 'harness', 'toxiproxy', 'child-main.ts'));
+  const { child } = proc;
   return new Promise((resolve, reject) => {
     let started = false;
     const fail = (why: string) => {
       if (started) return;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new StresslabError('TOXIPROXY_UNREACHABLE', `the embedded Toxiproxy did not start: ${why}`, { hint: stderr || 'run `stresslab toxiproxy --port 0` to see it start on its own' }));
+      reject(new StresslabError('TOXIPROXY_UNREACHABLE', `the embedded Toxiproxy did not start: ${why}`, { hint: proc.stderrTail() || 'run `stresslab toxiproxy --port 0` to see it start on its own' }));
     };
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
     child.once('exit', (code) => fail(`it exited with code ${code}`));
@@ -34,18 +28,7 @@ export function startToxiproxyChild(timeoutMs = 20_000): Promise<ToxiproxyChild>
       if (msg.event !== 'listening' || typeof msg.url !== 'string') return;
       clearTimeout(timer);
       started = true;
-      resolve({
-        url: msg.url,
-        pid: child.pid ?? -1,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            child.kill('SIGTERM');
-            const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-            await exited;
-            clearTimeout(t);
-          }
-        },
-      });
+      resolve({ url: msg.url, pid: child.pid ?? -1, stop: () => proc.stop(5_000) });
     });
   });
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { main } from '../../../harness/cli/main.ts';
@@ -13,24 +12,17 @@ import { repoRoot } from '../../../harness/run/repo-root.ts';
 import { startTestServer } from '../../support/servers/spawn-test-server.ts';
 import type { ServerMode, TestServer } from '../../support/servers/spawn-test-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
+import { useIsolatedLedger } from '../../support/isolated-ledger.ts';
 
 /**
  * Stopping early: an abort condition that trips, and Ctrl-C once or twice. An `exec` fault whose
  * inject creates a marker file and whose remove deletes it stands for any fault: the marker must be
  * gone afterwards (rolled back), and a partial result.json must say "aborted".
  */
-let dir: string;
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-abort-'));
-  process.env.STRESSLAB_LEDGER = path.join(dir, 'machine-ledger.json');
-});
-afterAll(async () => {
-  delete process.env.STRESSLAB_LEDGER;
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const tmp = useIsolatedLedger('stresslab-abort-');
 
 async function scenarioFile(server: TestServer, name: string, marker: string, extra: Record<string, unknown>): Promise<string> {
-  const file = path.join(dir, `${name}.json`);
+  const file = path.join(tmp.dir, `${name}.json`);
   await fs.writeFile(
     file,
     JSON.stringify({
@@ -48,11 +40,11 @@ async function scenarioFile(server: TestServer, name: string, marker: string, ex
 
 async function resultIn(stdoutOrDir: string): Promise<RunResult> {
   const runDir = /results: (\S+?)\/? \(/.exec(stdoutOrDir)?.[1] ?? stdoutOrDir;
-  return runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, runDir, 'result.json'), 'utf8')));
+  return runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(tmp.dir, runDir, 'result.json'), 'utf8')));
 }
 
 async function latestRunDir(scenario: string): Promise<string> {
-  const root = path.join(dir, 'reports', scenario);
+  const root = path.join(tmp.dir, 'reports', scenario);
   const runs = (await fs.readdir(root)).sort();
   return path.join(root, runs.at(-1)!);
 }
@@ -69,11 +61,11 @@ async function withServer<T>(mode: ServerMode, f: (s: TestServer) => Promise<T>)
 describe('abort conditions', () => {
   it('trip → faults rolled back, load stopped, partial result with verdict "aborted", exit 3', async () => {
     await withServer({ kind: 'window', failFromMs: 4_000, failToMs: null, healthPath: '/health' }, async (server) => {
-      const marker = path.join(dir, 'abort-marker');
+      const marker = path.join(tmp.dir, 'abort-marker');
       const file = await scenarioFile(server, 'abort-trip', marker, { abort: { http_req_failed: 'rate>0.5 for 2s' } });
-      const io = captureIo(dir);
+      const io = captureIo(tmp.dir);
       const started = Date.now();
-      const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--no-baseline'], io);
+      const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
       expect(code, io.stderr()).toBe(3);
       expect(Date.now() - started).toBeLessThan(25_000);
       expect(existsSync(marker)).toBe(false);
@@ -90,10 +82,10 @@ describe('abort conditions', () => {
 describe('Ctrl-C', () => {
   async function runAndInterrupt(presses: number): Promise<{ code: number | null; marker: string; stderr: string; elapsedMs: number }> {
     return withServer({ kind: 'fast' }, async (server) => {
-      const marker = path.join(dir, `ctrl-c-${presses}`);
+      const marker = path.join(tmp.dir, `ctrl-c-${presses}`);
       const file = await scenarioFile(server, `ctrl-c-${presses}`, marker, {});
-      const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'stresslab.mjs'), 'run', file, '--out', path.join(dir, 'reports'), '--no-baseline'], {
-        cwd: dir,
+      const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'stresslab.mjs'), 'run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], {
+        cwd: tmp.dir,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env },
       });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../../harness/cli/main.ts';
 import { runResultSchema } from '../../../harness/analysis/run-result.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { captureIo } from '../../support/capture-io.ts';
+import { useIsolatedLedger } from '../../support/isolated-ledger.ts';
 
 /**
  * The chaos presets, quick profile, against the embedded target (real PostgreSQL, real proxy, real
@@ -14,23 +14,15 @@ import { captureIo } from '../../support/capture-io.ts';
  */
 const scenarios = (process.env.STRESSLAB_CHAOS_SCENARIOS ?? 'chaos-db,chaos-process').split(',').filter(Boolean);
 
-let dir: string;
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-chaos-'));
-  process.env.STRESSLAB_LEDGER = path.join(dir, 'machine-ledger.json');
-});
-afterAll(async () => {
-  delete process.env.STRESSLAB_LEDGER;
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const tmp = useIsolatedLedger('stresslab-chaos-');
 
 describe.each(scenarios)('%s --profile quick', (scenario) => {
   it('measures every fault (TTD, TTR), loses no accepted work, summarises resources and leaves no fault behind', async () => {
-    const io = captureIo(dir);
-    const code = await main(['run', scenario, '--profile', 'quick', '--out', path.join(dir, 'reports'), '--no-baseline', '--seed', '5'], io);
+    const io = captureIo(tmp.dir);
+    const code = await main(['run', scenario, '--profile', 'quick', '--out', path.join(tmp.dir, 'reports'), '--no-baseline', '--seed', '5'], io);
     const runDir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
     expect(runDir, io.stdout() + io.stderr()).toBeDefined();
-    const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, runDir!, 'result.json'), 'utf8')));
+    const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(tmp.dir, runDir!, 'result.json'), 'utf8')));
     expect(result.faults.length).toBeGreaterThan(0);
     for (const f of result.faults) {
       expect(f.injectedAtMs, f.name).toBeGreaterThan(0);
@@ -51,6 +43,6 @@ describe.each(scenarios)('%s --profile quick', (scenario) => {
     expect(result.resources.harness).not.toBeNull();
     expect(result.verdict, result.reasons.join('; ')).toBe('pass');
     expect(code).toBe(0);
-    expect(await listActive(path.resolve(dir, runDir!, 'faults-ledger.json'))).toEqual([]);
+    expect(await listActive(path.resolve(tmp.dir, runDir!, 'faults-ledger.json'))).toEqual([]);
   }, 240_000);
 });
