@@ -17,9 +17,12 @@ async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<Child
 }
 
 /**
- * Real processes sampled by the real sampler (pidusage on the pid). Only the windows are compressed
- * (minima per 5 s instead of per minute) so the test takes ~40 s; the rule is measurement.md §3.2's.
+ * Real processes sampled by the real sampler (pidusage on the pid). Time is compressed 12× (minima
+ * per 5 s instead of per minute) so the test takes ~40 s; the rule is measurement.md §3.2's, with
+ * its 64 MiB/24 h floor compressed alike: unscaled, a flat process's page-level RSS wobble over
+ * 36 s extrapolates past it (116 MiB/24 h seen on CI), while 20 MB/min is still 36× the scaled floor.
  */
+const COMPRESSION = 60_000 / 5_000;
 describe('leak verdict on real processes', () => {
   it('a process growing 20 MB/min is a leak; one that saw-tooths flat is not', async () => {
     const grow = await start('grow', 20);
@@ -39,7 +42,7 @@ describe('leak verdict on real processes', () => {
       flat.kill('SIGTERM');
     }
     const rss = (list: ResourceSample[]) => list.flatMap((s) => (s.target ? [{ atMs: s.atMs, rssBytes: s.target.rssBytes }] : []));
-    const options = { windowMs: 5_000, warmupMs: 3_000 };
+    const options = { windowMs: 5_000, warmupMs: 3_000, minGrowthBytes: COMPRESSION * 64 * 1024 * 1024 };
     const leak = analyzeLeak(rss(samples.grow), options);
     const none = analyzeLeak(rss(samples.flat), options);
     expect(leak.verdict, leak.reason).toBe('leak');
