@@ -63,8 +63,12 @@ export const metricCatalogue: Readonly<Record<MetricBase, MetricSpec>> = {
   calibrationUs: { base: 'calibrationUs', better: 'lower', scale: 'relative', floor: 0, minSamples: 30, gated: false, unit: 'µs', description: 'machine calibration (CPU per probe unit)' },
 };
 
-/** Latency metrics: on a shared machine they move with its speed, so the gate corrects them for `calibrationUs`. */
-export const MACHINE_SENSITIVE_BASES: ReadonlySet<MetricBase> = new Set(['p50Ms', 'p95Ms', 'p99Ms']);
+/**
+ * Metrics that move with a shared machine's speed, so the gate corrects them for `calibrationUs`:
+ * latency, and throughput (a closed model's rps follows the machine; an open model's is set by the
+ * schedule, and its fitted slope then comes out near zero, which leaves it as it was).
+ */
+export const MACHINE_SENSITIVE_BASES: ReadonlySet<MetricBase> = new Set(['p50Ms', 'p95Ms', 'p99Ms', 'rps']);
 
 export const METRIC_BASES = Object.keys(metricCatalogue) as MetricBase[];
 

@@ -1,8 +1,21 @@
 import { StresslabError } from '../stresslab-error.ts';
 import type { FaultKindModule } from './fault-kind.ts';
 import { paramsOf } from './fault-kind.ts';
-import { identify, signalIdentified } from './process-identity.ts';
+import { identify, readProcStat, signalIdentified } from './process-identity.ts';
 import type { ProcessIdentity } from './process-identity.ts';
+
+const STOP_WAIT_MS = 2_000;
+
+/** Polls /proc until the process is in state T (stopped) or t (traced); true at once where /proc is absent. */
+async function stoppedWithin(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stat = readProcStat(pid);
+    if (stat === null || stat.state === 'T' || stat.state === 't') return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 /** SIGSTOP of the target (or a pid), SIGCONT at removal: a process that hangs without dying. */
 export const processPause: FaultKindModule<'process-pause'> = {
@@ -23,6 +36,11 @@ export const processPause: FaultKindModule<'process-pause'> = {
         await ctx.ledger.intend(event.name, { kind: 'resume-process', ...id });
         paused = id;
         if (!signalIdentified(id, 'SIGSTOP')) throw new StresslabError('FAULT_FAILED', `pid ${pid} is not running`, { hint: 'Check the pid.' });
+        // SIGSTOP is delivered when the kernel next schedules the process; on a busy machine that can
+        // be many milliseconds later, and the fault window (and TTD) must start when the pause holds.
+        if (!(await stoppedWithin(pid, STOP_WAIT_MS))) {
+          ctx.log(`${event.name}: pid ${pid} not reported stopped after ${STOP_WAIT_MS} ms; continuing`);
+        }
         ctx.log(`${event.name}: paused pid ${pid}`);
       },
       async remove() {

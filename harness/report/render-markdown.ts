@@ -86,7 +86,7 @@ function regressionsSection(r: RunResult): string {
   });
   const headers = ['metric', 'baseline', 'current', 'change', '90% CI', 'verdict'];
   const cal = r.environment.calibration;
-  const machine = cal ? `\n\nLatency is compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
+  const machine = cal ? `\n\nLatency and throughput are compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
   return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'left'])}${machine}`;
 }
 

