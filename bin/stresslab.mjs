@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // The CLI is TypeScript run through tsx's loader, so `npm ci` is the whole install (no build step).
+// --max-semi-space-size=32: short-lived request objects die young instead of being promoted; without
+// it a load generator that has run for a few minutes can fall into back-to-back full GCs (README).
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../harness/cli/main.ts');

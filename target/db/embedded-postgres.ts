@@ -125,7 +125,9 @@ function startServer(bins: PostgresBinaries, dir: string, port: number, account:
     // transactional atomicity, which the queue's guarantees rest on, are unaffected.
     '-c', 'synchronous_commit=off',
   ];
-  const child = spawn(bins.postgres, args, { ...(account ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the harness, which rolls faults back and
+  // drains the target while the database still answers, then stops it (stop(), or the exit hook).
+  const child = spawn(bins.postgres, args, { ...(account ?? {}), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   collect(child, logs);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

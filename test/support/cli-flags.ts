@@ -24,13 +24,20 @@ export interface StresslabCall {
   flags: string[];
 }
 
+/** `node` right before words[i], or `node` with only its own flags (`--max-semi-space-size=32`) between. */
+function nodeBefore(words: readonly string[], i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (words[j] ?? '').startsWith('--')) j--;
+  return words[j] === 'node';
+}
+
 /**
  * Splits a shell command line such as `npx stresslab run light --profile quick --env ci` into the
  * stresslab command, positionals and flag names. Recognises `stresslab`, `npx stresslab` and
- * `node bin/stresslab.mjs`; returns null for any other command.
+ * `node [node flags] bin/stresslab.mjs`; returns null for any other command.
  */
 export function parseStresslabCall(words: readonly string[]): StresslabCall | null {
-  const start = words.findIndex((w, i) => w === 'stresslab' || (w.endsWith('bin/stresslab.mjs') && words[i - 1] === 'node'));
+  const start = words.findIndex((w, i) => w === 'stresslab' || (w.endsWith('bin/stresslab.mjs') && nodeBefore(words, i)));
   if (start < 0) return null;
   const rest = words.slice(start + 1);
   const [command, ...args] = rest;

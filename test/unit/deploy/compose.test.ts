@@ -194,6 +194,6 @@ describe('target/Dockerfile', () => {
     }
     // Everything the two commands run must be in the image.
     for (const needed of ['package-lock.json', 'bin', 'harness', 'target', 'scenarios']) expect(sources).toContain(needed);
-    expect(sources).toContain(path.dirname(svc('stresslab').entrypoint?.[1] ?? 'missing/x'));
+    expect(sources).toContain(path.dirname(svc('stresslab').entrypoint?.find((w) => w.endsWith('.mjs')) ?? 'missing/x'));
   });
 });
