@@ -86,7 +86,7 @@ describe('recovery per measurement.md §2.7', () => {
   });
 
   it('a baseline window with > 1 % unhealthy buckets is INVALID', () => {
-    const points = timeline(H(30) + X(1) + H(29) + X(15) + H(60));
+    const points = timeline(H(30) + X(1) + H(9) + X(1) + H(19) + X(15) + H(60));
     const steady = computeSteadyState(points, 60_000);
     expect(steady.valid).toBe(false);
     expect(steady.reason).toMatch(/steady state not met/);
