@@ -43,17 +43,16 @@ export async function startEmbeddedPostgres(opts: { port?: number } = {}): Promi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stresslab-target-pg-'));
   const port = opts.port ?? (await freeLoopbackPort());
   const logs: string[] = [];
-  let server: ChildProcess | null = null;
+  let running: ChildProcess;
   try {
     if (account) fs.chownSync(dir, account.uid, account.gid);
     await initdb(bins, dir, account, logs);
-    server = await startServer(bins, dir, port, account, logs);
+    running = await startServer(bins, dir, port, account, logs);
   } catch (err) {
-    if (server) await stopServer(server);
+    // startServer kills a server that did not come up, so only the directory is left to remove.
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`embedded PostgreSQL failed to start: ${(err as Error).message}\n${logs.slice(-20).join('')}`, { cause: err });
   }
-  const running = server;
   const onExit = () => stopOnExit(running, dir);
   process.once('exit', onExit);
   let stopped: Promise<void> | undefined;
@@ -135,8 +134,11 @@ function startServer(bins: PostgresBinaries, dir: string, port: number, account:
       child.kill('SIGKILL');
       reject(new Error(`PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000} s`));
     }, START_TIMEOUT_MS);
+    let tail = '';
     const onData = (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes('ready to accept connections')) {
+      // Keep the end of the previous chunk: the line may arrive split across two reads.
+      tail = (tail + chunk.toString('utf8')).slice(-512);
+      if (tail.includes('ready to accept connections')) {
         cleanup();
         resolve(child);
       }
