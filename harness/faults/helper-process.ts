@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { repoRoot } from '../run/repo-root.ts';
+import { stopChild } from '../run/stop-child.ts';
 import { TSX_IMPORT } from '../run/tsx-loader.ts';
 import { StresslabError } from '../stresslab-error.ts';
 import type { FaultContext } from './fault-kind.ts';
@@ -44,13 +45,7 @@ export async function startHelper(script: HelperScript, config: Record<string, u
   if (child.pid === undefined) throw failed(opts.label, 'it could not be spawned', stderr);
   const pid = child.pid;
   await opts.ctx.ledger.intend(opts.fault, { kind: 'kill-process', ...identify(pid), label: opts.label });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(child, [['SIGTERM', 3_000]]);
   try {
     const ready = await readyLine(child.stdout, exited, opts.readyTimeoutMs ?? 30_000);
     if (ready === null) throw failed(opts.label, 'it exited before it was ready', stderr);

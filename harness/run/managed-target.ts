@@ -3,6 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { StresslabError } from '../stresslab-error.ts';
 import { repoRoot } from './repo-root.ts';
+import { stopChild } from './stop-child.ts';
 import { TSX_IMPORT } from './tsx-loader.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
 
@@ -96,12 +97,7 @@ export class ManagedTarget {
   /** Stops gracefully (SIGTERM), escalating to SIGKILL after `graceMs`. Safe to call twice. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.child) return;
-    if (this.running) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    await stopChild(this.child, [['SIGTERM', graceMs]]);
     this.child = null;
   }
 

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { stopChild } from './stop-child.ts';
 import { TSX_IMPORT } from './tsx-loader.ts';
 
 export interface TypeScriptChild {
@@ -24,12 +25,6 @@ export function forkTypeScript(file: string, stderrLimit = 2_000): TypeScriptChi
     child,
     stderrTail: () => stderr,
     exited,
-    stop: async (graceMs) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: (graceMs) => stopChild(child, [['SIGTERM', graceMs]]),
   };
 }

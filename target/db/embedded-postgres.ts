@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChild } from '../../harness/run/stop-child.ts';
 import { postgresAccount } from './postgres-account.ts';
 import { binariesRunnableBy, locatePostgresBinaries } from './postgres-binaries.ts';
 import type { OsAccount, PostgresBinaries } from './postgres-binaries.ts';
@@ -163,17 +164,9 @@ function startServer(bins: PostgresBinaries, dir: string, port: number, account:
   });
 }
 
-/** Fast shutdown (SIGINT: abort sessions, checkpoint-free since the data is discarded), then harder. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGINT');
-  const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(r, ms, 'timeout').unref());
-  if ((await Promise.race([exited, timeout(STOP_TIMEOUT_MS)])) !== 'timeout') return;
-  child.kill('SIGQUIT');
-  if ((await Promise.race([exited, timeout(2_000)])) !== 'timeout') return;
-  child.kill('SIGKILL');
-  await exited;
+/** Fast shutdown (SIGINT: abort sessions, checkpoint-free since the data is discarded), then immediate (SIGQUIT), then SIGKILL. */
+function stopServer(child: ChildProcess): Promise<void> {
+  return stopChild(child, [['SIGINT', STOP_TIMEOUT_MS], ['SIGQUIT', 2_000]]);
 }
 
 /**
