@@ -6,8 +6,6 @@ export interface TypeScriptChild {
   child: ChildProcess;
   /** The last characters the child wrote to stderr, for error messages. */
   stderrTail(): string;
-  /** Resolves when the child has exited, however it ended. */
-  exited: Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. */
   stop(graceMs: number): Promise<void>;
 }
@@ -20,11 +18,9 @@ export function forkTypeScript(file: string, stderrLimit = 2_000): TypeScriptChi
   const child = fork(file, [], { execArgv: [...TSX_IMPORT], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-stderrLimit)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
     stderrTail: () => stderr,
-    exited,
     stop: (graceMs) => stopChild(child, [['SIGTERM', graceMs]]),
   };
 }
