@@ -12,7 +12,10 @@ import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
 const SCRIPT = fileURLToPath(new URL('./fixtures/memory-pattern.ts', import.meta.url));
 
 async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', ...TSX_IMPORT, SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A fixed mmap threshold: glibc otherwise raises it after the first 4 MB free, later buffers come
+  // from the heap and are not returned on free, and the saw-tooth's troughs step up (a flaky `suspect`).
+  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
+  const child = spawn(process.execPath, ['--expose-gc', ...TSX_IMPORT, SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'], env });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return child;
 }
