@@ -7,7 +7,7 @@
  * Goal: the slowed target flagged in ≥ 9 of 10 trials, the unchanged one in ≤ 1 of 10.
  *
  * Knobs: BENCH_BASELINE_RUNS (10), BENCH_TRIALS (10), BENCH_CANDIDATE_RUNS (3), BENCH_WORK_FACTOR (1.1),
- * BENCH_SCENARIO (light), BENCH_PROFILE (quick). About (baseline + 2 × trials × candidate runs) × 50 s.
+ * BENCH_SCENARIO (light), BENCH_PROFILE (quick), BENCH_KEEP=1 (keep the run directories). About (baseline + 2 × trials × candidate runs) × 50 s.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -57,10 +57,14 @@ async function readResult(dir: string): Promise<RunResult> {
 
 function describe(r: RunResult): string {
   const gated = r.regressions.filter((x) => x.verdict === 'regression');
-  const p50 = r.regressions.find((x) => x.metric === 'p50Ms');
-  const p50Text = p50 ? ` p50 change ${p50.changePct?.toFixed(1)} % [${p50.ciLowPct?.toFixed(1)}, ${p50.ciHighPct?.toFixed(1)}]` : '';
+  const change = (metric: string, label: string): string => {
+    const c = r.regressions.find((x) => x.metric === metric);
+    return c ? `  ${label} ${c.changePct?.toFixed(1)} % [${c.ciLowPct?.toFixed(1)}, ${c.ciHighPct?.toFixed(1)}]` : '';
+  };
   const cal = r.environment.calibration ? `  calibration ${r.environment.calibration.unitCpuUs.toFixed(0)} µs` : '';
-  return `p50 ${r.totals.latencyMs.p50.toFixed(2)} ms  rps ${r.totals.rps.toFixed(0)}${cal}${p50Text}  regressions: ${gated.map((x) => x.metric).join(', ') || 'none'}`;
+  const cpu = r.resources.target?.cpuSeconds;
+  const cpuText = cpu === undefined ? '' : `  cpu/req ${((cpu * 1000) / r.totals.requests).toFixed(4)} ms`;
+  return `p50 ${r.totals.latencyMs.p50.toFixed(2)} ms  rps ${r.totals.rps.toFixed(0)}${cpuText}${cal}${change('p50Ms', 'p50')}${change('targetCpuMsPerRequest', 'cpu/req')}  regressions: ${gated.map((x) => x.metric).join(', ') || 'none'}`;
 }
 
 const runArgs = ['run', scenario, '--profile', profile, '--env', env, '--out', 'reports'];
@@ -77,6 +81,7 @@ await fs.access(baselineFile);
 
 const flagged = { slowed: 0, unchanged: 0 };
 const p50Changes: Record<keyof typeof flagged, number[]> = { slowed: [], unchanged: [] };
+const cpuChanges: Record<keyof typeof flagged, number[]> = { slowed: [], unchanged: [] };
 for (let i = 0; i < trials; i++) {
   // Alternate the contenders so whatever the machine does over the hour hits both alike.
   for (const contender of ['slowed', 'unchanged'] as const) {
@@ -88,11 +93,14 @@ for (let i = 0; i < trials; i++) {
     if (isFlagged) flagged[contender]++;
     const p50 = result.regressions.find((x) => x.metric === 'p50Ms')?.changePct;
     if (typeof p50 === 'number') p50Changes[contender].push(p50);
+    const cpu = result.regressions.find((x) => x.metric === 'targetCpuMsPerRequest')?.changePct;
+    if (typeof cpu === 'number') cpuChanges[contender].push(cpu);
     console.log(`${contender.padEnd(9)} ${String(i + 1).padStart(2)}  exit ${code}  ${describe(result)}`);
   }
 }
 
 console.log('');
-console.log(`slowed (TARGET_WORK_FACTOR=${factor}): flagged ${flagged.slowed}/${trials} (goal ≥ ${Math.ceil(trials * 0.9)}); median corrected p50 change ${median(p50Changes.slowed).toFixed(1)} %`);
-console.log(`unchanged:                     flagged ${flagged.unchanged}/${trials} (goal ≤ ${Math.floor(trials * 0.1)}); median corrected p50 change ${median(p50Changes.unchanged).toFixed(1)} %`);
-await fs.rm(work, { recursive: true, force: true });
+console.log(`slowed (TARGET_WORK_FACTOR=${factor}): flagged ${flagged.slowed}/${trials} (goal ≥ ${Math.ceil(trials * 0.9)}); median corrected change: p50 ${median(p50Changes.slowed).toFixed(1)} %, target CPU per request ${median(cpuChanges.slowed).toFixed(1)} %`);
+console.log(`unchanged:                     flagged ${flagged.unchanged}/${trials} (goal ≤ ${Math.floor(trials * 0.1)}); median corrected change: p50 ${median(p50Changes.unchanged).toFixed(1)} %, target CPU per request ${median(cpuChanges.unchanged).toFixed(1)} %`);
+if (process.env.BENCH_KEEP === '1') console.log(`kept ${work}`);
+else await fs.rm(work, { recursive: true, force: true });

@@ -16,6 +16,7 @@ export type MetricBase =
   | 'ttdSec'
   | 'targetPeakRssBytes'
   | 'targetPeakCpuPercent'
+  | 'targetCpuMsPerRequest'
   | 'calibrationUs';
 
 export interface MetricSpec {
@@ -58,6 +59,11 @@ export const metricCatalogue: Readonly<Record<MetricBase, MetricSpec>> = {
   ttdSec: { base: 'ttdSec', better: 'lower', scale: 'relative', floor: 2, minSamples: 1, gated: false, unit: 's', description: 'mean time to detect' },
   targetPeakRssBytes: { base: 'targetPeakRssBytes', better: 'lower', scale: 'relative', floor: 16 * MIB, minSamples: 5, gated: true, unit: 'bytes', description: 'peak target RSS' },
   targetPeakCpuPercent: { base: 'targetPeakCpuPercent', better: 'lower', scale: 'relative', floor: 5, minSamples: 5, gated: false, unit: '%', description: 'peak target CPU' },
+  // The target's CPU time per completed request (its process only, not its database): the work the
+  // build does per request. Latency sums that work with queueing and the machine's moods; CPU time
+  // per request does not queue, so a 10 % costlier build shows as +10 % here even when a run's
+  // latency noise is as large as the change.
+  targetCpuMsPerRequest: { base: 'targetCpuMsPerRequest', better: 'lower', scale: 'relative', floor: 0, minSamples: 40, gated: true, unit: 'ms', description: 'target CPU per request' },
   // The machine, not the build: reported so a slow machine is visible, and the covariate that
   // latency is corrected for (regression-compare.ts). Never gated.
   calibrationUs: { base: 'calibrationUs', better: 'lower', scale: 'relative', floor: 0, minSamples: 30, gated: false, unit: 'µs', description: 'machine calibration (CPU per probe unit)' },
@@ -65,10 +71,11 @@ export const metricCatalogue: Readonly<Record<MetricBase, MetricSpec>> = {
 
 /**
  * Metrics that move with a shared machine's speed, so the gate corrects them for `calibrationUs`:
- * latency, and throughput (a closed model's rps follows the machine; an open model's is set by the
- * schedule, and its fitted slope then comes out near zero, which leaves it as it was).
+ * latency, throughput (a closed model's rps follows the machine; an open model's is set by the
+ * schedule, and its fitted slope then comes out near zero, which leaves it as it was), and CPU time
+ * per request (CPU time, like the probe's, grows when the machine is slow).
  */
-export const MACHINE_SENSITIVE_BASES: ReadonlySet<MetricBase> = new Set(['p50Ms', 'p95Ms', 'p99Ms', 'rps']);
+export const MACHINE_SENSITIVE_BASES: ReadonlySet<MetricBase> = new Set(['p50Ms', 'p95Ms', 'p99Ms', 'rps', 'targetCpuMsPerRequest']);
 
 export const METRIC_BASES = Object.keys(metricCatalogue) as MetricBase[];
 

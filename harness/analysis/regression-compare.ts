@@ -209,4 +209,4 @@ function byCatalogueOrder(x: string, y: string): number {
   return scoped(x) - scoped(y) || order(x) - order(y) || x.localeCompare(y);
 }
 
-const ORDER = ['p50Ms', 'p95Ms', 'p99Ms', 'rps', 'errorRate', 'mttrSec', 'ttdSec', 'targetPeakRssBytes', 'targetPeakCpuPercent'];
+const ORDER = ['p50Ms', 'p95Ms', 'p99Ms', 'rps', 'errorRate', 'mttrSec', 'ttdSec', 'targetCpuMsPerRequest', 'targetPeakRssBytes', 'targetPeakCpuPercent'];

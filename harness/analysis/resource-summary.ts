@@ -29,9 +29,28 @@ export function summarizeResource(samples: readonly UsageSample[], leakOptions: 
   const leak = analyzeLeak(samples, leakOptions);
   return {
     cpuPercent: { mean: mean(cpu), p95: quantile(cpu, 0.95), max: Math.max(...cpu) },
+    cpuSeconds: cpuSeconds(samples),
     rssBytes: { mean: mean(rss), max: Math.max(...rss), slopeBytesPerHour: leak.slopeBytesPerHour },
     leak: leak.verdict,
   };
+}
+
+/**
+ * The CPU samples integrated over time. Each sample is the CPU share since the previous one, so it
+ * weighs the gap before it; the first (whose gap is unknown) and any gap longer than twice the usual
+ * one (a process restarted by a fault: the new pid's first reading covers one interval, not the gap)
+ * count as one usual interval.
+ */
+export function cpuSeconds(samples: readonly UsageSample[]): number {
+  const gaps = samples.slice(1).map((s, i) => s.atMs - (samples[i]?.atMs ?? s.atMs));
+  const usual = gaps.length > 0 ? quantile(gaps, 0.5) : 1_000;
+  let ms = 0;
+  samples.forEach((s, i) => {
+    const gap = gaps[i - 1];
+    const weight = gap === undefined || gap > 2 * usual ? usual : gap;
+    ms += (s.cpuPercent / 100) * weight;
+  });
+  return ms / 1000;
 }
 
 /** One summary per phase, from the samples whose time lies in [startMs, endMs). */

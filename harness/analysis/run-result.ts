@@ -52,6 +52,12 @@ export const recoverySchema = z.object({
 const summary3 = z.object({ mean: z.number(), p95: z.number(), max: z.number() });
 export const resourceUsageSchema = z.object({
   cpuPercent: summary3,
+  /**
+   * CPU time the process used over the sampled run (the CPU samples integrated over time): with the
+   * request count it gives CPU per request, the gate's least noisy measure of how much work the
+   * target does. Absent in results written before it existed.
+   */
+  cpuSeconds: z.number().nonnegative().optional(),
   rssBytes: z.object({ mean: z.number(), max: z.number(), slopeBytesPerHour: nullableNumber }),
   leak: z.enum(['none', 'suspect', 'leak', 'n/a']),
 });

@@ -7,7 +7,8 @@ import type { MetricRun } from '../analysis/regression-compare.ts';
 /**
  * A run reduced to the flat metric map a baseline stores and the gate compares: latency
  * percentiles, throughput and error rate overall and per request name; MTTR and mean TTD when the
- * run had faults; peak target RSS and CPU when the target was sampled. Each value comes with its
+ * run had faults; peak target RSS and CPU, and the target's CPU time per request, when the target
+ * was sampled. Each value comes with its
  * sample count (requests, injections) so the gate can refuse values with too few samples.
  * Resource peaks have no count in the result contract, so theirs is omitted (= accepted). The
  * machine calibration (when the target was local) is the covariate the gate corrects latency for.
@@ -39,6 +40,9 @@ export function baselineMetrics(result: RunResult): MetricRun {
   if (target !== null) {
     put('targetPeakRssBytes', undefined, target.rssBytes.max);
     put('targetPeakCpuPercent', undefined, target.cpuPercent.max);
+    if (target.cpuSeconds !== undefined && result.totals.requests > 0) {
+      put('targetCpuMsPerRequest', undefined, (target.cpuSeconds * 1000) / result.totals.requests, result.totals.requests);
+    }
   }
   const calibration = result.environment.calibration;
   if (calibration) put('calibrationUs', undefined, calibration.unitCpuUs, calibration.samples);

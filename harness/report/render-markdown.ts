@@ -86,7 +86,7 @@ function regressionsSection(r: RunResult): string {
   });
   const headers = ['metric', 'baseline', 'current', 'change', '90% CI', 'verdict'];
   const cal = r.environment.calibration;
-  const machine = cal ? `\n\nLatency and throughput are compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
+  const machine = cal ? `\n\nLatency, throughput and CPU per request are compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
   return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'left'])}${machine}`;
 }
 
@@ -117,12 +117,13 @@ function resourcesSection(r: RunResult): string | null {
   if (entries.length === 0) return null;
   const rows = entries.map(([name, u]) => [
     name, formatCpu(u.cpuPercent.mean), formatCpu(u.cpuPercent.p95), formatCpu(u.cpuPercent.max),
+    u.cpuSeconds === undefined ? '–' : `${formatNumber(u.cpuSeconds)} s`,
     formatBytes(u.rssBytes.mean), formatBytes(u.rssBytes.max),
     u.rssBytes.slopeBytesPerHour === null ? '–' : `${formatBytes(u.rssBytes.slopeBytesPerHour)}/h`,
     u.leak === 'leak' ? '❌ **leak**' : u.leak === 'suspect' ? '⚠️ suspect' : u.leak,
   ]);
-  const headers = ['process', 'CPU mean', 'CPU p95', 'CPU max', 'memory mean', 'memory max', 'memory slope', 'leak'];
-  return `### Resources\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])}`;
+  const headers = ['process', 'CPU mean', 'CPU p95', 'CPU max', 'CPU time', 'memory mean', 'memory max', 'memory slope', 'leak'];
+  return `### Resources\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])}`;
 }
 
 function warningsSection(r: RunResult): string | null {

@@ -111,6 +111,28 @@ describe('compareRuns uses calibrationUs for latency and throughput, unless swit
     expect(Object.keys(byMetric)).not.toContain('calibrationUs');
   });
 
+  it('corrects the target\'s CPU per request, which follows the machine like the probe does, and still sees a 10 % costlier build', () => {
+    // CPU ms per request = 0.00015 × calibration (β = 1), ± 1 %; the candidate costs 10 % more.
+    const cpuRun = (cal: number, noise: number, factor = 1): MetricRun => ({
+      metrics: { targetCpuMsPerRequest: 0.00015 * cal * factor * (1 + noise), calibrationUs: cal },
+      samples: { targetCpuMsPerRequest: 50_000, calibrationUs: 400 },
+    });
+    const base = [cpuRun(1700, 0.01), cpuRun(2300, -0.01), cpuRun(2000, 0), cpuRun(2150, 0.005), cpuRun(1800, -0.005)];
+    const sameBuildFasterMachine = [cpuRun(1400, 0.01), cpuRun(1450, -0.01)];
+    const costlierBuildFasterMachine = [cpuRun(1400, 0.01, 1.1), cpuRun(1450, -0.01, 1.1)];
+    const same = compareRuns(base, sameBuildFasterMachine).find((c) => c.metric === 'targetCpuMsPerRequest');
+    expect(same?.note).toMatch(/corrected for machine speed, β = (0\.9|1\.0)/);
+    expect(same?.verdict).toBe('ok');
+    const costlier = compareRuns(base, costlierBuildFasterMachine).find((c) => c.metric === 'targetCpuMsPerRequest');
+    expect(costlier?.gated).toBe(true);
+    expect(costlier?.verdict).toBe('regression');
+    expect(costlier?.changePct).toBeGreaterThan(7);
+    expect(costlier?.changePct).toBeLessThan(13);
+    // Raw, the faster machine hides the costlier build.
+    const raw = compareRuns(base, costlierBuildFasterMachine, { machineCorrection: false }).find((c) => c.metric === 'targetCpuMsPerRequest');
+    expect(raw?.verdict).toBe('ok');
+  });
+
   it('compares raw latency and throughput with machineCorrection: false', () => {
     const raw = compareRuns(baseline, slowMachine, { machineCorrection: false });
     const p50 = raw.find((c) => c.metric === 'p50Ms');

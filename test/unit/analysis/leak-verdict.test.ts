@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLeak } from '../../../harness/analysis/leak-verdict.ts';
 import type { RssSample } from '../../../harness/analysis/leak-verdict.ts';
-import { harnessSaturationWarning, summarizeResource, summarizeResourceByPhase } from '../../../harness/analysis/resource-summary.ts';
+import { cpuSeconds, harnessSaturationWarning, summarizeResource, summarizeResourceByPhase } from '../../../harness/analysis/resource-summary.ts';
 
 const MIB = 1024 * 1024;
 
@@ -70,6 +70,18 @@ describe('summarizeResource', () => {
     expect(u?.leak).toBe('n/a');
     expect(u?.rssBytes.slopeBytesPerHour).toBeNull();
     expect(summarizeResource([])).toBeNull();
+  });
+
+  it('integrates CPU over time into cpuSeconds, a restart gap counting as one usual interval', () => {
+    // 10 s at 50 % of a core, sampled every second: 5 CPU seconds.
+    const steady = Array.from({ length: 10 }, (_, i) => ({ atMs: (i + 1) * 1000, cpuPercent: 50, rssBytes: MIB }));
+    expect(summarizeResource(steady)?.cpuSeconds).toBeCloseTo(5, 9);
+    // Samples 500 ms apart weigh half as much.
+    expect(cpuSeconds(steady.map((s) => ({ ...s, atMs: s.atMs / 2 })))).toBeCloseTo(2.5, 9);
+    // A target restarted at 5 s: its new pid's first reading (at 9 s) covers 1 s, not the 4 s gap.
+    const restarted = steady.filter((s) => s.atMs <= 5000 || s.atMs >= 9000);
+    expect(cpuSeconds(restarted)).toBeCloseTo(3.5, 9);
+    expect(cpuSeconds([])).toBe(0);
   });
 
   it('summarises per phase window', () => {

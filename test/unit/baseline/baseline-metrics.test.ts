@@ -25,6 +25,17 @@ describe('baselineMetrics', () => {
     expect(m.samples['targetPeakRssBytes']).toBeUndefined();
   });
 
+  it('gives the target\'s CPU time per request when its CPU was integrated', () => {
+    const r = runResult();
+    const target = r.resources.target!;
+    const m = baselineMetrics({ ...r, resources: { ...r.resources, target: { ...target, cpuSeconds: 1.8 } } });
+    // 1.8 CPU seconds over the run's 6,000 requests.
+    expect(m.metrics['targetCpuMsPerRequest']).toBeCloseTo(0.3, 12);
+    expect(m.samples['targetCpuMsPerRequest']).toBe(6000);
+    // Results written before cpuSeconds existed have no such metric (not a 0).
+    expect(baselineMetrics(r).metrics).not.toHaveProperty('targetCpuMsPerRequest');
+  });
+
   it('leaves out what the run did not have, and nulls what it had without data', () => {
     const m = baselineMetrics(runResult({
       faults: [],

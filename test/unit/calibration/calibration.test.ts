@@ -11,9 +11,22 @@ import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
 describe('summarizeCalibration', () => {
   const samples = Array.from({ length: 100 }, (_, i) => ({ atMs: i * 100, unitCpuUs: i < 50 ? 1000 : 3000 }));
 
-  it('takes the median unit cost inside the window', () => {
+  it('takes the mean unit cost inside the window', () => {
     expect(summarizeCalibration(samples, 0, 10_000)).toEqual({ unitCpuUs: 2000, samples: 100 });
     expect(summarizeCalibration(samples, 5_000, 10_000)).toEqual({ unitCpuUs: 3000, samples: 50 });
+  });
+
+  it('follows the share of time in the slow state, which the median hides', () => {
+    // A vCPU that flips between 700 µs and 1,100 µs: 30 % and 45 % slow have the same median (700).
+    const flipping = (slowShare: number) =>
+      Array.from({ length: 200 }, (_, i) => ({ atMs: i * 100, unitCpuUs: i % 20 < slowShare * 20 ? 1100 : 700 }));
+    expect(summarizeCalibration(flipping(0.3), 0, 20_000)?.unitCpuUs).toBeCloseTo(820, 6);
+    expect(summarizeCalibration(flipping(0.45), 0, 20_000)?.unitCpuUs).toBeCloseTo(880, 6);
+  });
+
+  it('drops one-off samples far above the rest', () => {
+    const withOneOff = [...samples.slice(0, 50), { atMs: 5_000, unitCpuUs: 50_000 }];
+    expect(summarizeCalibration(withOneOff, 0, 10_000)).toEqual({ unitCpuUs: 1000, samples: 50 });
   });
 
   it('says nothing with too few samples', () => {

@@ -23,7 +23,7 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('equal machine speed');
     const calibrated = { ...result, environment: { ...result.environment, calibration: { unitCpuUs: 1234, samples: 400 } } };
     expect(runResultSchema.safeParse(calibrated).success).toBe(true);
-    expect(renderMarkdown(calibrated)).toMatch(/Latency and throughput are compared at equal machine speed \(this run's calibration: 1,?234 µs of CPU per probe unit/);
+    expect(renderMarkdown(calibrated)).toMatch(/Latency, throughput and CPU per request are compared at equal machine speed \(this run's calibration: 1,?234 µs of CPU per probe unit/);
   });
 
   it('puts the verdict first, followed by every reason', () => {
@@ -53,7 +53,7 @@ describe('renderMarkdown', () => {
     expect(row(md, 'db-partition')).toEqual(['db-partition', 'db-partition', '2:00', '2:15', '1.0 s', '–', '❌ **no**']);
     expect(md).toContain('health-probe MTTR 3.5 s — the probe reported healthy 2.5 s before traffic recovered');
     expect(row(md, '10,388')).toEqual(['10,388', '10,386', '0', '❌ **2**', '0']);
-    expect(row(md, 'target')).toEqual(['target', '58.3%', '84.7%', '97.5%', '192.0 MiB', '250.0 MiB', '15.0 MiB/h', '⚠️ suspect']);
+    expect(row(md, 'target')).toEqual(['target', '58.3%', '84.7%', '97.5%', '349.8 s', '192.0 MiB', '250.0 MiB', '15.0 MiB/h', '⚠️ suspect']);
     expect(md).toContain('- ⚠️ environment fingerprint differs from the baseline (cpuModel)');
   });
 
