@@ -8,8 +8,8 @@ import type { MetricRun } from '../analysis/regression-compare.ts';
  * A run reduced to the flat metric map a baseline stores and the gate compares: latency
  * percentiles, throughput and error rate overall and per request name; MTTR and mean TTD when the
  * run had faults; peak target RSS and CPU, and the target's CPU time per request, when the target
- * was sampled. Each value comes with its
- * sample count (requests, injections) so the gate can refuse values with too few samples.
+ * was sampled. Each value comes with its sample count (requests, injections) so the gate can refuse
+ * values with too few samples.
  * Resource peaks have no count in the result contract, so theirs is omitted (= accepted). The
  * machine calibration (when the target was local) is the covariate the gate corrects latency for.
  */

@@ -53,7 +53,12 @@ export function sweepOrphanClusters(tmp = os.tmpdir(), isAlive: (pid: number) =>
     }
     // Without /proc the postmaster cannot be verified and is not signalled; with its directory gone it
     // notices its lock file is missing and shuts itself down within a minute.
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another user's cluster: not ours to remove, and no reason to fail this start.
+      continue;
+    }
     swept.push({ dir, ownerPid: owner, postmasterPid: postmaster });
   }
   return swept;

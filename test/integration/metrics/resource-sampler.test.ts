@@ -56,7 +56,7 @@ describe('resource sampler (worker thread)', () => {
     await sleep(3_300);
     const switchAt = clock.nowMs();
     pid = alloc.pid;
-    await sleep(2_600);
+    await sleep(3_100);
     const counts = await sampler.stop();
 
     expect(counts.samples).toBe(samples.length);
@@ -81,7 +81,11 @@ describe('resource sampler (worker thread)', () => {
     expect(truth).toBeGreaterThan(10);
     expect(Math.abs(mean(busy) - truth)).toBeLessThan(Math.max(20, truth * 0.3));
 
-    const big = samples.filter((s) => s.atMs > switchAt + 1_100);
+    // The first tick after the switch primes the new pid and has no target figures; on a loaded
+    // machine that tick can come later than 1.1 s after the switch, so it is the only one allowed.
+    const afterSwitch = samples.filter((s) => s.atMs > switchAt);
+    expect(afterSwitch.filter((s) => s.target === undefined).length).toBeLessThanOrEqual(1);
+    const big = afterSwitch.filter((s) => s.atMs > switchAt + 1_100 && s.target !== undefined);
     expect(big.length).toBeGreaterThanOrEqual(1);
     for (const s of big) {
       expect(s.target?.rssBytes).toBeGreaterThanOrEqual(180 * MB);
