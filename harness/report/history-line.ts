@@ -34,12 +34,17 @@ export const historyLineSchema = z.object({
   lost: z.number().int().nonnegative().nullable(),
   thresholdsFailed: z.number().int().nonnegative(),
   regressions: z.number().int().nonnegative(),
+  /** The target's CPU ms per request, when its process was sampled (absent in older lines). */
+  targetCpuMsPerRequest: z.number().nonnegative().nullable().optional(),
+  /** The machine's speed during the run (result.json environment.calibration; absent in older lines). */
+  calibrationUs: z.number().positive().nullable().optional(),
 });
 export type HistoryLine = z.infer<typeof historyLineSchema>;
 
 /** The history summary of a run; `gitSha` when the caller knows the commit under test. */
 export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
   const t = result.totals;
+  const targetCpu = result.resources.target?.cpuSeconds;
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     runId: result.runId,
@@ -65,6 +70,8 @@ export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
     lost: result.integrity?.lost ?? null,
     thresholdsFailed: result.thresholds.filter((x) => !x.pass).length,
     regressions: result.regressions.filter((x) => x.verdict === 'regression').length,
+    targetCpuMsPerRequest: targetCpu === undefined || t.requests === 0 ? null : (targetCpu * 1000) / t.requests,
+    calibrationUs: result.environment.calibration?.unitCpuUs ?? null,
   };
 }
 

@@ -59,6 +59,14 @@ function trendCharts(runs: readonly HistoryLine[], prefix: string): ChartSpec[] 
   const x = runs.map((r) => Date.parse(r.startedAt) / 1000);
   const dots: ChartDot[] = runs.map((r, i) => ({ atX: x[i] as number, color: C[r.verdict] }));
   const base = { xKind: 'date' as const, x, bands: [], markers: [], dots };
+  // Only where the target's process was sampled: CPU per request beside the machine's speed, so a
+  // step that the calibration also took is visibly the machine's.
+  const cpu = runs.some((r) => typeof r.targetCpuMsPerRequest === 'number')
+    ? [{ ...base, id: `${prefix}-cpu`, title: 'Target CPU per request and machine calibration', yLabel: 'CPU ms per request', y2Label: 'calibration µs', series: [
+      { label: 'CPU ms/request', color: C.target, values: runs.map((r) => r.targetCpuMsPerRequest ?? null), points: true },
+      { label: 'calibration µs', color: C.host, values: runs.map((r) => r.calibrationUs ?? null), axis: 'y2' as const, points: true },
+    ] }]
+    : [];
   return [
     { ...base, id: `${prefix}-latency`, title: 'Latency (whole run)', yLabel: 'ms', series: [
       { label: 'p95', color: C.p95, values: runs.map((r) => r.p95Ms), points: true },
@@ -68,6 +76,7 @@ function trendCharts(runs: readonly HistoryLine[], prefix: string): ChartSpec[] 
       { label: 'requests/s', color: C.rps, values: runs.map((r) => r.rps), points: true },
       { label: 'error %', color: C.errors, values: runs.map((r) => r.errorRate * 100), axis: 'y2', points: true },
     ] },
+    ...cpu,
   ];
 }
 

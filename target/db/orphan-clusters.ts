@@ -1,21 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { identify, isAlive as identityAlive } from '../../harness/faults/process-identity.ts';
+import type { ProcessIdentity } from '../../harness/faults/process-identity.ts';
 
 /**
  * Throw-away clusters whose owner was SIGKILLed. A crash runs our exit hook, which stops the
  * postmaster and removes its directory; a SIGKILL runs nothing, and PostgreSQL (in its own process
  * group so that a terminal Ctrl-C reaches the harness first) keeps running on its port with its data
  * directory in the temp dir. The next embedded start sweeps them: a cluster directory is named after
- * the pid of the process that owns it, and one whose owner is gone is stopped and removed.
+ * the process that owns it (pid and start time, process-identity.ts), and one whose owner is gone is
+ * stopped and removed.
  */
 
 const PREFIX = 'stresslab-target-pg-';
-const NAME = /^stresslab-target-pg-(\d+)-/;
+const NAME = /^stresslab-target-pg-(\d+)(?:\.(\d+))?-/;
 
-/** The mkdtemp prefix for a cluster owned by this process. */
+/** The mkdtemp prefix for a cluster owned by this process: `stresslab-target-pg-<pid>.<start time>-`. */
 export function clusterDirPrefix(tmp = os.tmpdir()): string {
-  return path.join(tmp, `${PREFIX}${process.pid}-`);
+  const me = identify(process.pid);
+  return path.join(tmp, `${PREFIX}${me.pid}${me.startTime === null ? '' : `.${me.startTime}`}-`);
 }
 
 export interface OrphanCluster {
@@ -27,11 +31,11 @@ export interface OrphanCluster {
 
 /**
  * Stops (SIGQUIT: immediate shutdown, the data is discarded anyway) and removes every cluster in `tmp`
- * whose owner process no longer exists. A live owner, even a reused pid, keeps its cluster: sweeping
- * must never take a database from a running harness. Directories from before the owner was in the
- * name are left alone for the same reason.
+ * whose owner process no longer exists (a zombie, or its pid now used by a process that started at
+ * another time, counts as gone). A live owner keeps its cluster: sweeping must never take a database
+ * from a running harness. Directories from before the owner was in the name are left alone.
  */
-export function sweepOrphanClusters(tmp = os.tmpdir(), isAlive: (pid: number) => boolean = pidAlive): OrphanCluster[] {
+export function sweepOrphanClusters(tmp = os.tmpdir(), isAlive: (owner: ProcessIdentity) => boolean = identityAlive): OrphanCluster[] {
   let names: string[];
   try {
     names = fs.readdirSync(tmp);
@@ -40,8 +44,10 @@ export function sweepOrphanClusters(tmp = os.tmpdir(), isAlive: (pid: number) =>
   }
   const swept: OrphanCluster[] = [];
   for (const name of names) {
-    const owner = Number(NAME.exec(name)?.[1] ?? Number.NaN);
-    if (!Number.isInteger(owner) || owner === process.pid || isAlive(owner)) continue;
+    const match = NAME.exec(name);
+    if (match === null) continue;
+    const owner: ProcessIdentity = { pid: Number(match[1]), startTime: match[2] ?? null };
+    if (owner.pid === process.pid || isAlive(owner)) continue;
     const dir = path.join(tmp, name);
     const postmaster = postmasterOf(dir);
     if (postmaster !== null) {
@@ -59,19 +65,9 @@ export function sweepOrphanClusters(tmp = os.tmpdir(), isAlive: (pid: number) =>
       // Another user's cluster: not ours to remove, and no reason to fail this start.
       continue;
     }
-    swept.push({ dir, ownerPid: owner, postmasterPid: postmaster });
+    swept.push({ dir, ownerPid: owner.pid, postmasterPid: postmaster });
   }
   return swept;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The pid in the directory's postmaster.pid, if that process is a postgres serving this directory. */

@@ -147,7 +147,7 @@ describe.skipIf(!HAS_CHROMIUM)('HTML reports in headless Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'history.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(requests).toHaveLength(1);
-    expect(charts).toMatchObject({ count: 4, errors: [] });
+    expect(charts).toMatchObject({ count: 6, errors: [] });
     const stats = await page.evaluate<CanvasStats[]>(CANVAS_STATS);
     for (const s of stats) expect(s.painted / (s.width * s.height)).toBeGreaterThan(0.02);
     await page.close();

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sweepOrphanClusters } from '../../../target/db/orphan-clusters.ts';
+import { clusterDirPrefix, sweepOrphanClusters } from '../../../target/db/orphan-clusters.ts';
+import type { ProcessIdentity } from '../../../harness/faults/process-identity.ts';
 import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
 import { repoRoot } from '../../../harness/run/repo-root.ts';
 
@@ -33,14 +34,24 @@ describe('sweepOrphanClusters', () => {
       fs.writeFileSync(path.join(dir, 'PG_VERSION'), '18\n');
       return dir;
     };
-    const mine = make(`stresslab-target-pg-${process.pid}-aaaaaa`);
-    const liveOwner = make('stresslab-target-pg-4242-bbbbbb');
-    const deadOwner = make('stresslab-target-pg-4343-cccccc');
+    const mine = make(`${path.basename(clusterDirPrefix(tmp))}aaaaaa`);
+    const liveOwner = make('stresslab-target-pg-4242.777-bbbbbb');
+    const deadOwner = make('stresslab-target-pg-4343.777-cccccc');
+    // The same pid as the live owner, but a process that started at another time: the pid was reused.
+    const reusedPid = make('stresslab-target-pg-4242.555-eeeeee');
     const oldStyle = make('stresslab-target-pg-dddddd');
-    const swept = sweepOrphanClusters(tmp, (pid) => pid === 4242);
-    expect(swept).toEqual([{ dir: deadOwner, ownerPid: 4343, postmasterPid: null }]);
-    expect(fs.existsSync(deadOwner)).toBe(false);
+    const asked: ProcessIdentity[] = [];
+    const swept = sweepOrphanClusters(tmp, (owner) => {
+      asked.push(owner);
+      return owner.pid === 4242 && owner.startTime === '777';
+    });
+    expect(swept.map((s) => s.dir).sort()).toEqual([deadOwner, reusedPid].sort());
+    expect(swept.find((s) => s.dir === deadOwner)).toEqual({ dir: deadOwner, ownerPid: 4343, postmasterPid: null });
+    for (const gone of [deadOwner, reusedPid]) expect(fs.existsSync(gone)).toBe(false);
     for (const kept of [mine, liveOwner, oldStyle]) expect(fs.existsSync(kept)).toBe(true);
+    // Its own cluster is never even looked up; the others are, by pid and start time.
+    expect(asked.map((o) => o.pid)).not.toContain(process.pid);
+    expect(asked).toContainEqual({ pid: 4343, startTime: '777' });
   });
 
   it('stops and removes the real cluster of a SIGKILLed owner (what every embedded start does first)', async () => {
@@ -63,7 +74,7 @@ describe('sweepOrphanClusters', () => {
     child.kill('SIGKILL');
     await exited;
 
-    const [name] = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`stresslab-target-pg-${ownerPid}-`));
+    const [name] = fs.readdirSync(os.tmpdir()).filter((n) => new RegExp(`^stresslab-target-pg-${ownerPid}[.-]`).test(n));
     expect(name).toBeDefined();
     const dir = path.join(os.tmpdir(), name!);
     cleanup.push(dir);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyLine, historyLineSchema, parseHistory } from '../../../harness/report/history-line.ts';
+import { historyLine, historyLineSchema, parseHistory, type HistoryLine } from '../../../harness/report/history-line.ts';
 import { renderHistoryHtml } from '../../../harness/report/render-history-html.ts';
 import { loadChartAssets } from '../../../harness/report/chart-assets.ts';
 import { loadFixtureResult } from '../../fixtures/report/load-fixture.ts';
@@ -31,12 +31,28 @@ describe('history', () => {
     const html = renderHistoryHtml([...nightlyLines(14), ...nightlyLines(3, evil)], { title: 'ci' }, loadChartAssets());
     const data = /id="chart-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '[]';
     const charts = JSON.parse(data) as { id: string; x: number[]; dots: { color: string }[] }[];
-    expect(charts.map((c) => c.id)).toEqual(['g0-latency', 'g0-throughput', 'g1-latency', 'g1-throughput']);
+    expect(charts.map((c) => c.id)).toEqual(['g0-latency', 'g0-throughput', 'g0-cpu', 'g1-latency', 'g1-throughput', 'g1-cpu']);
     expect(charts[0]?.x).toHaveLength(14);
     expect(charts[0]?.dots.filter((d) => d.color === '#c0392b')).toHaveLength(1);
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; (profile quick)');
     expect(html).toContain('<td class="text">abc123def4</td>');
+  });
+
+  it('carries the target\'s CPU per request and the calibration, and charts them when present', () => {
+    const r = loadFixtureResult();
+    const line = historyLine({ ...r, environment: { ...r.environment, calibration: { unitCpuUs: 900, samples: 400 } } });
+    // The fixture's target used 349.8 CPU seconds over 36,000 requests.
+    expect(line.targetCpuMsPerRequest).toBeCloseTo(9.7167, 4);
+    expect(line.calibrationUs).toBe(900);
+    // Lines written before these fields existed.
+    const old: HistoryLine[] = nightlyLines(3).map(({ targetCpuMsPerRequest: _cpu, calibrationUs: _cal, ...rest }) => rest);
+    const charts = (lines: HistoryLine[]): string[] => {
+      const html = renderHistoryHtml(lines, {}, loadChartAssets());
+      return (JSON.parse(/id="chart-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '[]') as { id: string }[]).map((c) => c.id);
+    };
+    expect(charts(old)).toEqual(['g0-latency', 'g0-throughput']);
+    expect(charts([...old, { ...old[0]!, runId: 'new', targetCpuMsPerRequest: 0.31, calibrationUs: 900 }])).toEqual(['g0-latency', 'g0-throughput', 'g0-cpu']);
   });
 
   it('says so when there is no run yet', () => {
