@@ -17,7 +17,7 @@ const ONE_OFF_FACTOR = 4;
  * The machine's speed during a run: the mean unit cost over [fromMs, toMs).
  *
  * The mean, not the median. On a shared VM each vCPU flips between two speeds many times a second
- * (measured on the 2-core CI machine: a unit costs ~710 µs or ~1,100 µs, never between; the host's
+ * (measured on the 2-core CI machine: a unit costs ~710 µs or ~1,100 µs, seldom between; the host's
  * other tenant on the same physical core, which steal time does not show). A run's slowness is the
  * share of time spent in the slow state, and the mean is linear in that share. The median only says
  * which state held more than half the time: it jumps from one mode to the other as the share crosses
