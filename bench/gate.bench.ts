@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../harness/analysis/order-stats.ts';
+import { cpuMsPerRequest } from '../harness/analysis/resource-summary.ts';
 import type { RunResult } from '../harness/analysis/run-result.ts';
 
 const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 10);
@@ -62,8 +63,8 @@ function describe(r: RunResult): string {
     return c ? `  ${label} ${c.changePct?.toFixed(1)} % [${c.ciLowPct?.toFixed(1)}, ${c.ciHighPct?.toFixed(1)}]` : '';
   };
   const cal = r.environment.calibration ? `  calibration ${r.environment.calibration.unitCpuUs.toFixed(0)} µs` : '';
-  const cpu = r.resources.target?.cpuSeconds;
-  const cpuText = cpu === undefined ? '' : `  cpu/req ${((cpu * 1000) / r.totals.requests).toFixed(4)} ms`;
+  const cpu = cpuMsPerRequest(r.resources.target, r.totals.requests);
+  const cpuText = cpu === null ? '' : `  cpu/req ${cpu.toFixed(4)} ms`;
   return `p50 ${r.totals.latencyMs.p50.toFixed(2)} ms  rps ${r.totals.rps.toFixed(0)}${cpuText}${cal}${change('p50Ms', 'p50')}${change('targetCpuMsPerRequest', 'cpu/req')}  regressions: ${gated.map((x) => x.metric).join(', ') || 'none'}`;
 }
 

@@ -53,6 +53,12 @@ export function cpuSeconds(samples: readonly UsageSample[]): number {
   return ms / 1000;
 }
 
+/** A process's CPU milliseconds per request over the run; null without its CPU time or without requests. */
+export function cpuMsPerRequest(usage: ResourceUsage | null, requests: number): number | null {
+  if (usage?.cpuSeconds === undefined || requests <= 0) return null;
+  return (usage.cpuSeconds * 1000) / requests;
+}
+
 /** One summary per phase, from the samples whose time lies in [startMs, endMs). */
 export function summarizeResourceByPhase(
   samples: readonly UsageSample[],

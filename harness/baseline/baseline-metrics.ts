@@ -1,6 +1,7 @@
 import type { RunResult } from '../analysis/run-result.ts';
 import type { Stats } from '../metrics/stats.ts';
 import { metricKey } from '../analysis/metric-catalogue.ts';
+import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
 import type { MetricBase } from '../analysis/metric-catalogue.ts';
 import type { MetricRun } from '../analysis/regression-compare.ts';
 
@@ -40,9 +41,8 @@ export function baselineMetrics(result: RunResult): MetricRun {
   if (target !== null) {
     put('targetPeakRssBytes', undefined, target.rssBytes.max);
     put('targetPeakCpuPercent', undefined, target.cpuPercent.max);
-    if (target.cpuSeconds !== undefined && result.totals.requests > 0) {
-      put('targetCpuMsPerRequest', undefined, (target.cpuSeconds * 1000) / result.totals.requests, result.totals.requests);
-    }
+    const cpuPerRequest = cpuMsPerRequest(target, result.totals.requests);
+    if (cpuPerRequest !== null) put('targetCpuMsPerRequest', undefined, cpuPerRequest, result.totals.requests);
   }
   const calibration = result.environment.calibration;
   if (calibration) put('calibrationUs', undefined, calibration.unitCpuUs, calibration.samples);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
 import { verdictSchema, type RunResult } from '../analysis/run-result.ts';
 import type { InputProblem } from '../stresslab-error.ts';
 
@@ -44,7 +45,6 @@ export type HistoryLine = z.infer<typeof historyLineSchema>;
 /** The history summary of a run; `gitSha` when the caller knows the commit under test. */
 export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
   const t = result.totals;
-  const targetCpu = result.resources.target?.cpuSeconds;
   return {
     schemaVersion: HISTORY_SCHEMA_VERSION,
     runId: result.runId,
@@ -70,7 +70,7 @@ export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
     lost: result.integrity?.lost ?? null,
     thresholdsFailed: result.thresholds.filter((x) => !x.pass).length,
     regressions: result.regressions.filter((x) => x.verdict === 'regression').length,
-    targetCpuMsPerRequest: targetCpu === undefined || t.requests === 0 ? null : (targetCpu * 1000) / t.requests,
+    targetCpuMsPerRequest: cpuMsPerRequest(result.resources.target, t.requests),
     calibrationUs: result.environment.calibration?.unitCpuUs ?? null,
   };
 }

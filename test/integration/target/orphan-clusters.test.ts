@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterDirPrefix, sweepOrphanClusters } from '../../../target/db/orphan-clusters.ts';
+import { isAlive } from '../../../harness/faults/process-identity.ts';
 import type { ProcessIdentity } from '../../../harness/faults/process-identity.ts';
 import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
 import { repoRoot } from '../../../harness/run/repo-root.ts';
@@ -15,14 +16,7 @@ afterAll(() => {
 });
 
 /** Running, and not a zombie waiting for a parent (PID 1 in a container) that may never reap it. */
-const alive = (pid: number): boolean => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
+const alive = (pid: number): boolean => isAlive({ pid, startTime: null });
 
 describe('sweepOrphanClusters', () => {
   it('removes only clusters whose owner is gone', () => {
