@@ -14,9 +14,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from '../harness/analysis/order-stats.ts';
+import { median } from '../harness/analysis/stats/order-stats.ts';
 import { cpuMsPerRequest } from '../harness/analysis/resource-summary.ts';
-import type { RunResult } from '../harness/analysis/run-result.ts';
+import type { RunResult } from '../harness/contract/run-result.ts';
 
 const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 10);
 const trials = Number(process.env.BENCH_TRIALS ?? 10);

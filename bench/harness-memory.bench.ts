@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { arrivalEngine } from '../harness/load/arrival-engine.ts';
 import { TimelineRecorder } from '../harness/metrics/timeline-recorder.ts';
 import { TimelineWriter } from '../harness/metrics/timeline-writer.ts';
-import { monotonicClock } from '../harness/run/clock.ts';
+import { monotonicClock } from '../harness/core/clock.ts';
 import { fixedRequests } from '../test/support/fixed-requests.ts';
 import { startTestServer } from '../test/support/servers/spawn-test-server.ts';
 

@@ -18,8 +18,8 @@ import { engineFor } from '../harness/load/index.ts';
 import type { OutcomeSink } from '../harness/load/engine.ts';
 import { TimelineRecorder } from '../harness/metrics/timeline-recorder.ts';
 import { TimelineWriter } from '../harness/metrics/timeline-writer.ts';
-import type { LoadPhasePlan } from '../harness/plan/plan-types.ts';
-import { monotonicClock } from '../harness/run/clock.ts';
+import type { LoadPhasePlan } from '../harness/contract/plan-types.ts';
+import { monotonicClock } from '../harness/core/clock.ts';
 import { fixedRequests } from '../test/support/fixed-requests.ts';
 import { startTestServer } from '../test/support/servers/spawn-test-server.ts';
 

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'undici';
-import { repoRoot } from '../harness/run/repo-root.ts';
+import { repoRoot } from '../harness/core/repo-root.ts';
 import { startToxiproxyServer } from '../harness/toxiproxy/index.ts';
 
 const { values: flags } = parseArgs({

@@ -3,15 +3,15 @@
  * 1. Validation pipeline throughput (rows/s) on a 5-column schema for 100 … 100k rows: the pure
  *    pipeline in this process, then end to end over HTTP (JSON parsing dominates big requests).
  * 2. Executions/s end to end with 4 workers on real PostgreSQL: the target runs as its own process
- *    (`target/main.ts`, embedded PostgreSQL) so the load generator does not share its CPU.
+ *    (`reference-service/main.ts`, embedded PostgreSQL) so the load generator does not share its CPU.
  * Goals: ≥ 1M rows/s/core for the pipeline; ≥ 500 executions/s.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { startTarget } from '../target/index.ts';
-import { runPipeline } from '../target/validation/run-pipeline.ts';
-import type { DatasetSchema, Row } from '../target/validation/validation-types.ts';
+import { startTarget } from '../reference-service/index.ts';
+import { runPipeline } from '../reference-service/validation/run-pipeline.ts';
+import type { DatasetSchema, Row } from '../reference-service/validation/validation-types.ts';
 
 const schema: DatasetSchema = {
   columns: [
@@ -98,7 +98,7 @@ async function timeHttp(http: Pool, body: string, minMs: number): Promise<number
 }
 
 async function spawnTargetProcess(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'target/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'reference-service/main.ts'], {
     cwd: new URL('..', import.meta.url),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

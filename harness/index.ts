@@ -1,26 +1,26 @@
 /** The public library API of stresslab (re-exports only). The CLI is `bin/stresslab.mjs`. */
 export { main } from './cli/main.ts';
 export type { CliIo, StresslabCommand } from './cli/command.ts';
-export { ExitCode } from './exit-codes.ts';
-export { StresslabError, isStresslabError } from './stresslab-error.ts';
-export type { ErrorCode, InputProblem } from './stresslab-error.ts';
+export { ExitCode } from './core/exit-codes.ts';
+export { StresslabError, isStresslabError } from './core/stresslab-error.ts';
+export type { ErrorCode, InputProblem } from './core/stresslab-error.ts';
 
 export { loadScenario } from './scenario/load-scenario.ts';
 export type { LoadedScenario } from './scenario/load-scenario.ts';
 export { scenarioSchema } from './scenario/scenario-schema.ts';
 export type { Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 export { buildPlan } from './plan/build-plan.ts';
-export type { Plan, LoadPhasePlan, FaultEventPlan } from './plan/plan-types.ts';
+export type { Plan, LoadPhasePlan, FaultEventPlan } from './contract/plan-types.ts';
 
 export { runScenario } from './run/run-scenario.ts';
 export type { RunOptions, RunOutcome } from './run/run-scenario.ts';
 export { engineFor, arrivalEngine, autocannonEngine } from './load/index.ts';
 export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, RequestOutcome, OutcomeSink } from './load/engine.ts';
 
-export { runResultSchema, RESULT_SCHEMA_VERSION } from './analysis/run-result.ts';
-export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './analysis/run-result.ts';
-export type { Stats } from './metrics/stats.ts';
-export type { TimelineLine, TimelineSecond, ResourceSample, ProbeSample, TimelineEvent } from './metrics/timeline-types.ts';
+export { runResultSchema, RESULT_SCHEMA_VERSION } from './contract/run-result.ts';
+export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './contract/run-result.ts';
+export type { Stats } from './contract/stats.ts';
+export type { TimelineLine, TimelineSecond, ResourceSample, ProbeSample, TimelineEvent } from './contract/timeline-types.ts';
 export { analyzeChaos } from './analysis/chaos-analysis.ts';
 export { compareRuns, compareMetric } from './analysis/regression-compare.ts';
 

@@ -1,6 +1,6 @@
-import type { SecondPoint } from './second-point.ts';
-import { compare, parseMetricKey, parseThresholdExpression } from './threshold-expression.ts';
-import type { MetricKey, ParseOutcome, ThresholdExpression } from './threshold-expression.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
+import { compare, parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
+import type { MetricKey, ParseOutcome, ThresholdExpression } from '../core/threshold-expression.ts';
 
 /**
  * Abort conditions (k6 abortOnFail, Chaos Toolkit stop conditions), e.g.

@@ -1,15 +1,15 @@
 import type { RecorderAggregates } from '../metrics/timeline-recorder.ts';
 import { emptyAggregate } from '../metrics/traffic-aggregate.ts';
-import type { Plan } from '../plan/plan-types.ts';
+import type { Plan } from '../contract/plan-types.ts';
 import { summarizeStats } from './summarize-stats.ts';
 import { evaluateThresholds } from './threshold-evaluate.ts';
 import type { ParsedThreshold } from './threshold-evaluate.ts';
-import { parseMetricKey, parseThresholdExpression } from './threshold-expression.ts';
-import type { ThresholdExpression } from './threshold-expression.ts';
+import { parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
+import type { ThresholdExpression } from '../core/threshold-expression.ts';
 import { trafficMetricSource } from './traffic-metric-source.ts';
 import type { ScalarMetrics } from './traffic-metric-source.ts';
-import { RESULT_SCHEMA_VERSION } from './run-result.ts';
-import type { FaultResult, Integrity, RegressionResult, RunResult } from './run-result.ts';
+import { RESULT_SCHEMA_VERSION } from '../contract/run-result.ts';
+import type { FaultResult, Integrity, RegressionResult, RunResult } from '../contract/run-result.ts';
 import { decideVerdict } from './verdict.ts';
 
 export interface AssembleInput {

@@ -1,5 +1,5 @@
-import type { ProbeSample, ResourceSample } from '../metrics/timeline-types.ts';
-import type { FaultEventPlan } from '../plan/plan-types.ts';
+import type { ProbeSample, ResourceSample } from '../contract/timeline-types.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
 import { analyzeProbeRecovery } from './probe-recovery.ts';
 import { analyzeRecovery } from './recovery.ts';
 import type { FaultInjection } from './recovery.ts';
@@ -7,8 +7,8 @@ import { probeBlindSpots, summarizeRecovery } from './recovery-summary.ts';
 import type { RecoveryAnchor } from './recovery-anchor.ts';
 import { harnessSaturationWarning, summarizeResource } from './resource-summary.ts';
 import type { UsageSample } from './resource-summary.ts';
-import type { FaultResult, Integrity, RunResult } from './run-result.ts';
-import type { SecondPoint } from './second-point.ts';
+import type { FaultResult, Integrity, RunResult } from '../contract/run-result.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
 import { computeSteadyState } from './steady-state.ts';
 import type { HealthTolerances } from './steady-state.ts';
 import type { ScalarMetrics } from './traffic-metric-source.ts';

@@ -1,4 +1,4 @@
-import type { Integrity } from './run-result.ts';
+import type { Integrity } from '../contract/run-result.ts';
 
 /**
  * The integrity audit (issue 5): every id captured from an accepted response is looked up after

@@ -1,6 +1,6 @@
-import { theilSen } from './theil-sen.ts';
-import { mannKendall } from './mann-kendall.ts';
-import type { MannKendall } from './mann-kendall.ts';
+import { theilSen } from './stats/theil-sen.ts';
+import { mannKendall } from './stats/mann-kendall.ts';
+import type { MannKendall } from './stats/mann-kendall.ts';
 
 /**
  * The leak rule of measurement.md §3.2 on RSS samples:

@@ -1,6 +1,6 @@
-import type { FaultResult, RunResult } from './run-result.ts';
+import type { FaultResult, RunResult } from '../contract/run-result.ts';
 import type { ProbeRecovery } from './probe-recovery.ts';
-import { mean, median } from './order-stats.ts';
+import { mean, median } from './stats/order-stats.ts';
 
 export type RecoverySummary = RunResult['recovery'];
 

@@ -1,6 +1,6 @@
-import type { FaultEventPlan } from '../plan/plan-types.ts';
-import type { FaultResult } from './run-result.ts';
-import type { SecondPoint } from './second-point.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { FaultResult } from '../contract/run-result.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
 import type { HealthTolerances } from './steady-state.ts';
 import { isHealthy } from './steady-state.ts';
 import { findImpactAndRecovery } from './recovery-runs.ts';

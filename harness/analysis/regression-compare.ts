@@ -1,11 +1,11 @@
-import type { RegressionResult } from './run-result.ts';
+import type { RegressionResult } from '../contract/run-result.ts';
 import { MACHINE_SENSITIVE_BASES, metricSpecFor } from './metric-catalogue.ts';
 import type { MetricSpec } from './metric-catalogue.ts';
-import { mean, median } from './order-stats.ts';
-import { changeInterval } from './change-interval.ts';
-import type { ChangeInterval, IntervalMethod } from './change-interval.ts';
-import { covariateInterval } from './covariate-interval.ts';
-import type { Rng } from '../plan/seeded-rng.ts';
+import { mean, median } from './stats/order-stats.ts';
+import { changeInterval } from './stats/change-interval.ts';
+import type { ChangeInterval, IntervalMethod } from './stats/change-interval.ts';
+import { covariateInterval } from './stats/covariate-interval.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 
 /**
  * The 5 % regression gate for one metric (measurement.md §1.9): runs are the replicates, one

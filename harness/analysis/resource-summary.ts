@@ -1,7 +1,7 @@
-import type { ResourceUsage } from './run-result.ts';
+import type { ResourceUsage } from '../contract/run-result.ts';
 import { analyzeLeak } from './leak-verdict.ts';
 import type { LeakOptions } from './leak-verdict.ts';
-import { mean, quantile } from './order-stats.ts';
+import { mean, quantile } from './stats/order-stats.ts';
 
 /**
  * Resource usage of one process (or the host) for the result contract: CPU mean/p95/max, RSS

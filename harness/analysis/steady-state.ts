@@ -1,5 +1,5 @@
-import type { SecondPoint } from './second-point.ts';
-import { median, medianAbsoluteDeviation } from './order-stats.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
+import { median, medianAbsoluteDeviation } from './stats/order-stats.ts';
 
 /**
  * The steady state before the first fault (measurement.md §2.7 steps 2–3): baseline SLIs from the

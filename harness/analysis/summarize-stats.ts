@@ -1,4 +1,4 @@
-import type { Stats } from '../metrics/stats.ts';
+import type { Stats } from '../contract/stats.ts';
 import type { TrafficAggregate } from '../metrics/traffic-aggregate.ts';
 
 export type { TrafficAggregate } from '../metrics/traffic-aggregate.ts';

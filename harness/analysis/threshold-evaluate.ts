@@ -1,6 +1,6 @@
-import type { ThresholdResult } from './run-result.ts';
-import { compare } from './threshold-expression.ts';
-import type { MetricKey, ThresholdExpression } from './threshold-expression.ts';
+import type { ThresholdResult } from '../contract/run-result.ts';
+import { compare } from '../core/threshold-expression.ts';
+import type { MetricKey, ThresholdExpression } from '../core/threshold-expression.ts';
 
 /**
  * Evaluates parsed k6-style thresholds against the run's metrics, over the whole run (k6

@@ -1,6 +1,6 @@
 import { LatencyHistogram } from '../metrics/latency-histogram.ts';
-import type { TimelineSecond } from '../metrics/timeline-types.ts';
-import type { SecondPoint } from './second-point.ts';
+import type { TimelineSecond } from '../contract/timeline-types.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
 
 function percentileOrNull(h: LatencyHistogram, p: number): number | null {
   return h.count === 0 ? null : h.percentileMs(p);

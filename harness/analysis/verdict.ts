@@ -1,5 +1,5 @@
-import { ExitCode } from '../exit-codes.ts';
-import type { FaultResult, Integrity, RegressionResult, ThresholdResult, Verdict } from './run-result.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import type { FaultResult, Integrity, RegressionResult, ThresholdResult, Verdict } from '../contract/run-result.ts';
 import { metricSpecFor } from './metric-catalogue.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunResult } from '../analysis/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { defaultAnalysisParameters } from './analysis-defaults.ts';
 import { baselineMetrics } from './baseline-metrics.ts';
 import { BASELINE_SCHEMA_VERSION } from './baseline-schema.ts';

@@ -1,4 +1,4 @@
-import type { RunResult } from '../analysis/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { compareRuns } from '../analysis/regression-compare.ts';
 import type { RegressionComparison } from '../analysis/regression-compare.ts';
 import { baselineMetrics } from './baseline-metrics.ts';

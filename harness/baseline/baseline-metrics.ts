@@ -1,5 +1,5 @@
-import type { RunResult } from '../analysis/run-result.ts';
-import type { Stats } from '../metrics/stats.ts';
+import type { RunResult } from '../contract/run-result.ts';
+import type { Stats } from '../contract/stats.ts';
 import { metricKey } from '../analysis/metric-catalogue.ts';
 import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
 import type { MetricBase } from '../analysis/metric-catalogue.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fingerprintSchema } from '../analysis/run-result.ts';
+import { fingerprintSchema } from '../contract/run-result.ts';
 
 /**
  * `baselines/<env>/<scenario>.json` (measurement.md §1.10): identity, environment, the analysis

@@ -1,7 +1,7 @@
 import * as nodeFs from 'node:fs/promises';
 import * as path from 'node:path';
-import { StresslabError } from '../stresslab-error.ts';
-import type { InputProblem } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 import { BASELINE_SCHEMA_VERSION, baselineSchema } from './baseline-schema.ts';
 import type { Baseline } from './baseline-schema.ts';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { repoRoot } from '../run/repo-root.ts';
-import { forkTypeScript } from '../run/typescript-child.ts';
+import { repoRoot } from '../core/repo-root.ts';
+import { forkTypeScript } from '../core/process/typescript-child.ts';
 
 export interface CalibrationSample {
   /** Monotonic time of arrival (the caller's clock, ms). */

@@ -1,4 +1,4 @@
-import { mean, median } from '../analysis/order-stats.ts';
+import { mean, median } from '../analysis/stats/order-stats.ts';
 import type { CalibrationSample } from './calibration-probe.ts';
 
 export interface CalibrationSummary {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
-import type { RunResult } from '../analysis/run-result.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { addRuns, newBaseline } from '../baseline/baseline-builder.ts';
 import { baselinePath, readBaseline, readBaselineIfExists, writeBaseline } from '../baseline/baseline-store.ts';
-import { harnessVersion } from '../run/environment-fingerprint.ts';
+import { harnessVersion } from '../core/version.ts';
 import { InterruptController } from '../run/interrupt-controller.ts';
 import { baselineName } from '../run/resolve-gate.ts';
 import { readResult } from '../run/run-record.ts';

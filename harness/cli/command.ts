@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { ExitCode } from '../exit-codes.ts';
+import type { ExitCode } from '../core/exit-codes.ts';
 
 /** Where commands print: the only place output for humans goes (tests capture it). */
 export interface CliIo {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { newBaseline } from '../baseline/baseline-builder.ts';
 import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
 import { readBaseline } from '../baseline/baseline-store.ts';
-import { harnessVersion } from '../run/environment-fingerprint.ts';
+import { harnessVersion } from '../core/version.ts';
 import { readResult } from '../run/run-record.ts';
 import type { StresslabCommand } from './command.ts';
 import { table } from './summary-table.ts';

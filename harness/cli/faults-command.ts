@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
+import { ExitCode } from '../core/exit-codes.ts';
 import { cleanupLedger, listActive } from '../faults/ledger-cleanup.ts';
 import type { CleanupReport } from '../faults/ledger-cleanup.ts';
 import { machineLedgerPath } from '../faults/ledger-store.ts';
 import type { LedgerEntry } from '../faults/ledger-store.ts';
-import { isAlive } from '../faults/process-identity.ts';
+import { isAlive } from '../../process-kit/process-identity.ts';
 import { describeUndo } from '../faults/undo-action.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 

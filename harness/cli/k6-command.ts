@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { exportK6Script } from '../k6/export-script.ts';
 import { importK6Summaries } from '../k6/import-summary.ts';
 import { k6Fingerprint } from '../k6/k6-fingerprint.ts';
@@ -11,9 +11,10 @@ import { CONFIGMAP_LIMIT_BYTES, operatorManifests } from '../k6/operator-manifes
 import { readK6Summary, readOutJson } from '../k6/read-k6-inputs.ts';
 import { reportDataFrom } from '../run/run-record.ts';
 import { writeReports } from '../report/write-reports.ts';
-import { writeJsonAtomic } from '../run/atomic-write.ts';
+import { writeJsonAtomic } from '../core/atomic-write.ts';
 import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
-import { fingerprintHash, harnessVersion } from '../run/environment-fingerprint.ts';
+import { harnessVersion } from '../core/version.ts';
+import { fingerprintHash } from '../run/environment-fingerprint.ts';
 import { newRunId } from '../run/run-id.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { CliIo, StresslabCommand } from './command.ts';

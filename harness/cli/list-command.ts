@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { isStresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { isStresslabError } from '../core/stresslab-error.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { presetNames } from '../scenario/scenario-files.ts';
 import { profileNames } from '../scenario/profiles.ts';

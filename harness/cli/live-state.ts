@@ -1,7 +1,7 @@
-import type { SecondPoint } from '../analysis/second-point.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
 import { computeSteadyState, isHealthy } from '../analysis/steady-state.ts';
 import type { SteadyState } from '../analysis/steady-state.ts';
-import type { FaultEventPlan, Plan } from '../plan/plan-types.ts';
+import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
 import type { LiveState } from './live-view.ts';
 
 /**

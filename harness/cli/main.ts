@@ -1,10 +1,10 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { isStresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { isStresslabError } from '../core/stresslab-error.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 import { commands } from './commands.ts';
-import { redactText } from '../run/redact.ts';
+import { redactText } from '../core/redact.ts';
 
 export function processIo(): CliIo {
   return {

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { formatPlanTable } from '../plan/format-plan-table.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { writeHistoryReport, writeReports } from '../report/write-reports.ts';
 import { readRunDir } from '../run/run-record.ts';
 import type { StresslabCommand } from './command.ts';

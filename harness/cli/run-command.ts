@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
-import type { RunResult } from '../analysis/run-result.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { InterruptController } from '../run/interrupt-controller.ts';
 import { guardTargets } from '../run/target-guard.ts';
 import { buildPlan } from '../plan/build-plan.ts';

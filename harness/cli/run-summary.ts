@@ -1,4 +1,4 @@
-import type { RunResult } from '../analysis/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { formatSummaryTable, table } from './summary-table.ts';
 import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
 

@@ -1,5 +1,5 @@
-import type { Stats } from '../metrics/stats.ts';
-import type { RunResult } from '../analysis/run-result.ts';
+import type { Stats } from '../contract/stats.ts';
+import type { RunResult } from '../contract/run-result.ts';
 
 /** The per-request table printed after a run: count, rps, errors, p50/p95/p99/max. */
 export function formatSummaryTable(result: Pick<RunResult, 'requests' | 'totals'>): string {

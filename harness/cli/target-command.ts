@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { repoRoot } from '../run/repo-root.ts';
-import { TSX_IMPORT } from '../run/tsx-loader.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
+import { REFERENCE_SERVICE_MAIN } from '../run/managed-target.ts';
 import type { StresslabCommand } from './command.ts';
 
 export interface TargetArgs {
@@ -21,7 +20,7 @@ export const targetCommand: StresslabCommand<TargetArgs> = {
     ['DATABASE_URL=postgres://user:pw@127.0.0.1:5432/app stresslab target', 'Use an existing PostgreSQL'],
   ],
   async run(args) {
-    const child = spawn(process.execPath, [...TSX_IMPORT, path.join(repoRoot, 'target', 'main.ts')], {
+    const child = spawn(process.execPath, [...TSX_IMPORT, REFERENCE_SERVICE_MAIN], {
       env: { ...process.env, PORT: String(args.port) },
       stdio: 'inherit',
     });

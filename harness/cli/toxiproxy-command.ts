@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { ExitCode } from '../exit-codes.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { startToxiproxyServer } from '../toxiproxy/index.ts';
 import type { ToxiproxyServer } from '../toxiproxy/index.ts';
 import type { StresslabCommand } from './command.ts';

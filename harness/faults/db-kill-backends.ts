@@ -1,9 +1,9 @@
-import { durationMs } from '../scenario/duration.ts';
+import { durationMs } from '../core/duration.ts';
 import type { FaultKindModule } from './fault-kind.ts';
 import { paramsOf } from './fault-kind.ts';
 import { resolveDatabaseUrl, terminateBackends } from './fault-database.ts';
 
-/** The reference target's application_name (target/config/target-config.ts). */
+/** The reference target's application_name (reference-service/config/target-config.ts). */
 const defaultApplicationName = 'stresslab-target';
 
 /**

@@ -1,4 +1,4 @@
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultKindModule } from './fault-kind.ts';
 import { paramsOf } from './fault-kind.ts';
 import { LOCK_MODES } from './fault-spec-schema.ts';

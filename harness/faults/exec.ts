@@ -1,5 +1,5 @@
-import { durationMs } from '../scenario/duration.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { durationMs } from '../core/duration.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultKindModule } from './fault-kind.ts';
 import { paramsOf } from './fault-kind.ts';
 import { runShell } from './shell-command.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext } from './fault-kind.ts';
 
 /** The admin URL for PostgreSQL-level faults: the variable the scenario names, else the run's own. */

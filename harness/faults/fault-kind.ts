@@ -1,5 +1,5 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { FaultEventPlan } from '../plan/plan-types.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
 import type { FaultLedger } from './fault-ledger.ts';
 import type { FaultKind, FaultSpec } from './fault-spec-schema.ts';
 

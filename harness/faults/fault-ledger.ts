@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { identify } from './process-identity.ts';
-import type { ProcessIdentity } from './process-identity.ts';
+import { identify } from '../../process-kit/process-identity.ts';
+import type { ProcessIdentity } from '../../process-kit/process-identity.ts';
 import { updateLedger } from './ledger-store.ts';
 import type { LedgerDocument, LedgerEntry } from './ledger-store.ts';
 import type { UndoAction } from './undo-action.ts';

@@ -1,5 +1,5 @@
-import type { FaultEventPlan } from '../plan/plan-types.ts';
-import type { Clock } from '../run/clock.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { Clock } from '../core/clock.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
 import { createFaultDriver, describeFault } from './index.ts';
 

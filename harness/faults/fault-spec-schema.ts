@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationSchema } from '../scenario/duration.ts';
-import { nameSchema } from '../scenario/schema-common.ts';
+import { durationSchema } from '../core/duration.ts';
+import { nameSchema } from '../core/scalar-schemas.ts';
 
 /**
  * The fault catalogue as scenario entries: timing fields common to every fault plus each kind's

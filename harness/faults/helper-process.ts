@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { repoRoot } from '../run/repo-root.ts';
-import { stopChild } from '../run/stop-child.ts';
-import { TSX_IMPORT } from '../run/tsx-loader.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { repoRoot } from '../core/repo-root.ts';
+import { stopChild } from '../../process-kit/stop-child.ts';
+import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext } from './fault-kind.ts';
-import { identify } from './process-identity.ts';
+import { identify } from '../../process-kit/process-identity.ts';
 import { faultMarker } from './marked-processes.ts';
 
 export type HelperScript = 'memory-hog' | 'cpu-hog' | 'pg-holder';

@@ -1,5 +1,5 @@
-import type { FaultEventPlan } from '../plan/plan-types.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { cpuHog } from './cpu-hog.ts';
 import { dbDown } from './db-down.ts';
 import { dbKillBackends } from './db-kill-backends.ts';

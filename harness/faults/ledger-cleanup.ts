@@ -4,7 +4,7 @@ import { markDone } from './fault-ledger.ts';
 import { readLedger, updateLedger } from './ledger-store.ts';
 import type { LedgerEntry } from './ledger-store.ts';
 import { findMarkedProcesses } from './marked-processes.ts';
-import { identify, isAlive } from './process-identity.ts';
+import { identify, isAlive } from '../../process-kit/process-identity.ts';
 import { describeUndo } from './undo-action.ts';
 import { executeUndo, killProcess } from './undo-executor.ts';
 import type { UndoOutcome } from './undo-executor.ts';

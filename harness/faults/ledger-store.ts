@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../run/atomic-write.ts';
-import { StresslabError } from '../stresslab-error.ts';
-import { isAlive } from './process-identity.ts';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import { isAlive } from '../../process-kit/process-identity.ts';
 import { undoActionSchema } from './undo-action.ts';
 
 export const ledgerEntrySchema = z.object({

@@ -1,5 +1,5 @@
-import type { FaultEventPlan } from '../plan/plan-types.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext, FaultDriver, FaultKindModule, FaultParams } from './fault-kind.ts';
 import { paramsOf } from './fault-kind.ts';
 import { startHelper } from './helper-process.ts';

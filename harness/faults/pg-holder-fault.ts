@@ -1,4 +1,4 @@
-import type { FaultEventPlan } from '../plan/plan-types.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
 import { faultApplicationName, resolveDatabaseUrl, terminateBackends } from './fault-database.ts';
 import { startHelper } from './helper-process.ts';

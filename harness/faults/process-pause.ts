@@ -1,8 +1,8 @@
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultKindModule } from './fault-kind.ts';
 import { paramsOf } from './fault-kind.ts';
-import { identify, readProcStat, signalIdentified } from './process-identity.ts';
-import type { ProcessIdentity } from './process-identity.ts';
+import { identify, readProcStat, signalIdentified } from '../../process-kit/process-identity.ts';
+import type { ProcessIdentity } from '../../process-kit/process-identity.ts';
 
 const STOP_WAIT_MS = 2_000;
 

@@ -1,6 +1,6 @@
 import type { ICreateToxicBody, Proxy, Toxiproxy, ToxicType } from 'toxiproxy-node-client';
-import type { FaultEventPlan } from '../plan/plan-types.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
 
 export interface ToxicSpec {

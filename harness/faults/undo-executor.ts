@@ -1,7 +1,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { terminateBackends, withDatabase } from './fault-database.ts';
-import { isAlive, signalIdentified } from './process-identity.ts';
-import type { ProcessIdentity } from './process-identity.ts';
+import { isAlive, signalIdentified } from '../../process-kit/process-identity.ts';
+import type { ProcessIdentity } from '../../process-kit/process-identity.ts';
 import { runShell } from './shell-command.ts';
 import { enableProxy, removeToxic } from './toxic-fault.ts';
 import type { UndoAction } from './undo-action.ts';

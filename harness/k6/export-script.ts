@@ -1,6 +1,6 @@
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { buildPlan } from '../plan/build-plan.ts';
-import type { FaultEventPlan } from '../plan/plan-types.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
 import { bodyParts, templateParts, tokensOf } from './k6-template-parts.ts';
 import type { TemplatePart } from './k6-template-parts.ts';
 import { k6Scenarios } from './k6-scenarios.ts';

@@ -1,9 +1,9 @@
-import type { Fingerprint, RunResult, ThresholdResult } from '../analysis/run-result.ts';
-import { RESULT_SCHEMA_VERSION } from '../analysis/run-result.ts';
+import type { Fingerprint, RunResult, ThresholdResult } from '../contract/run-result.ts';
+import { RESULT_SCHEMA_VERSION } from '../contract/run-result.ts';
 import { aggregate } from '../analysis/threshold-evaluate.ts';
-import { compare, parseMetricKey, parseThresholdExpression } from '../analysis/threshold-expression.ts';
+import { compare, parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
 import { decideVerdict } from '../analysis/verdict.ts';
-import type { Stats } from '../metrics/stats.ts';
+import type { Stats } from '../contract/stats.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { k6MetricSource } from './k6-metric-source.ts';

@@ -1,5 +1,5 @@
-import type { Fingerprint } from '../analysis/run-result.ts';
-import { harnessVersion } from '../run/environment-fingerprint.ts';
+import type { Fingerprint } from '../contract/run-result.ts';
+import { harnessVersion } from '../core/version.ts';
 
 /**
  * The environment of an imported k6 run. The load came from k6 machines stresslab never saw, so

@@ -1,5 +1,5 @@
-import type { LatencySummaryMs, Stats } from '../metrics/stats.ts';
-import { emptyErrorKinds } from '../metrics/stats.ts';
+import type { LatencySummaryMs, Stats } from '../contract/stats.ts';
+import { emptyErrorKinds } from '../contract/stats.ts';
 import type { ExactGroup } from './out-json-points.ts';
 import { k6Percentile } from './out-json-points.ts';
 import type { K6Metric, K6Summary } from './summary-formats.ts';

@@ -1,9 +1,9 @@
 import { abortConditions } from '../scenario/abort-condition.ts';
-import { formatDuration } from '../scenario/duration.ts';
+import { formatDuration } from '../core/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { phaseName } from '../scenario/schema-load.ts';
-import { parseMetricKey } from '../analysis/threshold-expression.ts';
-import type { Aggregation, ThresholdExpression, ThresholdOperator } from '../analysis/threshold-expression.ts';
+import { parseMetricKey } from '../core/threshold-expression.ts';
+import type { Aggregation, ThresholdExpression, ThresholdOperator } from '../core/threshold-expression.ts';
 
 /**
  * Scenario thresholds and abort conditions → k6 `options.thresholds`.

@@ -1,5 +1,5 @@
-import type { ErrorKinds } from '../metrics/stats.ts';
-import { emptyErrorKinds } from '../metrics/stats.ts';
+import type { ErrorKinds } from '../contract/stats.ts';
+import { emptyErrorKinds } from '../contract/stats.ts';
 
 /**
  * Exact statistics rebuilt from k6 `--out json` NDJSON Points (reference §1.5): every

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { SUMMARY_BEGIN, SUMMARY_END } from './k6-script-runtime.ts';
 import { addOutJsonLine, emptyExactPoints } from './out-json-points.ts';
 import type { ExactPoints } from './out-json-points.ts';

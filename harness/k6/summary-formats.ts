@@ -1,4 +1,4 @@
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 
 /**
  * The three k6 end-of-test summary shapes (reference/k6-and-autocannon.md §1.4), detected by

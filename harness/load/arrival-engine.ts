@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
-import type { ErrorKind } from '../metrics/stats.ts';
-import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../plan/plan-types.ts';
+import type { ErrorKind } from '../contract/stats.ts';
+import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../contract/plan-types.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import type { EngineContext, LoadEngine, PhaseRunSummary } from './engine.ts';
 import { isExpectedStatus, RequestTimeoutError } from './error-kind.ts';

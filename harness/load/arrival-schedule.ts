@@ -1,4 +1,4 @@
-import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../plan/plan-types.ts';
+import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../contract/plan-types.ts';
 
 /** A linear piece of the rate curve: the rate moves from `fromPerSec` to `toPerSec` over `durationMs`. */
 interface RateSegment {

@@ -1,4 +1,4 @@
-import type { LoadPhasePlan } from '../plan/plan-types.ts';
+import type { LoadPhasePlan } from '../contract/plan-types.ts';
 import { AutocannonStep } from './autocannon-step.ts';
 import { rampingVuSteps } from './closed-steps.ts';
 import type { VuStep } from './closed-steps.ts';

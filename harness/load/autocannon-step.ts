@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
-import type { ErrorKind } from '../metrics/stats.ts';
+import type { ErrorKind } from '../contract/stats.ts';
 import type { EngineContext, PhaseRunSummary, PreparedRequest } from './engine.ts';
 import { classifyError, isExpectedStatus } from './error-kind.ts';
 import { encodeRequest } from './encode-request.ts';

@@ -1,4 +1,4 @@
-import type { StagePlan } from '../plan/plan-types.ts';
+import type { StagePlan } from '../contract/plan-types.ts';
 
 /** A span of a closed-model phase run with a fixed number of connections (one autocannon instance). */
 export interface VuStep {

@@ -1,6 +1,6 @@
-import type { Clock } from '../run/clock.ts';
-import type { ErrorKind } from '../metrics/stats.ts';
-import type { LoadPhasePlan } from '../plan/plan-types.ts';
+import type { Clock } from '../core/clock.ts';
+import type { ErrorKind } from '../contract/stats.ts';
+import type { LoadPhasePlan } from '../contract/plan-types.ts';
 
 /** A request ready to send: templating already applied. */
 export interface PreparedRequest {

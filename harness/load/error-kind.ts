@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../metrics/stats.ts';
+import type { ErrorKind } from '../contract/stats.ts';
 
 /** Thrown into an in-flight request when the harness gives up on it (per-request timeout, graceful-stop expiry). */
 export class RequestTimeoutError extends Error {

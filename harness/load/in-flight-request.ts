@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { ErrorKind } from '../metrics/stats.ts';
+import type { ErrorKind } from '../contract/stats.ts';
 import type { PreparedRequest } from './engine.ts';
 import { classifyError } from './error-kind.ts';
 

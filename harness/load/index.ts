@@ -1,4 +1,4 @@
-import type { ExecutorName } from '../plan/plan-types.ts';
+import type { ExecutorName } from '../contract/plan-types.ts';
 import { arrivalEngine } from './arrival-engine.ts';
 import { autocannonEngine } from './autocannon-engine.ts';
 import type { LoadEngine } from './engine.ts';

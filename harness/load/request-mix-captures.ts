@@ -1,4 +1,4 @@
-import type { Rng } from '../plan/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 
 /**
  * Captured values per variable, each a ring of the most recent `capacity` values: `{{captured X}}`

@@ -1,12 +1,12 @@
 import type { PreparedRequest, RequestFactory } from './engine.ts';
-import type { Rng } from '../plan/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import type { ScenarioRequest } from '../scenario/schema-requests.ts';
 import type { RequestBody } from '../scenario/request-bodies.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { CapturePool, readJsonPath } from './request-mix-captures.ts';
-import { compileJsonTemplate, compileTemplate } from './template.ts';
-import type { CompiledTemplate, TemplateProblem, TemplateScope } from './template.ts';
+import { compileJsonTemplate, compileTemplate } from '../core/template.ts';
+import type { CompiledTemplate, TemplateProblem, TemplateScope } from '../core/template.ts';
 
 export interface RequestMixOptions {
   rng: Rng;

@@ -1,7 +1,7 @@
 import { Client } from 'undici';
-import type { Clock } from '../run/clock.ts';
-import { StresslabError } from '../stresslab-error.ts';
-import type { ProbeSample } from './timeline-types.ts';
+import type { Clock } from '../core/clock.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { ProbeSample } from '../contract/timeline-types.ts';
 
 /**
  * Polls the target's health URL on a fixed period during the run (issue 5; analysis in

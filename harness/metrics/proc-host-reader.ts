@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ResourceSample } from './timeline-types.ts';
+import type { ResourceSample } from '../contract/timeline-types.ts';
 import { NetDelta } from './net-delta.ts';
 
 /**

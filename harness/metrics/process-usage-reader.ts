@@ -1,6 +1,6 @@
 import pidusage from 'pidusage';
 import { readProcStatus } from './proc-status.ts';
-import type { ResourceSample } from './timeline-types.ts';
+import type { ResourceSample } from '../contract/timeline-types.ts';
 
 export type ProcessUsage = NonNullable<ResourceSample['target']>;
 

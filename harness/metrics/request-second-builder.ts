@@ -1,8 +1,8 @@
 import type { RequestOutcome } from '../load/engine.ts';
-import { emptyErrorKinds } from './stats.ts';
-import type { ErrorKinds } from './stats.ts';
+import { emptyErrorKinds } from '../contract/stats.ts';
+import type { ErrorKinds } from '../contract/stats.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import type { RequestSecond } from './timeline-types.ts';
+import type { RequestSecond } from '../contract/timeline-types.ts';
 import { statusClass } from './traffic-aggregate.ts';
 
 /**

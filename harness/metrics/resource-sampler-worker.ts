@@ -4,7 +4,7 @@ import type { HostUsage } from './proc-host-reader.ts';
 import { HostSiReader } from './host-si-reader.ts';
 import { ProcessUsageReader } from './process-usage-reader.ts';
 import { PrometheusProcessReader } from './prometheus-scrape.ts';
-import type { ResourceSample } from './timeline-types.ts';
+import type { ResourceSample } from '../contract/timeline-types.ts';
 
 /**
  * The resource sampler's worker thread: every read happens here, on this thread's event loop, so

@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
-import type { Clock } from '../run/clock.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import type { Clock } from '../core/clock.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { FromSamplerWorker, SamplerCounts, SamplerWorkerData, ToSamplerWorker } from './resource-sampler-worker.ts';
-import type { ResourceSample } from './timeline-types.ts';
-import { startTsWorker } from './ts-worker.ts';
+import type { ResourceSample } from '../contract/timeline-types.ts';
+import { startTsWorker } from '../core/process/ts-worker.ts';
 
 export type { SamplerCounts } from './resource-sampler-worker.ts';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { StresslabError } from '../stresslab-error.ts';
-import type { TimelineLine } from './timeline-types.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { TimelineLine } from '../contract/timeline-types.ts';
 
 const LINE_TYPES = new Set(['second', 'resources', 'probe', 'event']);
 

@@ -1,7 +1,7 @@
 import type { OutcomeSink, RequestOutcome } from '../load/engine.ts';
-import type { Clock } from '../run/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { HistogramPool, RequestSecondBuilder } from './request-second-builder.ts';
-import type { TimelineSecond } from './timeline-types.ts';
+import type { TimelineSecond } from '../contract/timeline-types.ts';
 import { addCounters, emptyAggregate } from './traffic-aggregate.ts';
 import type { TrafficAggregate } from './traffic-aggregate.ts';
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { TimelineLine } from './timeline-types.ts';
+import type { TimelineLine } from '../contract/timeline-types.ts';
 
 /**
  * Append-only JSONL writer for `timeline.jsonl`. Each line is handed to the OS (a write(2) on the

@@ -1,7 +1,7 @@
-import { emptyErrorKinds, ERROR_KINDS } from './stats.ts';
-import type { ErrorKinds } from './stats.ts';
+import { emptyErrorKinds, ERROR_KINDS } from '../contract/stats.ts';
+import type { ErrorKinds } from '../contract/stats.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import type { RequestSecond } from './timeline-types.ts';
+import type { RequestSecond } from '../contract/timeline-types.ts';
 
 /**
  * Merged traffic of a window (a run, a phase, a request name): the input of `summarizeStats`.

@@ -1,9 +1,9 @@
-import { StresslabError } from '../stresslab-error.ts';
-import type { InputProblem } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { planFaults } from './plan-faults.ts';
 import { planPhase } from './plan-phases.ts';
-import type { LoadPhasePlan, Plan } from './plan-types.ts';
+import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
 
 export interface BuildPlanOptions {
   seed: number;

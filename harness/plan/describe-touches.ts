@@ -1,8 +1,8 @@
 import type { FaultKind } from '../faults/fault-spec-schema.ts';
-import { redactUrl } from '../run/redact.ts';
-import { formatDuration } from '../scenario/duration.ts';
+import { redactUrl } from '../core/redact.ts';
+import { formatDuration } from '../core/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import type { FaultEventPlan, Plan } from './plan-types.ts';
+import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
 
 /**
  * `stresslab run --dry-run`: what a run would touch, so a person can check it before anything is
@@ -92,7 +92,7 @@ export function describeTouches(plan: Plan, scenario: Scenario, ctx: TouchContex
   const faults = faultLines(plan);
   if (faults.length > 0) lines.push('', 'Faults', ...faults);
   const byCategory = (c: Category): string[] => uniqueTouches(plan).filter((t) => t.category === c).map((t) => `  ${t.text}`);
-  const processes = [...(ctx.embedded ? ['  starts the reference target (node target/main.ts) with a throw-away PostgreSQL, stops both at the end'] : []), ...byCategory('process')];
+  const processes = [...(ctx.embedded ? ['  starts the reference target (node reference-service/main.ts) with a throw-away PostgreSQL, stops both at the end'] : []), ...byCategory('process')];
   lines.push('', 'Processes', ...(processes.length > 0 ? processes : ['  none started, killed or paused']));
   const database = byCategory('database');
   lines.push('', 'Database', ...(database.length > 0 ? database : ['  no database-level actions (locks, held connections, terminated backends)']));

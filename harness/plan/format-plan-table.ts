@@ -1,5 +1,5 @@
-import { formatDuration } from '../scenario/duration.ts';
-import type { LoadPhasePlan, Plan } from './plan-types.ts';
+import { formatDuration } from '../core/duration.ts';
+import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
 
 /** `stresslab plan`: the phases and fault injections on the run clock, as aligned text tables. */
 export function formatPlanTable(plan: Plan): string {

@@ -1,8 +1,8 @@
-import type { InputProblem } from '../stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 import type { FaultSpec } from '../faults/fault-spec-schema.ts';
 import { FAULT_TIMING_KEYS } from '../faults/fault-spec-schema.ts';
-import { durationMs, formatDuration } from '../scenario/duration.ts';
-import type { FaultEventPlan } from './plan-types.ts';
+import { durationMs, formatDuration } from '../core/duration.ts';
+import type { FaultEventPlan } from '../contract/plan-types.ts';
 
 export interface PlannedFaults {
   events: FaultEventPlan[];

@@ -1,7 +1,7 @@
 import type { LoadPhase } from '../scenario/schema-load.ts';
 import { phaseName } from '../scenario/schema-load.ts';
-import { durationMs } from '../scenario/duration.ts';
-import type { LoadPhasePlan, StagePlan } from './plan-types.ts';
+import { durationMs } from '../core/duration.ts';
+import type { LoadPhasePlan, StagePlan } from '../contract/plan-types.ts';
 
 /** One scenario load entry on the run clock, rates normalised to per second. */
 export function planPhase(p: LoadPhase, index: number): LoadPhasePlan {

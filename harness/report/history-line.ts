@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
-import { verdictSchema, type RunResult } from '../analysis/run-result.ts';
-import type { InputProblem } from '../stresslab-error.ts';
+import { verdictSchema, type RunResult } from '../contract/run-result.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 

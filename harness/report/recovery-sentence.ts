@@ -1,4 +1,4 @@
-import type { RunResult } from '../analysis/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { formatSec } from './format-value.ts';
 
 /**

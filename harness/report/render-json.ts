@@ -1,4 +1,4 @@
-import type { RunResult } from '../analysis/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 
 /** `result.json`: the contract CI and dashboards read, pretty-printed so diffs of it stay readable. */
 export function renderJson(result: RunResult): string {

@@ -1,4 +1,4 @@
-import type { FaultResult, RegressionResult, RunResult, ThresholdResult } from '../analysis/run-result.ts';
+import type { FaultResult, RegressionResult, RunResult, ThresholdResult } from '../contract/run-result.ts';
 import { formatChangePct, formatCount, formatNumber, formatSec } from './format-value.ts';
 import { formatCi } from './verdict-label.ts';
 import { escapeXml } from './xml-escape.ts';

@@ -1,5 +1,5 @@
-import type { ResourceUsage, RunResult } from '../analysis/run-result.ts';
-import type { Stats } from '../metrics/stats.ts';
+import type { ResourceUsage, RunResult } from '../contract/run-result.ts';
+import type { Stats } from '../contract/stats.ts';
 import {
   formatBytes, formatChangePct, formatClock, formatCount, formatCpu, formatMs, formatNumber, formatRatioPct, formatRps, formatSec,
 } from './format-value.ts';

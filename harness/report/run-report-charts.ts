@@ -1,6 +1,6 @@
-import type { RunResult } from '../analysis/run-result.ts';
-import type { SecondPoint } from '../analysis/second-point.ts';
-import type { ProbeSample, ResourceSample, TimelineEvent } from '../metrics/timeline-types.ts';
+import type { RunResult } from '../contract/run-result.ts';
+import type { SecondPoint } from '../contract/second-point.ts';
+import type { ProbeSample, ResourceSample, TimelineEvent } from '../contract/timeline-types.ts';
 import { CHART_COLORS as C, type ChartBand, type ChartMarker, type ChartSpec } from './chart-spec.ts';
 import { bucketReduce, bucketSecFor, maxOf, meanOf, mergeIntervals } from './downsample.ts';
 

@@ -1,4 +1,4 @@
-import type { RegressionResult, Verdict } from '../analysis/run-result.ts';
+import type { RegressionResult, Verdict } from '../contract/run-result.ts';
 
 /**
  * Words and symbols for verdicts, shared by the Markdown and HTML reports. `icon` is an emoji

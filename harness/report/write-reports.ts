@@ -1,7 +1,7 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../run/atomic-write.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
 import { parseHistory, type HistoryLine } from './history-line.ts';
 import { renderHistoryHtml } from './render-history-html.ts';

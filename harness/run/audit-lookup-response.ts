@@ -1,6 +1,6 @@
 import type { LookupRecord } from '../analysis/integrity.ts';
-import { StresslabError } from '../stresslab-error.ts';
-import type { InputProblem } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 
 /**
  * Checks one answer of the audit's lookup endpoint: `{"executions": {"<id>": {state, attempts?,

@@ -1,13 +1,7 @@
 import os from 'node:os';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Fingerprint } from '../analysis/run-result.ts';
-import { repoRoot } from './repo-root.ts';
-
-export const harnessVersion: string = (
-  JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }
-).version;
+import type { Fingerprint } from '../contract/run-result.ts';
+import { harnessVersion } from '../core/version.ts';
 
 /** What a latency number depends on besides the code: compared with the baseline's, a mismatch is a warning. */
 export function environmentFingerprint(targetVersion?: string): Fingerprint {

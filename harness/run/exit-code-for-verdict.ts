@@ -1,5 +1,5 @@
-import { ExitCode } from '../exit-codes.ts';
-import type { Verdict } from '../analysis/run-result.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import type { Verdict } from '../contract/run-result.ts';
 
 export function exitCodeForVerdict(verdict: Verdict): ExitCode {
   switch (verdict) {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { auditIntegrity } from '../analysis/integrity.ts';
 import type { IntegrityAudit, LookupRecord } from '../analysis/integrity.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import type { AcceptedIdStore } from './accepted-ids.ts';
 import { badResponse, parseLookupResponse } from './audit-lookup-response.ts';
 

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { ExitCode } from '../exit-codes.ts';
+import { ExitCode } from '../core/exit-codes.ts';
 
 /**
  * Ctrl-C semantics of a run as a state machine that needs no real signals to test:

@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { StresslabError } from '../stresslab-error.ts';
-import { repoRoot } from './repo-root.ts';
-import { stopChild } from './stop-child.ts';
-import { TSX_IMPORT } from './tsx-loader.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import { repoRoot } from '../core/repo-root.ts';
+import { stopChild } from '../../process-kit/stop-child.ts';
+import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
+
+/** The reference service's entry point: the harness starts it as a process, never imports it. */
+export const REFERENCE_SERVICE_MAIN = path.join(repoRoot, 'reference-service', 'main.ts');
 
 export interface ManagedTargetOptions {
   /** Extra environment for the target (DATABASE_URL, WORKERS, TARGET_WORK_FACTOR, …). */
@@ -43,7 +46,7 @@ export class ManagedTarget {
 
   async start(): Promise<void> {
     const timeoutMs = this.opts.startTimeoutMs ?? 60_000;
-    const child = spawn(process.execPath, [...TSX_IMPORT, path.join(repoRoot, 'target', 'main.ts')], {
+    const child = spawn(process.execPath, [...TSX_IMPORT, REFERENCE_SERVICE_MAIN], {
       cwd: repoRoot,
       env: { ...process.env, ...this.opts.env, HOST: this.opts.host ?? '127.0.0.1', PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

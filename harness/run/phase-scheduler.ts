@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { EngineContext, LoadEngine, PhaseRunSummary } from '../load/engine.ts';
-import type { ExecutorName, LoadPhasePlan } from '../plan/plan-types.ts';
+import type { ExecutorName, LoadPhasePlan } from '../contract/plan-types.ts';
 
 export interface PhaseOutcome {
   phase: LoadPhasePlan;

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { timelineSeries } from '../analysis/timeline-series.ts';
-import { runResultSchema } from '../analysis/run-result.ts';
-import type { RunResult } from '../analysis/run-result.ts';
+import { runResultSchema } from '../contract/run-result.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { readTimeline } from '../metrics/timeline-reader.ts';
-import type { ProbeSample, ResourceSample, TimelineEvent, TimelineLine, TimelineSecond } from '../metrics/timeline-types.ts';
+import type { ProbeSample, ResourceSample, TimelineEvent, TimelineLine, TimelineSecond } from '../contract/timeline-types.ts';
 import type { ReportData } from '../report/write-reports.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 
 /** Splits timeline lines by type and derives the per-second series the reports chart. */
 export function reportDataFrom(result: RunResult, lines: readonly TimelineLine[]): ReportData {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 
 /**
  * A load test or a fault aimed at the wrong host is an outage, so anything beyond loopback must

@@ -1,9 +1,9 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { startEmbeddedPostgres } from '../../target/index.ts';
-import type { EmbeddedPostgresHandle } from '../../target/index.ts';
+import { startEmbeddedPostgres } from '../../process-kit/postgres/embedded-postgres.ts';
+import type { EmbeddedPostgresHandle } from '../../process-kit/postgres/embedded-postgres.ts';
 import type { ProxyDeclaration } from '../faults/fault-kind.ts';
 import { ManagedTarget } from './managed-target.ts';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { startToxiproxyChild } from './toxiproxy-child.ts';
 import type { ToxiproxyChild } from './toxiproxy-child.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';

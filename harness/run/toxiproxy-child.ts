@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { StresslabError } from '../stresslab-error.ts';
-import { repoRoot } from './repo-root.ts';
-import { forkTypeScript } from './typescript-child.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import { repoRoot } from '../core/repo-root.ts';
+import { forkTypeScript } from '../core/process/typescript-child.ts';
 
 export interface ToxiproxyChild {
   url: string;

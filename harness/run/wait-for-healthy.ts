@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 
 /** Polls a health URL until it answers 2xx; TARGET_UNREACHABLE (exit 4) when it never does. */
 export async function waitForHealthy(

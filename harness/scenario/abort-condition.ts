@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseAbortCondition as parsePerSecondCondition } from '../analysis/abort-condition.ts';
-import { parseMetricKey, parseThresholdExpression } from '../analysis/threshold-expression.ts';
-import type { MetricKey, ParseOutcome, ThresholdExpression } from '../analysis/threshold-expression.ts';
-import { parseDurationMs, DURATION_HINT } from './duration.ts';
+import { parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
+import type { MetricKey, ParseOutcome, ThresholdExpression } from '../core/threshold-expression.ts';
+import { parseDurationMs, DURATION_HINT } from '../core/duration.ts';
 import { checkMetricKey } from './schema-thresholds.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { InputProblem } from '../stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 import { faultProxy } from '../faults/fault-spec-schema.ts';
 import type { Scenario } from './scenario-schema.ts';
 

@@ -1,9 +1,9 @@
-import type { InputProblem } from '../stresslab-error.ts';
-import { compileJsonTemplate, compileTemplate } from '../load/template.ts';
-import type { TemplateProblem } from '../load/template.ts';
-import { parseMetricKey, parseThresholdExpression } from '../analysis/threshold-expression.ts';
-import { durationMs } from './duration.ts';
-import { formatJsonPath, joinJsonPath } from './json-path.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
+import { compileJsonTemplate, compileTemplate } from '../core/template.ts';
+import type { TemplateProblem } from '../core/template.ts';
+import { parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
+import { durationMs } from '../core/duration.ts';
+import { formatJsonPath, joinJsonPath } from '../core/json-path.ts';
 import { aggregationMismatch, isMetricName } from './metric-catalogue.ts';
 import type { RequestBody } from './request-bodies.ts';
 import type { Scenario } from './scenario-schema.ts';

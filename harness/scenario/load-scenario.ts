@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { StresslabError, isStresslabError } from '../stresslab-error.ts';
-import type { InputProblem } from '../stresslab-error.ts';
+import { StresslabError, isStresslabError } from '../core/stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
 import { planProblems } from '../plan/build-plan.ts';
 import { checkScenario } from './check-scenario.ts';
 import { formatOf, parseSource } from './parse-source.ts';

@@ -1,4 +1,4 @@
-import type { Aggregation } from '../analysis/threshold-expression.ts';
+import type { Aggregation } from '../core/threshold-expression.ts';
 
 export type MetricType = 'trend' | 'rate' | 'counter';
 export type MetricTag = 'request' | 'phase';

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { StresslabError } from '../stresslab-error.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { jsonErrorPosition } from './json-syntax-error.ts';
 
 /** Parses a scenario (or JSON body file) text; syntax errors become BAD_SCENARIO with line and column. */

@@ -1,7 +1,7 @@
 import type { Scenario, ScenarioProfile } from './scenario-schema.ts';
 import type { LoadPhase } from './schema-load.ts';
 import type { FaultSpec } from '../faults/fault-spec-schema.ts';
-import { durationMs, formatDuration } from './duration.ts';
+import { durationMs, formatDuration } from '../core/duration.ts';
 
 /**
  * Profiles: `full` is the file as written and always exists. `quick` is built in (durations × 0.1,

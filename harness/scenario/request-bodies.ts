@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { InputProblem } from '../stresslab-error.ts';
-import { isStresslabError } from '../stresslab-error.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
+import { isStresslabError } from '../core/stresslab-error.ts';
 import { parseSource } from './parse-source.ts';
 import type { Scenario } from './scenario-schema.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultSpecSchema } from '../faults/fault-spec-schema.ts';
 import { abortSchema } from './abort-condition.ts';
-import { nameSchema } from './schema-common.ts';
+import { nameSchema } from '../core/scalar-schemas.ts';
 import { auditSchema, baselineSchema, proxySchema, recoverySchema, toxiproxySchema } from './schema-chaos.ts';
 import { loadPhaseSchema } from './schema-load.ts';
 import { requestSchema } from './schema-requests.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
-import { hostPortSchema, httpUrlSchema, nameSchema } from './schema-common.ts';
+import { durationSchema } from '../core/duration.ts';
+import { hostPortSchema, httpUrlSchema, nameSchema } from '../core/scalar-schemas.ts';
 
 export const proxySchema = z.strictObject({
   name: nameSchema.meta({ description: 'Proxy name that faults refer to ("api" and "db" are created by the embedded setup).' }),

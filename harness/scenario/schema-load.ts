@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
-import { nameSchema } from './schema-common.ts';
+import { durationSchema } from '../core/duration.ts';
+import { nameSchema } from '../core/scalar-schemas.ts';
 
 /** k6's options common to every executor (reference/k6-and-autocannon.md §1.1). */
 const common = {

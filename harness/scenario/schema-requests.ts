@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameSchema } from './schema-common.ts';
+import { nameSchema } from '../core/scalar-schemas.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 

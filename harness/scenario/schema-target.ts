@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
-import { httpUrlSchema } from './schema-common.ts';
+import { durationSchema } from '../core/duration.ts';
+import { httpUrlSchema } from '../core/scalar-schemas.ts';
 
 export const targetSchema = z.strictObject({
   url: z.union([z.literal('embedded'), httpUrlSchema]).meta({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseMetricKey, parseThresholdExpression } from '../analysis/threshold-expression.ts';
-import type { MetricKey } from '../analysis/threshold-expression.ts';
-import { durationSchema } from './duration.ts';
+import { parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
+import type { MetricKey } from '../core/threshold-expression.ts';
+import { durationSchema } from '../core/duration.ts';
 import { METRICS, METRIC_NAMES, isMetricName } from './metric-catalogue.ts';
 
 type IssueSink = { addIssue(issue: { code: 'custom'; message: string; params: { hint: string } }): void };

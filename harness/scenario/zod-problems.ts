@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { InputProblem } from '../stresslab-error.ts';
-import { formatJsonPath } from './json-path.ts';
-import { closestName } from './closest-name.ts';
+import type { InputProblem } from '../core/stresslab-error.ts';
+import { formatJsonPath } from '../core/json-path.ts';
+import { closestName } from '../core/closest-name.ts';
 
 type Issue = z.core.$ZodIssue;
 

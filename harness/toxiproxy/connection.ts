@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Rng } from '../plan/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 import { Link } from './link.ts';
 import type { Direction, ToxicDefinition } from './toxic-definition.ts';
 

@@ -1,6 +1,6 @@
 import { createServer, connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import type { Rng } from '../plan/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 import { apiErrors } from './api-error.ts';
 import type { ApiError } from './api-error.ts';
 import { Connection } from './connection.ts';

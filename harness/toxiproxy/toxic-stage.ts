@@ -1,4 +1,4 @@
-import type { Rng } from '../plan/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 
 /** One read from a socket, stamped with when it arrived (latency counts from there). */
 export interface Chunk {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Rng } from '../plan/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 import { formatAddress } from './listen-address.ts';
 import { createApiHandler } from './http-api.ts';
 import { ProxyCollection } from './proxy-collection.ts';

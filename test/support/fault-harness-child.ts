@@ -7,8 +7,8 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { FaultLedger } from '../../harness/faults/fault-ledger.ts';
 import { runFaultSchedule } from '../../harness/faults/fault-runner.ts';
 import { machineLedgerPath } from '../../harness/faults/ledger-store.ts';
-import type { FaultEventPlan } from '../../harness/plan/plan-types.ts';
-import { monotonicClock } from '../../harness/run/clock.ts';
+import type { FaultEventPlan } from '../../harness/contract/plan-types.ts';
+import { monotonicClock } from '../../harness/core/clock.ts';
 
 interface ChildConfig {
   runId: string;

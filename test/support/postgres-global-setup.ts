@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../target/db/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../../process-kit/postgres/embedded-postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

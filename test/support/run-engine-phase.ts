@@ -2,9 +2,9 @@ import type { OutcomeSink, PhaseRunSummary, RequestFactory, RequestOutcome } fro
 import { engineFor } from '../../harness/load/index.ts';
 import { TimelineRecorder } from '../../harness/metrics/timeline-recorder.ts';
 import type { RecorderAggregates } from '../../harness/metrics/timeline-recorder.ts';
-import type { TimelineSecond } from '../../harness/metrics/timeline-types.ts';
-import type { LoadPhasePlan } from '../../harness/plan/plan-types.ts';
-import { monotonicClock } from '../../harness/run/clock.ts';
+import type { TimelineSecond } from '../../harness/contract/timeline-types.ts';
+import type { LoadPhasePlan } from '../../harness/contract/plan-types.ts';
+import { monotonicClock } from '../../harness/core/clock.ts';
 import { fixedRequests } from './fixed-requests.ts';
 
 /** Distributes Omit over the phase union so `executor` still discriminates. */

@@ -14,9 +14,9 @@ export interface TargetProcess {
   stderr(): string;
 }
 
-/** Starts `node --import tsx target/main.ts` and waits for its `listening` line. */
+/** Starts `node --import tsx reference-service/main.ts` and waits for its `listening` line. */
 export async function spawnTarget(env: Record<string, string>, timeoutMs = 20_000): Promise<TargetProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'target/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'reference-service/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

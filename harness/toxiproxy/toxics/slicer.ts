@@ -1,4 +1,4 @@
-import type { Rng } from '../../plan/seeded-rng.ts';
+import type { Rng } from '../../core/seeded-rng.ts';
 import type { ToxicKind } from '../toxic-stage.ts';
 
 export interface SlicerAttributes {

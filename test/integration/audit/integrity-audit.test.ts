@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcceptedIdStore } from '../../../harness/run/accepted-ids.ts';
 import { auditAccepted } from '../../../harness/run/integrity-audit.ts';
-import { startTarget } from '../../../target/index.ts';
-import type { RunningTarget } from '../../../target/index.ts';
+import { startTarget } from '../../../reference-service/index.ts';
+import type { RunningTarget } from '../../../reference-service/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { lookup, postExecution, requestJson, terminalStates, waitFor } from '../../support/target-http.ts';
 

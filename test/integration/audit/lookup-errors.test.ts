@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runIntegrityAudit } from '../../../harness/run/integrity-audit.ts';
-import { isStresslabError } from '../../../harness/stresslab-error.ts';
-import type { StresslabError } from '../../../harness/stresslab-error.ts';
-import { ExitCode } from '../../../harness/exit-codes.ts';
+import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
+import type { StresslabError } from '../../../harness/core/stresslab-error.ts';
+import { ExitCode } from '../../../harness/core/exit-codes.ts';
 
 /** Lookup endpoints that misbehave, on real loopback HTTP; each records the id lists it was sent. */
 let server: Server | null = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { main } from '../../../harness/cli/main.ts';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { captureIo } from '../../support/capture-io.ts';
 import { useIsolatedLedger } from '../../support/isolated-ledger.ts';

@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../../harness/cli/main.ts';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
-import type { RunResult } from '../../../harness/analysis/run-result.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
+import type { RunResult } from '../../../harness/contract/run-result.ts';
 import { startTestServer } from '../../support/servers/spawn-test-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
-import { repoRoot } from '../../../harness/run/repo-root.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
+import { repoRoot } from '../../../harness/core/repo-root.ts';
 
 /** `npm start` as a user runs it on a fresh machine: the light preset, quick profile, embedded target. */
 describe('npm start', () => {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { createFaultDriver } from '../../../harness/faults/index.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
-import { isAlive } from '../../../harness/faults/process-identity.ts';
-import { startTarget } from '../../../target/index.ts';
-import type { RunningTarget } from '../../../target/index.ts';
+import { isAlive } from '../../../process-kit/process-identity.ts';
+import { startTarget } from '../../../reference-service/index.ts';
+import type { RunningTarget } from '../../../reference-service/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { backgroundLoad, faultContext, median, plannedFault, postExecution, tempDir, removeTempDirs } from './fault-fixture.ts';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { FaultLedger } from '../../../harness/faults/fault-ledger.ts';
 import type { FaultContext, FaultTarget } from '../../../harness/faults/fault-kind.ts';
 import { FAULT_TIMING_KEYS, faultSpecSchema } from '../../../harness/faults/fault-spec-schema.ts';
-import type { FaultEventPlan } from '../../../harness/plan/plan-types.ts';
+import type { FaultEventPlan } from '../../../harness/contract/plan-types.ts';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 
 /** A planned injection from a scenario-style entry, defaults applied by the real schema. */

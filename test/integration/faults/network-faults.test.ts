@@ -3,11 +3,11 @@ import path from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { createFaultDriver } from '../../../harness/faults/index.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
-import { createRng } from '../../../harness/plan/seeded-rng.ts';
+import { createRng } from '../../../harness/core/seeded-rng.ts';
 import { startToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import type { ToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
-import { startTarget } from '../../../target/index.ts';
-import type { RunningTarget } from '../../../target/index.ts';
+import { startTarget } from '../../../reference-service/index.ts';
+import type { RunningTarget } from '../../../reference-service/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { backgroundLoad, faultContext, freshGet, median, plannedFault, postExecution, tempDir, removeTempDirs } from './fault-fixture.ts';
 

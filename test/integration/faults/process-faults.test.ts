@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createFaultDriver } from '../../../harness/faults/index.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
-import { isAlive } from '../../../harness/faults/process-identity.ts';
+import { isAlive } from '../../../process-kit/process-identity.ts';
 import { ManagedTarget } from '../../../harness/run/managed-target.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { backgroundLoad, faultContext, freshGet, plannedFault, procState, rssMb, tempDir, removeTempDirs } from './fault-fixture.ts';

@@ -6,8 +6,8 @@ import pg from 'pg';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { faultsCommand } from '../../../harness/cli/faults-command.ts';
 import { cleanupLedger, listActive } from '../../../harness/faults/ledger-cleanup.ts';
-import { isAlive } from '../../../harness/faults/process-identity.ts';
-import { repoRoot } from '../../../harness/run/repo-root.ts';
+import { isAlive } from '../../../process-kit/process-identity.ts';
+import { repoRoot } from '../../../harness/core/repo-root.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { plannedFault, procState, tempDir, removeTempDirs } from './fault-fixture.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import type { CliIo } from '../../../harness/cli/command.ts';
 import { k6Command } from '../../../harness/cli/k6-command.ts';
 import type { K6Args } from '../../../harness/cli/k6-command.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ErrorKind } from '../../../harness/metrics/stats.ts';
+import type { ErrorKind } from '../../../harness/contract/stats.ts';
 import { fixedRequests } from '../../support/fixed-requests.ts';
 import { closedPort, startTestServer } from '../../support/servers/spawn-test-server.ts';
 import type { ServerMode, TestServer } from '../../support/servers/spawn-test-server.ts';

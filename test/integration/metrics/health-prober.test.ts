@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHealthProber } from '../../../harness/metrics/health-prober.ts';
-import type { ProbeSample } from '../../../harness/metrics/timeline-types.ts';
-import { monotonicClock } from '../../../harness/run/clock.ts';
-import { isStresslabError } from '../../../harness/stresslab-error.ts';
+import type { ProbeSample } from '../../../harness/contract/timeline-types.ts';
+import { monotonicClock } from '../../../harness/core/clock.ts';
+import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
 import { spawnFixture } from './fixtures/spawn-fixture.ts';
 import type { Fixture } from './fixtures/spawn-fixture.ts';
 import { closedPort } from '../../support/servers/spawn-test-server.ts';

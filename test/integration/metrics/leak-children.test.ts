@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzeLeak } from '../../../harness/analysis/leak-verdict.ts';
 import { startResourceSampler } from '../../../harness/metrics/resource-sampler.ts';
-import type { ResourceSample } from '../../../harness/metrics/timeline-types.ts';
-import { monotonicClock } from '../../../harness/run/clock.ts';
-import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
+import type { ResourceSample } from '../../../harness/contract/timeline-types.ts';
+import { monotonicClock } from '../../../harness/core/clock.ts';
+import { TSX_IMPORT } from '../../../harness/core/process/tsx-loader.ts';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/memory-pattern.ts', import.meta.url));
 

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { toxiproxyCommand } from '../../../harness/cli/toxiproxy-command.ts';
-import { repoRoot } from '../../../harness/run/repo-root.ts';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { repoRoot } from '../../../harness/core/repo-root.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { startTcpServer } from './loopback.ts';
 
 // The command in a real child process: prints its URL, serves the API, stops cleanly on SIGTERM.

@@ -1,6 +1,6 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { ICreateToxicBody, Proxy, Toxic, ToxicType } from 'toxiproxy-node-client';
-import { createRng } from '../../../harness/plan/seeded-rng.ts';
+import { createRng } from '../../../harness/core/seeded-rng.ts';
 import { startToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import type { ToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import { portOf } from './loopback.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAbortMonitor, evaluateAbort, parseAbortCondition } from '../../../harness/analysis/abort-condition.ts';
 import type { AbortCondition } from '../../../harness/analysis/abort-condition.ts';
-import type { SecondPoint } from '../../../harness/analysis/second-point.ts';
+import type { SecondPoint } from '../../../harness/contract/second-point.ts';
 
 function second(t: number, errorRate: number, p95Ms = 20, phase = 'main'): SecondPoint {
   const requests = 100;

@@ -3,7 +3,7 @@ import { analyzeProbeRecovery } from '../../../harness/analysis/probe-recovery.t
 import type { ProbePoint } from '../../../harness/analysis/probe-recovery.ts';
 import type { FaultInjection } from '../../../harness/analysis/recovery.ts';
 import { probeBlindSpots, summarizeRecovery } from '../../../harness/analysis/recovery-summary.ts';
-import type { FaultResult } from '../../../harness/analysis/run-result.ts';
+import type { FaultResult } from '../../../harness/contract/run-result.ts';
 
 /** Probes every 250 ms for `seconds`; `ok(atMs)` decides each outcome. */
 function probes(seconds: number, ok: (atMs: number) => boolean): ProbePoint[] {

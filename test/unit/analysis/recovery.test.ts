@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SecondPoint } from '../../../harness/analysis/second-point.ts';
+import type { SecondPoint } from '../../../harness/contract/second-point.ts';
 import { computeSteadyState } from '../../../harness/analysis/steady-state.ts';
 import { analyzeRecovery } from '../../../harness/analysis/recovery.ts';
 import type { FaultInjection } from '../../../harness/analysis/recovery.ts';

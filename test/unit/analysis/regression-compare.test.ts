@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, compareRuns } from '../../../harness/analysis/regression-compare.ts';
 import type { MetricRun, RunValue } from '../../../harness/analysis/regression-compare.ts';
-import { createRng as createSeededRng } from '../../../harness/plan/seeded-rng.ts';
-import { studentTCdf, studentTQuantile } from '../../../harness/analysis/student-t.ts';
+import { createRng as createSeededRng } from '../../../harness/core/seeded-rng.ts';
+import { studentTCdf, studentTQuantile } from '../../../harness/analysis/stats/student-t.ts';
 
 const runs = (values: number[], samples = 10_000): RunValue[] => values.map((value) => ({ value, samples }));
 const quiet = runs([100, 101, 99, 100.5, 99.5]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SecondPoint } from '../../../harness/analysis/second-point.ts';
+import type { SecondPoint } from '../../../harness/contract/second-point.ts';
 import { computeSteadyState, isHealthy } from '../../../harness/analysis/steady-state.ts';
 
 function pt(t: number, o: Partial<SecondPoint> = {}): SecondPoint {

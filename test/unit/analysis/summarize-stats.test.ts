@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeStats } from '../../../harness/analysis/summarize-stats.ts';
-import { statsSchema } from '../../../harness/metrics/stats.ts';
+import { statsSchema } from '../../../harness/contract/stats.ts';
 import { emptyAggregate } from '../../../harness/metrics/traffic-aggregate.ts';
 
 describe('summarizeStats', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../../../harness/analysis/threshold-evaluate.ts';
 import type { MetricSource, ParsedThreshold, TrendView } from '../../../harness/analysis/threshold-evaluate.ts';
-import { parseMetricKey, parseThresholdExpression } from '../../../harness/analysis/threshold-expression.ts';
-import { quantile } from '../../../harness/analysis/order-stats.ts';
+import { parseMetricKey, parseThresholdExpression } from '../../../harness/core/threshold-expression.ts';
+import { quantile } from '../../../harness/analysis/stats/order-stats.ts';
 
 function trendOf(values: number[]): TrendView {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timelineSeries } from '../../../harness/analysis/timeline-series.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
-import type { RequestSecond, TimelineSecond } from '../../../harness/metrics/timeline-types.ts';
+import type { RequestSecond, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 
 function reqSecond(okMs: readonly number[], failedMs: readonly number[]): RequestSecond {
   const all = LatencyHistogram.empty();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideVerdict } from '../../../harness/analysis/verdict.ts';
 import type { VerdictInput } from '../../../harness/analysis/verdict.ts';
-import { ExitCode } from '../../../harness/exit-codes.ts';
+import { ExitCode } from '../../../harness/core/exit-codes.ts';
 
 const clean: VerdictInput = {
   abortReason: null,

@@ -7,8 +7,8 @@ import type { BaselineFs } from '../../../harness/baseline/baseline-store.ts';
 import type { Baseline } from '../../../harness/baseline/baseline-schema.ts';
 import { defaultAnalysisParameters } from '../../../harness/baseline/analysis-defaults.ts';
 import { baselineMetrics } from '../../../harness/baseline/baseline-metrics.ts';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
-import { ExitCode } from '../../../harness/exit-codes.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
+import { ExitCode } from '../../../harness/core/exit-codes.ts';
 import { runResult } from './run-result-fixture.ts';
 
 let root: string;

@@ -1,5 +1,5 @@
-import type { RunResult } from '../../../harness/analysis/run-result.ts';
-import type { Stats } from '../../../harness/metrics/stats.ts';
+import type { RunResult } from '../../../harness/contract/run-result.ts';
+import type { Stats } from '../../../harness/contract/stats.ts';
 
 export function stats(requests: number, p95: number, errors = 0): Stats {
   return {

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCalibrationProbe } from '../../../harness/calibration/calibration-probe.ts';
 import { MIN_CALIBRATION_SAMPLES, summarizeCalibration } from '../../../harness/calibration/summarize-calibration.ts';
-import { repoRoot } from '../../../harness/run/repo-root.ts';
-import { TSX_IMPORT } from '../../../harness/run/tsx-loader.ts';
+import { repoRoot } from '../../../harness/core/repo-root.ts';
+import { TSX_IMPORT } from '../../../harness/core/process/tsx-loader.ts';
 
 describe('summarizeCalibration', () => {
   const samples = Array.from({ length: 100 }, (_, i) => ({ atMs: i * 100, unitCpuUs: i < 50 ? 1000 : 3000 }));

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { SecondPoint } from '../../../harness/analysis/second-point.ts';
+import type { SecondPoint } from '../../../harness/contract/second-point.ts';
 import { askLine } from '../../../harness/cli/ask-line.ts';
 import { LiveRecovery, activeFault, liveStateAt } from '../../../harness/cli/live-state.ts';
-import type { Plan } from '../../../harness/plan/plan-types.ts';
+import type { Plan } from '../../../harness/contract/plan-types.ts';
 
 const plan: Plan = {
   scenarioName: 's',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../../harness/cli/plan-command.ts';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { captureIo } from './validate-list-plan-io.ts';
 
 describe('stresslab plan', () => {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { FaultLedger } from '../../../harness/faults/fault-ledger.ts';
 import { cleanupLedger, listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { machineLedgerPath, readLedger } from '../../../harness/faults/ledger-store.ts';
-import { identify, isAlive } from '../../../harness/faults/process-identity.ts';
+import { identify, isAlive } from '../../../process-kit/process-identity.ts';
 import { tempDir, removeTempDirs } from '../../integration/faults/fault-fixture.ts';
 
 afterAll(() => removeTempDirs());

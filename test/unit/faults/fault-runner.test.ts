@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FaultRunner, runFaultSchedule } from '../../../harness/faults/fault-runner.ts';
 import type { FaultRunEvent } from '../../../harness/faults/fault-runner.ts';
 import { readLedger } from '../../../harness/faults/ledger-store.ts';
-import { manualClock } from '../../../harness/run/clock.ts';
+import { manualClock } from '../../../harness/core/clock.ts';
 import { faultContext, plannedFault, tempDir, removeTempDirs } from '../../integration/faults/fault-fixture.ts';
 
 // Real `exec` faults (shell commands appending to a journal file) on a manual clock.

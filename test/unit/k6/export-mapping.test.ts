@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseThresholdExpression } from '../../../harness/analysis/threshold-expression.ts';
+import { parseThresholdExpression } from '../../../harness/core/threshold-expression.ts';
 import { k6Scenarios } from '../../../harness/k6/k6-scenarios.ts';
 import { k6Thresholds, negatedExpression } from '../../../harness/k6/k6-thresholds.ts';
-import { compare } from '../../../harness/analysis/threshold-expression.ts';
+import { compare } from '../../../harness/core/threshold-expression.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
 
 const repo = path.resolve(import.meta.dirname, '..', '..', '..');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import { importK6Summaries } from '../../../harness/k6/import-summary.ts';
 import type { ImportInput } from '../../../harness/k6/import-summary.ts';
 import { k6Fingerprint } from '../../../harness/k6/k6-fingerprint.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArrivalSchedule } from '../../../harness/load/arrival-schedule.ts';
-import type { ConstantArrivalRatePhase, RampingArrivalRatePhase, StagePlan } from '../../../harness/plan/plan-types.ts';
+import type { ConstantArrivalRatePhase, RampingArrivalRatePhase, StagePlan } from '../../../harness/contract/plan-types.ts';
 
 function all(s: ArrivalSchedule): number[] {
   const out: number[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileJsonTemplate, compileTemplate } from '../../../harness/load/template.ts';
-import type { TemplateProblem, TemplateScope } from '../../../harness/load/template.ts';
-import { createRng } from '../../../harness/plan/seeded-rng.ts';
+import { compileJsonTemplate, compileTemplate } from '../../../harness/core/template.ts';
+import type { TemplateProblem, TemplateScope } from '../../../harness/core/template.ts';
+import { createRng } from '../../../harness/core/seeded-rng.ts';
 
 function scope(seed: number, captured: Record<string, string> = {}): TemplateScope {
   let seq = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequestMix } from '../../../harness/load/request-mix.ts';
-import { createRng } from '../../../harness/plan/seeded-rng.ts';
+import { createRng } from '../../../harness/core/seeded-rng.ts';
 import { scenarioSchema } from '../../../harness/scenario/scenario-schema.ts';
 import type { RequestBody } from '../../../harness/scenario/request-bodies.ts';
 

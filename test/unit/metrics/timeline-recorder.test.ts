@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../../../harness/load/engine.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
 import { TimelineRecorder } from '../../../harness/metrics/timeline-recorder.ts';
-import type { TimelineSecond } from '../../../harness/metrics/timeline-types.ts';
-import { manualClock } from '../../../harness/run/clock.ts';
+import type { TimelineSecond } from '../../../harness/contract/timeline-types.ts';
+import { manualClock } from '../../../harness/core/clock.ts';
 
 function setup(timeoutMs = 5000) {
   const clock = manualClock();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTimeline, readTimeline } from '../../../harness/metrics/timeline-reader.ts';
-import type { TimelineLine } from '../../../harness/metrics/timeline-types.ts';
+import type { TimelineLine } from '../../../harness/contract/timeline-types.ts';
 import { TimelineWriter } from '../../../harness/metrics/timeline-writer.ts';
-import { isStresslabError } from '../../../harness/stresslab-error.ts';
+import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
 
 let dir = '';
 beforeEach(async () => {

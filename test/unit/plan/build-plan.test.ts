@@ -4,7 +4,7 @@ import { formatPlanTable } from '../../../harness/plan/format-plan-table.ts';
 import { applyProfile } from '../../../harness/scenario/profiles.ts';
 import { scenarioSchema } from '../../../harness/scenario/scenario-schema.ts';
 import type { Scenario } from '../../../harness/scenario/scenario-schema.ts';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 
 const request = { name: 'r', method: 'GET', path: '/' };
 

@@ -23,7 +23,7 @@ describe('describeTouches', () => {
     expect(text).toMatch(/net-reset#1 .*reset_peer toxic/);
     expect(text).toMatch(/net-partition#1 .*disables proxy "api"/);
     expect(text).toContain('none started, killed or paused');
-    expect(text).not.toContain('reference target (node target/main.ts)');
+    expect(text).not.toContain('reference target (node reference-service/main.ts)');
   });
 
   it('chaos-db embedded: both injections of the repeated fault, the db proxy, the managed target', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import { renderMarkdown } from '../../../harness/report/render-markdown.ts';
 import { loadFixtureResult, passingResult } from '../../fixtures/report/load-fixture.ts';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runResultSchema } from '../../../harness/analysis/run-result.ts';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { runResultSchema } from '../../../harness/contract/run-result.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { historyLine } from '../../../harness/report/history-line.ts';
 import { renderMarkdown } from '../../../harness/report/render-markdown.ts';
 import {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { InterruptController } from '../../../harness/run/interrupt-controller.ts';
-import type { ExitCode } from '../../../harness/exit-codes.ts';
+import type { ExitCode } from '../../../harness/core/exit-codes.ts';
 
 function harness(rollback: () => Promise<void> = async () => {}) {
   const notes: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import {
   assertAllowedTargets,
   checkAllowedTargets,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
-import { StresslabError } from '../../../harness/stresslab-error.ts';
+import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { baseScenario, scenarioDir } from './scenario-test-files.ts';
 
 type Scenario = Record<string, any>;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarioFromSource } from '../../../harness/scenario/load-scenario.ts';
 import { parseSource } from '../../../harness/scenario/parse-source.ts';
 import { presetNames, SCENARIOS_DIR } from '../../../harness/scenario/scenario-files.ts';
-import { isStresslabError } from '../../../harness/stresslab-error.ts';
+import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const asJson = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<Json> => a as unknown as fc.Arbitrary<Json>;

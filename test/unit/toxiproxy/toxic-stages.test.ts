@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../harness/plan/seeded-rng.ts';
+import { createRng } from '../../../harness/core/seeded-rng.ts';
 import type { Chunk, StageEnv, StopReason, ToxicStage } from '../../../harness/toxiproxy/toxic-stage.ts';
 import { createToxicStage } from '../../../harness/toxiproxy/toxics/index.ts';
 import type { ToxicType } from '../../../harness/toxiproxy/toxics/index.ts';

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { statsSchema } from './stats.ts';
+
+/**
+ * The result contract of ARCHITECTURE.md: what CI, dashboards and other tools read.
+ * Fields keep their names and meaning; more may be added; `schemaVersion` changes when any changes.
+ * Times are milliseconds from the run's start unless the name says otherwise.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
+const nullableNumber = z.number().nullable();
+
+export const fingerprintSchema = z.object({
+  cpuModel: z.string(),
+  cores: z.number().int().positive(),
+  memBytes: z.number().nonnegative(),
+  os: z.string(),
+  node: z.string(),
+  harnessVersion: z.string(),
+  targetVersion: z.string().optional(),
+});
+export type Fingerprint = z.infer<typeof fingerprintSchema>;
+
+export const phaseResultSchema = z.object({
+  name: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  stats: statsSchema,
+});
+
+export const faultResultSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  injectedAtMs: z.number(),
+  removedAtMs: z.number(),
+  detectedAtMs: nullableNumber,
+  recoveredAtMs: nullableNumber,
+  ttdSec: nullableNumber,
+  ttrSec: nullableNumber,
+  recovered: z.boolean(),
+});
+export type FaultResult = z.infer<typeof faultResultSchema>;
+
+export const recoverySchema = z.object({
+  mttrSec: nullableNumber,
+  medianTtrSec: nullableNumber,
+  maxTtrSec: nullableNumber,
+  notRecovered: z.number().int().nonnegative(),
+  probe: z.object({ mttrSec: nullableNumber }),
+});
+
+const summary3 = z.object({ mean: z.number(), p95: z.number(), max: z.number() });
+export const resourceUsageSchema = z.object({
+  cpuPercent: summary3,
+  /**
+   * CPU time the process used over the sampled run (the CPU samples integrated over time): with the
+   * request count it gives CPU per request, the gate's least noisy measure of how much work the
+   * target does. Absent in results written before it existed.
+   */
+  cpuSeconds: z.number().nonnegative().optional(),
+  rssBytes: z.object({ mean: z.number(), max: z.number(), slopeBytesPerHour: nullableNumber }),
+  leak: z.enum(['none', 'suspect', 'leak', 'n/a']),
+});
+export type ResourceUsage = z.infer<typeof resourceUsageSchema>;
+
+export const integritySchema = z.object({
+  accepted: z.number().int().nonnegative(),
+  terminal: z.number().int().nonnegative(),
+  lost: z.number().int().nonnegative(),
+  stuck: z.number().int().nonnegative(),
+  duplicated: z.number().int().nonnegative(),
+});
+export type Integrity = z.infer<typeof integritySchema>;
+
+export const thresholdResultSchema = z.object({
+  metric: z.string(),
+  expression: z.string(),
+  actual: nullableNumber,
+  pass: z.boolean(),
+});
+export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
+
+export const regressionVerdictSchema = z.enum(['regression', 'suspect', 'ok', 'no-data']);
+export const regressionResultSchema = z.object({
+  metric: z.string(),
+  baseline: nullableNumber,
+  current: nullableNumber,
+  changePct: nullableNumber,
+  ciLowPct: nullableNumber,
+  ciHighPct: nullableNumber,
+  verdict: regressionVerdictSchema,
+});
+export type RegressionResult = z.infer<typeof regressionResultSchema>;
+
+export const verdictSchema = z.enum(['pass', 'fail', 'aborted']);
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const runResultSchema = z.object({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  source: z.enum(['stresslab', 'k6']).default('stresslab'),
+  runId: z.string(),
+  /** Seed of templating and request choice: the same seed replays the same request sequence. */
+  seed: z.number().int().optional(),
+  scenario: z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() }),
+  target: z.object({ url: z.string(), embedded: z.boolean() }),
+  environment: z.object({
+    name: z.string(),
+    fingerprint: fingerprintSchema,
+    fingerprintHash: z.string(),
+    /**
+     * The machine's speed during the run (harness/calibration/): the median CPU µs of a fixed work
+     * unit. Recorded when the target runs on this machine; null or absent otherwise.
+     */
+    calibration: z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() }).nullable().optional(),
+  }),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+  verdict: verdictSchema,
+  reasons: z.array(z.string()),
+  warnings: z.array(z.string()).default([]),
+  totals: statsSchema,
+  requests: z.record(z.string(), statsSchema),
+  phases: z.array(phaseResultSchema),
+  faults: z.array(faultResultSchema),
+  recovery: recoverySchema,
+  resources: z.object({
+    host: resourceUsageSchema.nullable(),
+    target: resourceUsageSchema.nullable(),
+    harness: resourceUsageSchema.nullable(),
+  }),
+  integrity: integritySchema.nullable(),
+  thresholds: z.array(thresholdResultSchema),
+  regressions: z.array(regressionResultSchema),
+});
+export type RunResult = z.infer<typeof runResultSchema>;

@@ -1,0 +1,26 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { stopChild } from '../../../process-kit/stop-child.ts';
+import { TSX_IMPORT } from './tsx-loader.ts';
+
+export interface TypeScriptChild {
+  child: ChildProcess;
+  /** The last characters the child wrote to stderr, for error messages. */
+  stderrTail(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * Forks a TypeScript file of the harness as a child process of a run, with an IPC channel (so the
+ * child can exit when the run goes away, even on SIGKILL), stdout ignored and stderr kept for errors.
+ */
+export function forkTypeScript(file: string, stderrLimit = 2_000): TypeScriptChild {
+  const child = fork(file, [], { execArgv: [...TSX_IMPORT], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-stderrLimit)));
+  return {
+    child,
+    stderrTail: () => stderr,
+    stop: (graceMs) => stopChild(child, [['SIGTERM', graceMs]]),
+  };
+}

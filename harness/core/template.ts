@@ -1,0 +1,191 @@
+import type { Rng } from './seeded-rng.ts';
+import { randomInt } from './seeded-rng.ts';
+
+/**
+ * Request templates: `{{uuid}}`, `{{randInt a b}}`, `{{seq}}`, `{{captured NAME}}`, `{{env NAME}}`.
+ * Compiled once into literal parts and closures, so sending a request never re-parses its source.
+ * - `{{uuid}}` is a v4 UUID drawn from the seeded RNG: the same seed gives the same ids (pick a
+ *   fresh seed per run against a persistent target, or repeated Idempotency-Keys return old ids).
+ * - `{{seq}}` is a per-run counter starting at 1, shared by all VUs.
+ * - `{{captured NAME}}` is a value captured from an earlier successful response by ANY VU: a random
+ *   pick from the run-wide pool of recent values (open-model VUs have no identity worth keeping).
+ *   When the pool is still empty the request is not sent; the mix picks another one.
+ * - In JSON bodies a template always yields a JSON string, even `"{{randInt 1 200}}"` → `"17"`.
+ */
+
+export interface TemplateScope {
+  rng: Rng;
+  nextSeq(): number;
+  /** A captured value, or undefined when none exists yet. */
+  captured(name: string): string | undefined;
+  env(name: string): string | undefined;
+}
+
+type Part = string | ((scope: TemplateScope) => string | undefined);
+
+export interface CompiledTemplate {
+  /** The whole text when there is nothing to fill in (render is then free). */
+  readonly constant: string | null;
+  /** Capture variables the template needs; it renders undefined while one of them has no value. */
+  readonly captures: readonly string[];
+  readonly envNames: readonly string[];
+  render(scope: TemplateScope): string | undefined;
+}
+
+export interface TemplateProblem {
+  /** Where inside a JSON body (empty for plain strings). */
+  path: PropertyKey[];
+  message: string;
+  hint: string;
+}
+
+const TOKEN = /\{\{(.*?)\}\}/g;
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.\-]*$/;
+const FUNCTIONS_HINT = 'use {{uuid}}, {{randInt MIN MAX}}, {{seq}}, {{captured NAME}} or {{env NAME}}';
+
+/** Compiles a string template; `encode` is applied to inserted values (e.g. encodeURIComponent in paths). */
+export function compileTemplate(source: string, problems: TemplateProblem[], encode?: (value: string) => string): CompiledTemplate {
+  const parts: Part[] = [];
+  const captures: string[] = [];
+  const envNames: string[] = [];
+  let last = 0;
+  for (const m of source.matchAll(TOKEN)) {
+    parts.push(source.slice(last, m.index));
+    last = m.index + m[0].length;
+    const fn = compileToken((m[1] ?? '').trim(), m[0], problems, captures, envNames);
+    parts.push(encode ? (scope) => mapDefined(fn(scope), encode) : fn);
+  }
+  const tail = source.slice(last);
+  if (tail.includes('{{')) problems.push({ path: [], message: `unclosed "{{" in "${source}"`, hint: 'close every template with "}}"' });
+  parts.push(tail);
+  return assemble(parts, captures, envNames);
+}
+
+/** Compiles a JSON body into a template of its JSON text (identical to JSON.stringify when it has no templates). */
+export function compileJsonTemplate(value: unknown, problems: TemplateProblem[]): CompiledTemplate {
+  const parts: Part[] = [];
+  const captures: string[] = [];
+  const envNames: string[] = [];
+  writeJson(value, [], { parts, captures, envNames, problems });
+  return assemble(parts, captures, envNames);
+}
+
+interface JsonWriter {
+  parts: Part[];
+  captures: string[];
+  envNames: string[];
+  problems: TemplateProblem[];
+}
+
+function writeJson(value: unknown, path: PropertyKey[], w: JsonWriter): void {
+  if (typeof value === 'string' && value.includes('{{')) {
+    const local: TemplateProblem[] = [];
+    const t = compileTemplate(value, local);
+    for (const p of local) w.problems.push({ ...p, path: [...path, ...p.path] });
+    w.captures.push(...t.captures);
+    w.envNames.push(...t.envNames);
+    w.parts.push((scope) => mapDefined(t.render(scope), (s) => JSON.stringify(s)));
+  } else if (Array.isArray(value)) {
+    w.parts.push('[');
+    value.forEach((item, i) => {
+      if (i > 0) w.parts.push(',');
+      writeJson(item === undefined ? null : item, [...path, i], w);
+    });
+    w.parts.push(']');
+  } else if (value !== null && typeof value === 'object') {
+    w.parts.push('{');
+    let first = true;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      w.parts.push(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      first = false;
+      writeJson(v, [...path, k], w);
+    }
+    w.parts.push('}');
+  } else {
+    w.parts.push(JSON.stringify(value) ?? 'null');
+  }
+}
+
+type Filler = (scope: TemplateScope) => string | undefined;
+
+function compileToken(text: string, raw: string, problems: TemplateProblem[], captures: string[], envNames: string[]): Filler {
+  const [fn = '', ...args] = text.split(/\s+/);
+  const bad = (message: string, hint = FUNCTIONS_HINT): Filler => {
+    problems.push({ path: [], message, hint });
+    return () => '';
+  };
+  const arity = (n: number): boolean => args.length === n || (bad(`${raw} takes ${n} argument${n === 1 ? '' : 's'}`), false);
+  switch (fn) {
+    case 'uuid':
+      return arity(0) ? (scope) => uuidFrom(scope.rng) : () => '';
+    case 'seq':
+      return arity(0) ? (scope) => String(scope.nextSeq()) : () => '';
+    case 'randInt': {
+      if (!arity(2)) return () => '';
+      const [min, max] = args.map(Number) as [number, number];
+      if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
+        return bad(`${raw} needs two integers MIN ≤ MAX`, 'write e.g. {{randInt 1 200}}');
+      }
+      return (scope) => String(randomInt(scope.rng, min, max));
+    }
+    case 'captured':
+    case 'env': {
+      if (!arity(1)) return () => '';
+      const name = args[0] ?? '';
+      if (!NAME.test(name)) return bad(`${raw}: "${name}" is not a name`, 'names use letters, digits, _ . -');
+      if (fn === 'env') {
+        envNames.push(name);
+        return (scope) => scope.env(name) ?? '';
+      }
+      captures.push(name);
+      return (scope) => scope.captured(name);
+    }
+    default:
+      return bad(`unknown template ${raw}`);
+  }
+}
+
+function assemble(raw: Part[], captures: string[], envNames: string[]): CompiledTemplate {
+  const parts: Part[] = [];
+  for (const p of raw) {
+    const prev = parts.at(-1);
+    if (typeof p === 'string' && typeof prev === 'string') parts[parts.length - 1] = prev + p;
+    else if (p !== '') parts.push(p);
+  }
+  const only = parts.length === 0 ? '' : parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : null;
+  const render = only !== null ? () => only : (scope: TemplateScope) => renderParts(parts, scope);
+  return { constant: only, captures: [...new Set(captures)], envNames: [...new Set(envNames)], render };
+}
+
+function renderParts(parts: readonly Part[], scope: TemplateScope): string | undefined {
+  let out = '';
+  for (const p of parts) {
+    if (typeof p === 'string') out += p;
+    else {
+      const v = p(scope);
+      if (v === undefined) return undefined;
+      out += v;
+    }
+  }
+  return out;
+}
+
+function mapDefined(v: string | undefined, f: (s: string) => string): string | undefined {
+  return v === undefined ? undefined : f(v);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A RFC 4122 version-4 UUID from the seeded RNG. */
+export function uuidFrom(rng: Rng): string {
+  const b: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const n = Math.floor(rng() * 4294967296);
+    b.push(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+  }
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = b.map((x) => HEX[x] ?? '00');
+  return `${h.slice(0, 4).join('')}-${h.slice(4, 6).join('')}-${h.slice(6, 8).join('')}-${h.slice(8, 10).join('')}-${h.slice(10).join('')}`;
+}

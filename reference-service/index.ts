@@ -1,0 +1,10 @@
+/** The reference target's public API (used by the harness and by tests). */
+export { startTarget } from './start-target.ts';
+export type { RunningTarget, StartTargetOptions } from './start-target.ts';
+export { loadTargetConfig, defaultTargetConfig } from './config/target-config.ts';
+export type { TargetConfig } from './config/target-config.ts';
+export { startEmbeddedPostgres } from '../process-kit/postgres/embedded-postgres.ts';
+export type { EmbeddedPostgresHandle } from '../process-kit/postgres/embedded-postgres.ts';
+export { runPipeline } from './validation/run-pipeline.ts';
+export type { Dataset, DatasetSchema, ValidationReport, Issue, IssueKind, ColumnProfile } from './validation/validation-types.ts';
+export type { ExecutionState, ExecutionAction, ExecutionAuditEntry } from './executions/execution-types.ts';
