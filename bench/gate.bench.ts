@@ -1,10 +1,10 @@
 /**
  * Proof that the regression gate works (`npm run bench:gate`), the way a nightly job uses it: every
  * run is its own `stresslab run` process. First a baseline (BENCH_BASELINE_RUNS runs promoted with
- * `stresslab baseline update`), then trials that alternate a target slowed with TARGET_WORK_FACTOR and
- * an unchanged one, each `stresslab run --baseline FILE --runs BENCH_CANDIDATE_RUNS`. A trial is
- * flagged when the gate fails it (exit code 1 with a gated regression).
- * Goal: the slowed target flagged in ≥ 9 of 10 trials, the unchanged one in ≤ 1 of 10.
+ * `stresslab baseline update`), then trials that alternate the reference service slowed with
+ * TARGET_WORK_FACTOR and an unchanged one, each `stresslab run --baseline FILE --runs
+ * BENCH_CANDIDATE_RUNS`. A trial is flagged when the gate fails it (exit code 1 with a gated regression).
+ * Goal: the slowed service flagged in ≥ 9 of 10 trials, the unchanged one in ≤ 1 of 10.
  *
  * Knobs: BENCH_BASELINE_RUNS (10), BENCH_TRIALS (10), BENCH_CANDIDATE_RUNS (3), BENCH_WORK_FACTOR (1.1),
  * BENCH_SCENARIO (light), BENCH_PROFILE (quick), BENCH_KEEP=1 (keep the run directories). About (baseline + 2 × trials × candidate runs) × 50 s.

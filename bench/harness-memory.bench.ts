@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   try {
     const clock = monotonicClock();
     const writer = await TimelineWriter.open(file);
-    const rec = new TimelineRecorder({ clock, write: (l) => writer.write(l), phaseAt: () => 'steady', timeoutMs: 10_000 });
+    const rec = new TimelineRecorder({ clock, write: (l) => writer.write(l), writeLate: (l) => writer.write(l), phaseAt: () => 'steady', timeoutMs: 10_000 });
     rec.start();
     const rss: number[] = [];
     const sample = (): void => {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the load-engine comparison (wrk, raw autocannon, our engines) and the
  * embedded proxy vs a direct connection, one after the other. Each prints its own medians and ratios.
- * The 10-minute memory run is `npm run bench:memory`; the target's is `npm run bench:target`.
+ * The 10-minute memory run is `npm run bench:memory`; the reference service's is `npm run bench:target`.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

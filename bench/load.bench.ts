@@ -52,7 +52,7 @@ async function rawAutocannon(url: string): Promise<number> {
 async function ours(url: string, phase: LoadPhasePlan, dir: string): Promise<PhaseResult> {
   const clock = monotonicClock();
   const writer = await TimelineWriter.open(join(dir, `timeline-${Date.now()}.jsonl`));
-  const rec = new TimelineRecorder({ clock, write: (l) => writer.write(l), phaseAt: () => phase.name, timeoutMs: 10_000 });
+  const rec = new TimelineRecorder({ clock, write: (l) => writer.write(l), writeLate: (l) => writer.write(l), phaseAt: () => phase.name, timeoutMs: 10_000 });
   const lags: number[] = [];
   const sink: OutcomeSink = {
     onStart: (at) => {

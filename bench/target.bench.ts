@@ -1,8 +1,8 @@
 /**
- * Benchmark of the reference target (`npm run bench:target`, not part of `npm test`).
+ * Benchmark of the reference service (`npm run bench:target`, not part of `npm test`).
  * 1. Validation pipeline throughput (rows/s) on a 5-column schema for 100 … 100k rows: the pure
  *    pipeline in this process, then end to end over HTTP (JSON parsing dominates big requests).
- * 2. Executions/s end to end with 4 workers on real PostgreSQL: the target runs as its own process
+ * 2. Executions/s end to end with 4 workers on real PostgreSQL: the service runs as its own process
  *    (`reference-service/main.ts`, embedded PostgreSQL) so the load generator does not share its CPU.
  * Goals: ≥ 1M rows/s/core for the pipeline; ≥ 500 executions/s.
  */
@@ -112,7 +112,7 @@ async function spawnTargetProcess(env: Record<string, string>): Promise<{ url: s
       const line = out.split('\n').find((l) => l.includes('"listening"'));
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
-    child.on('exit', (code) => reject(new Error(`target exited with ${code}:\n${stderr}`)));
+    child.on('exit', (code) => reject(new Error(`reference service exited with ${code}:\n${stderr}`)));
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };
@@ -164,6 +164,6 @@ async function benchExecutions(): Promise<void> {
   }
 }
 
-console.log(`target benchmark · node ${process.version} · ${new Date().toISOString()}`);
+console.log(`reference service benchmark · node ${process.version} · ${new Date().toISOString()}`);
 await benchValidation();
 await benchExecutions();

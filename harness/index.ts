@@ -10,6 +10,8 @@ export type { LoadedScenario } from './scenario/load-scenario.ts';
 export { scenarioSchema } from './scenario/scenario-schema.ts';
 export type { Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 export { buildPlan } from './plan/build-plan.ts';
+export { loadPlan } from './plan/load-plan.ts';
+export type { LoadedPlan } from './plan/load-plan.ts';
 export type { Plan, LoadPhasePlan, FaultEventPlan } from './contract/plan-types.ts';
 
 export { runScenario } from './run/run-scenario.ts';
@@ -20,7 +22,12 @@ export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, Reques
 export { runResultSchema, RESULT_SCHEMA_VERSION } from './contract/run-result.ts';
 export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './contract/run-result.ts';
 export type { Stats } from './contract/stats.ts';
-export type { TimelineLine, TimelineSecond, ResourceSample, ProbeSample, TimelineEvent } from './contract/timeline-types.ts';
+export type { TimelineLine, TimelineSecond, TimelineLate, ResourceSample, ProbeSample, TimelineEvent } from './contract/timeline-types.ts';
+export { runRecordMetaSchema, RUN_RECORD_SCHEMA_VERSION } from './contract/run-record.ts';
+export type { RunRecord, RunRecordMeta, RunTimeline } from './contract/run-record.ts';
+export { readRunRecord } from './run/read-run-record.ts';
+export { analyzeRun } from './analysis/analyze-run.ts';
+export type { AnalyzeOptions, RunGateOutcome } from './analysis/analyze-run.ts';
 export { analyzeChaos } from './analysis/chaos-analysis.ts';
 export { compareRuns, compareMetric } from './analysis/regression-compare.ts';
 
@@ -35,5 +42,6 @@ export { renderJunit } from './report/render-junit.ts';
 export { writeReports } from './report/write-reports.ts';
 
 export { startToxiproxyServer } from './toxiproxy/index.ts';
-export { createFaultDriver, FAULT_KIND_MODULES } from './faults/index.ts';
+export { createFaultDriver, FAULT_KINDS } from './faults/index.ts';
+export type { FaultKind, FaultParams, PlannedFault, FaultPlan } from './faults/index.ts';
 export { cleanupLedger, listActive } from './faults/ledger-cleanup.ts';

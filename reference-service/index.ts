@@ -1,4 +1,4 @@
-/** The reference target's public API (used by the harness and by tests). */
+/** The reference service's public API, for tests that run it in their own process (the harness only ever starts it as a process). */
 export { startTarget } from './start-target.ts';
 export type { RunningTarget, StartTargetOptions } from './start-target.ts';
 export { loadTargetConfig, defaultTargetConfig } from './config/target-config.ts';

@@ -6,7 +6,7 @@ import { stderrLog } from './log-event.ts';
 import { startTarget } from './start-target.ts';
 
 /**
- * `npm run target`: one JSON line `{"event":"listening",...}` on stdout when ready (the harness waits
+ * `npm run reference-service`: one JSON line `{"event":"listening",...}` on stdout when ready (the harness waits
  * for it); logs are JSON lines on stderr. SIGTERM/SIGINT drain and exit 0.
  */
 async function main(): Promise<void> {

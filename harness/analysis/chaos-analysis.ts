@@ -4,7 +4,6 @@ import { analyzeProbeRecovery } from './probe-recovery.ts';
 import { analyzeRecovery } from './recovery.ts';
 import type { FaultInjection } from './recovery.ts';
 import { probeBlindSpots, summarizeRecovery } from './recovery-summary.ts';
-import type { RecoveryAnchor } from './recovery-anchor.ts';
 import { harnessSaturationWarning, summarizeResource } from './resource-summary.ts';
 import type { UsageSample } from './resource-summary.ts';
 import type { FaultResult, Integrity, RunResult } from '../contract/run-result.ts';
@@ -52,8 +51,8 @@ export interface ChaosAnalysis {
 }
 
 /**
- * Everything the chaos measurement says about a run (issue 5): steady state before the first
- * fault, recovery per injection from traffic and from the health probe, resources and the leak
+ * Everything the chaos measurement says about a run (docs/recovery.md): steady state before the
+ * first fault, recovery per injection from traffic and from the health probe, resources and the leak
  * verdict, and the values chaos thresholds are evaluated on. Pure.
  */
 export function analyzeChaos(input: ChaosAnalysisInput): ChaosAnalysis {
@@ -84,7 +83,6 @@ function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRe
     ...r.event,
     injectAtMs: r.injectedAtMs ?? r.event.injectAtMs,
     removeAtMs: r.removedAtMs ?? r.event.removeAtMs,
-    ...anchorOf(r.event),
   }));
   const firstInjectAtMs = Math.min(...faults.map((f) => f.injectAtMs));
   const steady = computeSteadyState(input.series, firstInjectAtMs, {
@@ -120,11 +118,6 @@ function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRe
 /** Three decimals: the clock's float noise (0.59092054900000) says nothing. */
 function ms(v: number): number {
   return Math.round(v * 1000) / 1000;
-}
-
-function anchorOf(event: FaultEventPlan): { recoveryAnchor?: RecoveryAnchor } {
-  const a = event.params['recoveryAnchor'];
-  return a === 'injection' || a === 'removal' ? { recoveryAnchor: a } : {};
 }
 
 function overrides(input: ChaosAnalysisInput): Partial<HealthTolerances> {

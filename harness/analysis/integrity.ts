@@ -1,8 +1,8 @@
 import type { Integrity } from '../contract/run-result.ts';
 
 /**
- * The integrity audit (issue 5): every id captured from an accepted response is looked up after
- * the load (and the grace period) and classified.
+ * The integrity audit (docs/integrity.md): every id captured from an accepted response is looked
+ * up after the load (and the grace period) and classified.
  * - lost: the lookup does not know the id (null or absent): accepted work that was never stored;
  * - stuck: stored, but not in a terminal state after the grace period;
  * - terminal: stored and terminal;

@@ -3,7 +3,7 @@ import { mannKendall } from './stats/mann-kendall.ts';
 import type { MannKendall } from './stats/mann-kendall.ts';
 
 /**
- * The leak rule of measurement.md §3.2 on RSS samples:
+ * The leak rule on RSS samples (docs/leak-verdicts.md, section The leak rule):
  * 1. drop the warm-up (default: 15 % of the run, at least 10 min for runs of 60 min or more);
  * 2. lower envelope: the minimum of each window (default 1 min), i.e. the sawtooth troughs left
  *    after garbage collection;

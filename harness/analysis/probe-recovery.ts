@@ -1,14 +1,13 @@
 import type { FaultInjection } from './recovery.ts';
 import { findImpactAndRecovery } from './recovery-runs.ts';
-import { recoveryAnchorFor } from './recovery-anchor.ts';
-import type { RecoveryAnchor } from './recovery-anchor.ts';
+import type { RecoveryAnchor } from '../contract/plan-types.ts';
 
 /**
- * The health-probe variant of recovery (measurement.md §2.7 step 8): the prober's samples instead
- * of traffic buckets. Unhealthy after F consecutive failures (Kubernetes/Chaos Mesh default 3);
- * recovered at the first probe of S consecutive successes with S·P ≥ 5 s, so the probe needs as
- * much evidence as the traffic rule (N = 5 one-second buckets). Relapse rule as for traffic.
- * TTD is the instant of the F-th consecutive failure (when a probe-driven alert would fire).
+ * The health-probe variant of recovery (docs/recovery.md, section The health probe): the prober's
+ * samples instead of traffic buckets. Unhealthy after F consecutive failures (Kubernetes/Chaos
+ * Mesh default 3); recovered at the first probe of S consecutive successes with S·P ≥ 5 s, so the
+ * probe needs as much evidence as the traffic rule (N = 5 one-second buckets). Relapse rule as for
+ * traffic. TTD is the instant of the F-th consecutive failure (when a probe-driven alert would fire).
  */
 
 export interface ProbePoint {
@@ -55,7 +54,7 @@ export function analyzeProbeRecovery(
     const windowEndMs = probeWindowEndMs(f, faults, endMs, options.postWindowSec ?? 120);
     const from = sorted.findIndex((p) => p.atMs >= f.injectAtMs);
     const end = lastIndexAtOrBefore(sorted, windowEndMs);
-    const anchor = recoveryAnchorFor(f.kind, f.recoveryAnchor);
+    const anchor = f.recoveryAnchor;
     const none = { name: f.name, anchor, detectedAtMs: null, recoveredAtMs: null, ttdSec: null };
     const outcome = from < 0 ? { impacted: false as const } : findImpactAndRecovery(flags, from, end, { onsetRun: failures, recoveryRun: successes });
     if (!outcome.impacted) return { ...none, impacted: false, ttrSec: 0, recovered: true };

@@ -1,6 +1,7 @@
 /**
- * The debounced impact/recovery search of measurement.md §2.7 steps 4–5, on a plain sequence of
- * health flags (one per 1 s bucket for traffic, one per probe for the prober).
+ * The debounced impact/recovery search (docs/recovery.md, sections Impact and time to detect, and
+ * Recovery), on a plain sequence of health flags (one per 1 s bucket for traffic, one per probe for
+ * the prober).
  *
  * - Impact onset: the first index ≥ `fromIndex` that starts `onsetRun` (M) consecutive unhealthy flags.
  * - Recovery: the smallest index after the impact that starts `recoveryRun` (N) consecutive healthy

@@ -5,7 +5,7 @@ import { mean, median } from './stats/order-stats.ts';
 export type RecoverySummary = RunResult['recovery'];
 
 /**
- * MTTR over injections (measurement.md §2.7 step 7). Choice: when any injection did not recover,
+ * MTTR over injections (docs/recovery.md, section MTTR). Choice: when any injection did not recover,
  * mttrSec, medianTtrSec and maxTtrSec are null ("not recovered"): a censored TTR is not a number
  * and averaging only the recovered ones would report a better MTTR than the system has. The
  * per-fault TTRs stay in `faults[]`, and `notRecovered` counts the censored ones (which fail the run).

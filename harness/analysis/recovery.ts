@@ -1,15 +1,13 @@
-import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { FaultEventPlan, RecoveryAnchor } from '../contract/plan-types.ts';
 import type { FaultResult } from '../contract/run-result.ts';
 import type { SecondPoint } from '../contract/second-point.ts';
 import type { HealthTolerances } from './steady-state.ts';
 import { isHealthy } from './steady-state.ts';
 import { findImpactAndRecovery } from './recovery-runs.ts';
-import { recoveryAnchorFor } from './recovery-anchor.ts';
-import type { RecoveryAnchor } from './recovery-anchor.ts';
 
 /**
  * Per-injection time to detect and time to recover from the one-second timeline
- * (measurement.md §2.7), given the health tolerances of the steady state.
+ * (docs/recovery.md), given the health tolerances of the steady state.
  *
  * Choices:
  * - TTD is the start of the first run of M unhealthy seconds at or after the injection second
@@ -23,10 +21,8 @@ import type { RecoveryAnchor } from './recovery-anchor.ts';
  *   repeated fault's next injection is not taken for a relapse). Overlapping faults share outages.
  */
 
-export interface FaultInjection extends FaultEventPlan {
-  /** Overrides the kind's default anchor (recoveryAnchorByKind). */
-  recoveryAnchor?: RecoveryAnchor;
-}
+/** A planned injection at the times it really happened; its recovery anchor is resolved in the plan. */
+export type FaultInjection = FaultEventPlan;
 
 export interface RecoveryOptions {
   /** M: consecutive unhealthy seconds that make an impact. Default 3. */
@@ -87,7 +83,7 @@ function windowEndSec(f: FaultInjection, all: readonly FaultInjection[], endSec:
 }
 
 function recoverOne(flags: readonly boolean[], f: FaultInjection, endSec: number, o: RecoveryOptions): FaultRecovery {
-  const anchor = recoveryAnchorFor(f.kind, f.recoveryAnchor);
+  const anchor = f.recoveryAnchor;
   const base = { name: f.name, kind: f.kind, injectedAtMs: f.injectAtMs, removedAtMs: f.removeAtMs, anchor };
   const outcome = findImpactAndRecovery(flags, Math.floor(f.injectAtMs / 1000), endSec, {
     onsetRun: o.onsetRunSec ?? DEFAULT_M,

@@ -1,6 +1,6 @@
 import type { RegressionResult } from '../contract/run-result.ts';
-import { MACHINE_SENSITIVE_BASES, metricSpecFor } from './metric-catalogue.ts';
-import type { MetricSpec } from './metric-catalogue.ts';
+import { MACHINE_SENSITIVE_BASES, metricSpecFor } from './gate-metrics.ts';
+import type { MetricSpec } from './gate-metrics.ts';
 import { mean, median } from './stats/order-stats.ts';
 import { changeInterval } from './stats/change-interval.ts';
 import type { ChangeInterval, IntervalMethod } from './stats/change-interval.ts';
@@ -8,7 +8,7 @@ import { covariateInterval } from './stats/covariate-interval.ts';
 import type { Rng } from '../core/seeded-rng.ts';
 
 /**
- * The 5 % regression gate for one metric (measurement.md §1.9): runs are the replicates, one
+ * The 5 % regression gate for one metric (docs/regression-gate.md): runs are the replicates, one
  * value per run. The change is estimated on the log scale (ratio of geometric means) for
  * relative metrics and as a difference for absolute ones (error rate), with a two-sided 90 %
  * interval [L, U] (one-sided 95 % bounds), oriented so that positive means worse.

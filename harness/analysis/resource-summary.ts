@@ -79,8 +79,9 @@ export interface SaturationOptions {
 }
 
 /**
- * The harness's own saturation warning (issue 5): above 90 % CPU for more than 5 % of the run,
- * its latencies measure its own queueing, not the target. Null when there is nothing to warn about.
+ * The harness's own saturation warning (docs/leak-verdicts.md): above 90 % CPU for more than 5 % of
+ * the run, its latencies measure its own queueing, not the target. Null when there is nothing to
+ * warn about.
  */
 export function harnessSaturationWarning(samples: readonly UsageSample[], options: SaturationOptions = {}): string | null {
   if (samples.length === 0) return null;

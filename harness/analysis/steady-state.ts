@@ -2,10 +2,10 @@ import type { SecondPoint } from '../contract/second-point.ts';
 import { median, medianAbsoluteDeviation } from './stats/order-stats.ts';
 
 /**
- * The steady state before the first fault (measurement.md §2.7 steps 2–3): baseline SLIs from the
- * window [max(loadStart + warmup, t_i − W_pre), t_i − 2 s), the health predicate H(b) derived from
- * them, and the validity gate (H must hold in ≥ 99 % of the window's buckets, else `invalid`; one
- * unhealthy second is always tolerated, see `allowedUnhealthy`).
+ * The steady state before the first fault (docs/recovery.md, section Steady state): baseline SLIs
+ * from the window [max(loadStart + warmup, t_i − W_pre), t_i − 2 s), the health predicate H(b)
+ * derived from them, and the validity gate (H must hold in ≥ 99 % of the window's buckets, else
+ * `invalid`; one unhealthy second is always tolerated, see `allowedUnhealthy`).
  *
  * Short windows: quick profiles leave 10–30 s before the first fault, so the window is whatever is
  * available after the warm-up, but at least `minBuckets` (default 5) seconds; fewer → invalid,
@@ -38,7 +38,7 @@ export interface SteadyStateOptions {
    * Absolute latency slack added to ℓ₀ (ms). Default 25 ms: on loopback ℓ₀ is 1–5 ms, and on a
    * shared 2-core machine one second's p95 jumps by 10–20 ms from GC or a neighbour's CPU burst, which
    * would make the 99 % steady-state gate fail on noise; faults worth measuring add far more
-   * (not in the reference; an addition for local targets).
+   * (an addition for fast local targets).
    */
   minLatencySlackMs?: number;
   /** Closed-model runs (VUs) slow down when the target does, so throughput is not a health signal there. Default true. */
@@ -136,7 +136,7 @@ function steadyWindow(points: readonly SecondPoint[], firstInjectAtMs: number, o
  * Unhealthy buckets a valid window may hold: 1 % of them, but never fewer than one. Read literally,
  * "≥ 99 %" forbids any unhealthy second in a window under 100 s (a quick profile's is 5–30 s, the
  * default 60 s), so one GC pause or neighbour's CPU burst would void the experiment; a single second
- * also cannot be an impact, which takes 3 consecutive unhealthy buckets (measurement.md §2.7 step 4).
+ * also cannot be an impact, which takes 3 consecutive unhealthy buckets (recovery-runs.ts).
  */
 export function allowedUnhealthy(buckets: number, minHealthyFraction: number): number {
   return Math.max(1, Math.floor(buckets * (1 - minHealthyFraction) + 1e-9));

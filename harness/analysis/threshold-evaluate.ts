@@ -9,8 +9,8 @@ import type { MetricKey, ThresholdExpression } from '../core/threshold-expressio
  *
  * No data (the source returns null, or a non-finite number): `actual` is null and `pass` follows
  * `noData`, default 'fail'. k6 skips such thresholds (they pass), which hides typos in metric names
- * and tags (grafana/k6 #1526, #1053); measurement.md §4.1 asks for fail-closed gates. Pass
- * `noData: 'pass'` for k6's behaviour.
+ * and tags (grafana/k6 #1526, #1053): a gate must fail closed (docs/percentiles.md, section No
+ * data fails). Pass `noData: 'pass'` for k6's behaviour.
  */
 
 /** A trend's aggregations, in the metric's own unit (ms for http_req_duration, s for mttr_seconds). */

@@ -6,7 +6,7 @@ function percentileOrNull(h: LatencyHistogram, p: number): number | null {
   return h.count === 0 ? null : h.percentileMs(p);
 }
 
-/** One second merged over request names. */
+/** One second merged over request names (the live view's; analysis folds late lines in too, see timeline-aggregates.ts). */
 export function secondPoint(second: TimelineSecond): SecondPoint {
   const all = LatencyHistogram.empty();
   const failed = LatencyHistogram.empty();
@@ -15,27 +15,31 @@ export function secondPoint(second: TimelineSecond): SecondPoint {
   for (const r of Object.values(second.requests)) {
     requests += r.count;
     errors += r.errors;
-    all.add(LatencyHistogram.decode(r.histogram));
-    if (r.errorHistogram !== undefined) failed.add(LatencyHistogram.decode(r.errorHistogram));
+    all.addEncoded(r.histogram);
+    if (r.errorHistogram !== undefined) failed.addEncoded(r.errorHistogram);
   }
-  const success = all.copy();
-  success.subtract(failed);
+  return pointOf({ t: second.t, phase: second.phase, requests, errors, droppedIterations: second.droppedIterations }, all, failed);
+}
+
+/** A second's point from its counts and its merged histograms (all requests, failed ones only). */
+export function pointOf(
+  base: Pick<SecondPoint, 't' | 'phase' | 'requests' | 'errors' | 'droppedIterations'>,
+  all: LatencyHistogram,
+  failed: LatencyHistogram,
+): SecondPoint {
+  // all − failed = successful; without failures that is `all` itself, and no 60 KB copy is made.
+  let success = all;
+  if (failed.count > 0) {
+    success = all.copy();
+    success.subtract(failed);
+  }
   return {
-    t: second.t,
-    phase: second.phase,
-    requests,
-    errors,
-    successes: requests - errors,
-    droppedIterations: second.droppedIterations,
+    ...base,
+    successes: base.requests - base.errors,
     p50Ms: percentileOrNull(all, 50),
     p95Ms: percentileOrNull(all, 95),
     p99Ms: percentileOrNull(all, 99),
     maxMs: all.count === 0 ? null : all.maxMs,
     successP95Ms: percentileOrNull(success, 95),
   };
-}
-
-/** TimelineSecond lines → per-second points, sorted by `t`. */
-export function timelineSeries(seconds: readonly TimelineSecond[]): SecondPoint[] {
-  return [...seconds].sort((a, b) => a.t - b.t).map(secondPoint);
 }

@@ -1,5 +1,5 @@
-import type { RecorderAggregates } from '../metrics/timeline-recorder.ts';
 import type { TrafficAggregate } from '../metrics/traffic-aggregate.ts';
+import type { TrafficBreakdown } from '../metrics/traffic-breakdown.ts';
 import type { MetricSource, TrendView } from './threshold-evaluate.ts';
 
 /**
@@ -14,7 +14,7 @@ export type ScalarMetrics = Readonly<Record<string, number | readonly number[] |
  * plus scalar metrics (mttr_seconds, lost_executions, …) where every aggregation reads the one value.
  */
 export function trafficMetricSource(
-  agg: RecorderAggregates,
+  agg: TrafficBreakdown,
   windows: { runMs: number; phaseMs: Readonly<Record<string, number>> },
   scalars: ScalarMetrics = {},
 ): MetricSource {

@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/exit-codes.ts';
 import type { FaultResult, Integrity, RegressionResult, ThresholdResult, Verdict } from '../contract/run-result.ts';
-import { metricSpecFor } from './metric-catalogue.ts';
+import { metricSpecFor } from './gate-metrics.ts';
 
 /**
  * The run's verdict from everything the analysis found. `aborted` wins (exit 3) and still lists

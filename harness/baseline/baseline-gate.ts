@@ -18,7 +18,7 @@ export interface GateOutcome {
 
 /**
  * The regression gate: the candidate run(s) against every baseline run, metric by metric
- * (measurement.md §1.9). Pure; the caller decides the exit code from `gated` regressions.
+ * (docs/regression-gate.md). Pure; the caller decides the exit code from `gated` regressions.
  */
 export function gateAgainstBaseline(baseline: Baseline, current: readonly RunResult[], opts: GateOptions = {}): GateOutcome {
   const last = current[current.length - 1];
@@ -41,7 +41,8 @@ export function gateAgainstBaseline(baseline: Baseline, current: readonly RunRes
     method: a.method === 'bootstrap' ? 'welch' : a.method,
     minBaselineRuns: a.minBaselineRuns,
     machineCorrection: a.machineCorrection,
-    // The floors in force when the baseline was recorded, like its tolerance (measurement.md §1.10).
+    // The floors in force when the baseline was recorded, like its tolerance: a harness upgrade
+    // that changes a default must not silently change an existing gate.
     floors: a.floors,
     fingerprintMismatch,
   });

@@ -1,8 +1,8 @@
 import type { RunResult } from '../contract/run-result.ts';
 import type { Stats } from '../contract/stats.ts';
-import { metricKey } from '../analysis/metric-catalogue.ts';
+import { metricKey } from '../analysis/gate-metrics.ts';
 import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
-import type { MetricBase } from '../analysis/metric-catalogue.ts';
+import type { MetricBase } from '../analysis/gate-metrics.ts';
 import type { MetricRun } from '../analysis/regression-compare.ts';
 
 /**

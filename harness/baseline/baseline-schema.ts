@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { fingerprintSchema } from '../contract/run-result.ts';
 
 /**
- * `baselines/<env>/<scenario>.json` (measurement.md §1.10): identity, environment, the analysis
- * parameters the comparison uses, and every baseline run's metrics individually, so the noise
- * between runs can be estimated (averages alone cannot give it). Strict: unknown keys are an error.
+ * `baselines/<env>/<scenario>.json` (docs/regression-gate.md, section Baselines): identity,
+ * environment, the analysis parameters the comparison uses, and every baseline run's metrics
+ * individually, so the noise between runs can be estimated (averages alone cannot give it).
+ * Strict: unknown keys are an error.
  */
 export const BASELINE_SCHEMA_VERSION = 1;
 
@@ -15,7 +16,7 @@ export const baselineRunSchema = z.strictObject({
   startedAt: z.iso.datetime(),
   /** The run's own fingerprint hash, so runs from another machine are visible. */
   fingerprintHash: z.string().optional(),
-  /** Metric key (metric-catalogue.ts) → value; null when the run had none (e.g. MTTR with a fault that never recovered). */
+  /** Metric key (analysis/gate-metrics.ts) → value; null when the run had none (e.g. MTTR with a fault that never recovered). */
   metrics: metricValues,
   /** Metric key → how many samples stand behind the value (requests, injections). */
   samples: z.record(z.string(), z.number().int().nonnegative()),

@@ -8,10 +8,12 @@ import { baselinePath, readBaseline, readBaselineIfExists, writeBaseline } from 
 import { harnessVersion } from '../core/version.ts';
 import { InterruptController } from '../run/interrupt-controller.ts';
 import { baselineName } from '../run/resolve-gate.ts';
-import { readResult } from '../run/run-record.ts';
+import { readResult } from '../run/read-result.ts';
 import { runScenario } from '../run/run-scenario.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { randomSeed } from '../core/seeded-rng.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
+import { liveObserver } from './live-observer.ts';
 import { table } from './summary-table.ts';
 import { fmtValue } from './format-number.ts';
 
@@ -58,7 +60,7 @@ export const baselineCommand: StresslabCommand<BaselineArgs> = {
 
 async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<typeof ExitCode[keyof typeof ExitCode]> {
   if (!Number.isInteger(args.runs) || args.runs < 2) throw new StresslabError('BAD_USAGE', `--runs must be at least 2 (noise needs several runs), got ${args.runs}`, { hint: '--runs 5 is a good start' });
-  const loaded = await loadScenario(scenario, { profile: args.profile, cwd: io.cwd });
+  const { loaded, plan } = await loadPlan(scenario, { profile: args.profile, cwd: io.cwd, seed: 0 });
   const file = baselinePath(io.cwd, args.env, baselineName(loaded.scenario.name, loaded.profile));
   await readBaselineIfExists(file); // a corrupt existing file stops here (exit 2) instead of being overwritten
   let rollback: () => Promise<void> = async () => {};
@@ -69,8 +71,8 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
     for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
       io.out(`baseline run ${i + 1} of ${args.runs}…`);
       const { result } = await runScenario({
-        scenario, profile: args.profile, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, args.out),
-        seed: Math.floor(Math.random() * 2 ** 31), io, signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r),
+        loaded, plan: { ...plan, seed: randomSeed() }, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, args.out), cwd: io.cwd,
+        observer: liveObserver(io, { healthyBuckets: loaded.scenario.recovery.healthyBuckets, columns: () => process.stdout.columns }), signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r),
       });
       if (result.verdict !== 'pass') {
         throw new StresslabError('BAD_BASELINE', `baseline run ${i + 1} did not pass (${result.reasons.join('; ')}): a baseline of a failing system would hide regressions`, { hint: 'fix the failure or the thresholds, then record again' });
@@ -103,7 +105,7 @@ async function update(runDirs: readonly string[], args: BaselineArgs, io: CliIo)
 }
 
 async function show(scenario: string, args: BaselineArgs, io: CliIo): Promise<typeof ExitCode[keyof typeof ExitCode]> {
-  const loaded = await loadScenario(scenario, { profile: args.profile, cwd: io.cwd });
+  const { loaded } = await loadPlan(scenario, { profile: args.profile, cwd: io.cwd, seed: 0 });
   const file = baselinePath(io.cwd, args.env, baselineName(loaded.scenario.name, loaded.profile));
   const b = await readBaseline(file);
   io.out(`${path.relative(io.cwd, file)}: scenario ${b.scenario.name} (hash ${b.scenario.hash}), env ${b.environment.name} (${b.environment.fingerprint.cpuModel}, ${b.environment.fingerprint.cores} cores), tolerance ${b.analysis.tolerancePct}%, ${b.runs.length} runs, updated ${b.updatedAt}`);

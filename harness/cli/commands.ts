@@ -4,7 +4,7 @@ import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
 import { validateCommand } from './validate-command.ts';
 import { toxiproxyCommand } from './toxiproxy-command.ts';
-import { targetCommand } from './target-command.ts';
+import { referenceServiceCommand } from './reference-service-command.ts';
 import { reportCommand } from './report-command.ts';
 import { k6Command } from './k6-command.ts';
 import { faultsCommand } from './faults-command.ts';
@@ -22,6 +22,6 @@ export const commands: ReadonlyArray<StresslabCommand<never>> = [
   reportCommand,
   k6Command,
   faultsCommand,
-  targetCommand,
+  referenceServiceCommand,
   toxiproxyCommand,
 ] as unknown as ReadonlyArray<StresslabCommand<never>>;

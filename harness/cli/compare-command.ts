@@ -6,7 +6,7 @@ import { newBaseline } from '../baseline/baseline-builder.ts';
 import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
 import { readBaseline } from '../baseline/baseline-store.ts';
 import { harnessVersion } from '../core/version.ts';
-import { readResult } from '../run/run-record.ts';
+import { readResult } from '../run/read-result.ts';
 import type { StresslabCommand } from './command.ts';
 import { table } from './summary-table.ts';
 import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';

@@ -9,14 +9,14 @@ import { k6Fingerprint } from '../k6/k6-fingerprint.ts';
 import { exportNote } from '../k6/export-note.ts';
 import { CONFIGMAP_LIMIT_BYTES, operatorManifests } from '../k6/operator-manifest.ts';
 import { readK6Summary, readOutJson } from '../k6/read-k6-inputs.ts';
-import { reportDataFrom } from '../run/run-record.ts';
+import { reportDataFrom } from '../run/report-data-from.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { writeJsonAtomic } from '../core/atomic-write.ts';
 import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
 import { harnessVersion } from '../core/version.ts';
 import { fingerprintHash } from '../run/environment-fingerprint.ts';
 import { newRunId } from '../run/run-id.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 import { formatSummaryTable } from './summary-table.ts';
 
@@ -64,8 +64,8 @@ async function runExport(args: K6Args, io: CliIo): Promise<ExitCode> {
   if (!Number.isInteger(args.parallelism) || args.parallelism < 1) {
     throw new StresslabError('BAD_USAGE', `--parallelism must be a positive integer, got ${args.parallelism}`, { hint: 'e.g. --parallelism 4' });
   }
-  const loaded = await loadScenario(name, { cwd: io.cwd, profile: args.profile });
-  const exported = exportK6Script(loaded, { generator: `stresslab ${harnessVersion}` });
+  const { loaded, plan } = await loadPlan(name, { cwd: io.cwd, profile: args.profile, seed: 0 });
+  const exported = exportK6Script(loaded, plan, { generator: `stresslab ${harnessVersion}` });
   const outDir = path.resolve(io.cwd, args.out ?? path.join('k6', loaded.scenario.name));
   const baseUrl = args.baseUrl ?? (loaded.scenario.target.url === 'embedded' ? null : loaded.scenario.target.url);
   const manifests = operatorManifests({ scenarioName: loaded.scenario.name, parallelism: args.parallelism, scriptFile: 'script.ts', script: exported.script, baseUrl });
@@ -95,7 +95,8 @@ async function runImport(args: K6Args, io: CliIo): Promise<ExitCode> {
   if (args.inputs.length === 0) throw new StresslabError('BAD_USAGE', 'name at least one k6 summary file', { hint: 'e.g. stresslab k6 import summary.json --scenario spike' });
   const summaries = [];
   for (const f of args.inputs) summaries.push(await readK6Summary(path.resolve(io.cwd, f)));
-  const scenario = args.scenario === undefined ? null : await loadScenario(args.scenario, { cwd: io.cwd, profile: args.profile });
+  const planned = args.scenario === undefined ? null : await loadPlan(args.scenario, { cwd: io.cwd, profile: args.profile, seed: 0 });
+  const scenario = planned === null ? null : { ...planned.loaded, plan: planned.plan };
   const outJson = (args.outJson ?? []).map((f) => path.resolve(io.cwd, f));
   const exact = outJson.length > 0 ? await readOutJson(outJson) : null;
   if (exact !== null && exact.badLines > 0) io.err(`warning: ${exact.badLines} lines of the --out json files were not JSON and were skipped`);

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import { presetNames } from '../scenario/scenario-files.ts';
 import { profileNames } from '../scenario/profiles.ts';
 import type { StresslabCommand } from './command.ts';
@@ -19,7 +19,7 @@ export async function listScenarios(cwd: string): Promise<ScenarioListing[]> {
   const out: ScenarioListing[] = [];
   for (const name of await presetNames()) {
     try {
-      const { scenario } = await loadScenario(name, { cwd });
+      const { scenario } = (await loadPlan(name, { cwd, seed: 0 })).loaded;
       out.push({ name, description: scenario.description, profiles: profileNames(scenario) });
     } catch (e) {
       if (!isStresslabError(e)) throw e;

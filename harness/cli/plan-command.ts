@@ -1,9 +1,8 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
-import { buildPlan } from '../plan/build-plan.ts';
 import { formatPlanTable } from '../plan/format-plan-table.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import type { StresslabCommand } from './command.ts';
 
 export interface PlanArgs {
@@ -27,8 +26,7 @@ export const planCommand: StresslabCommand<PlanArgs> = {
   ],
   async run(args, io) {
     if (!Number.isInteger(args.seed)) throw new StresslabError('BAD_USAGE', `--seed must be an integer, got ${args.seed}`, { hint: 'e.g. --seed 42' });
-    const loaded = await loadScenario(args.scenario, { cwd: io.cwd, profile: args.profile });
-    const plan = buildPlan(loaded.scenario, { seed: args.seed, profile: loaded.profile });
+    const { plan } = await loadPlan(args.scenario, { cwd: io.cwd, profile: args.profile, seed: args.seed });
     io.out(formatPlanTable(plan).trimEnd());
     return ExitCode.ok;
   },

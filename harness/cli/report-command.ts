@@ -1,25 +1,46 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { analyzeRunWithSeries } from '../analysis/analyze-run.ts';
+import type { RunResult } from '../contract/run-result.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import { writeHistoryReport, writeReports } from '../report/write-reports.ts';
-import { readRunDir } from '../run/run-record.ts';
-import type { StresslabCommand } from './command.ts';
+import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
+import { readResult } from '../run/read-result.ts';
+import { readRunDir } from '../run/read-run-dir.ts';
+import { readRunRecord } from '../run/read-run-record.ts';
+import { reportDataFrom } from '../run/report-data-from.ts';
+import { analysisSettings } from '../run/analysis-settings.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import type { CliIo, StresslabCommand } from './command.ts';
+import { formatRunSummary } from './run-summary.ts';
 
 export interface ReportArgs {
   runDir: string | undefined;
   history: string | undefined;
+  reanalyze: boolean;
+  scenario: string | undefined;
+  profile: string | undefined;
 }
 
 export const reportCommand: StresslabCommand<ReportArgs> = {
   command: 'report [runDir]',
-  describe: 'Re-render report.md, report.html and junit.xml of a run from its result.json and timeline.jsonl, or a history trend page',
+  describe:
+    'Re-render report.md, report.html and junit.xml of a run from its result.json and timeline.jsonl, or a history trend page. ' +
+    'With --reanalyze, compute result.json again from the run record (record.json + timeline.jsonl): thresholds, recovery and the verdict, ' +
+    'from the scenario file the run used or from --scenario, without running anything. Regressions are carried over from the existing ' +
+    'result.json as they are (they compare with a baseline and other runs that reanalysis does not have). Exits with the verdict\'s code.',
   builder: (y: Argv) =>
     y
       .positional('runDir', { type: 'string', describe: 'A run directory: reports/<scenario>/<run-id>' })
-      .option('history', { type: 'string', describe: 'Render the trend page of a history file, e.g. reports/local/history.jsonl' }) as unknown as Argv<ReportArgs>,
+      .option('history', { type: 'string', describe: 'Render the trend page of a history file, e.g. reports/local/history.jsonl' })
+      .option('reanalyze', { type: 'boolean', default: false, describe: 'Recompute result.json (thresholds, recovery, verdict) from the run record, then the reports; exit 0 pass, 1 fail, 3 aborted' })
+      .option('scenario', { type: 'string', describe: 'With --reanalyze: take thresholds and the recovery section from this scenario file (default: the file the run used)' })
+      .option('profile', { type: 'string', describe: 'With --reanalyze: the scenario profile (default: the one the run used)' }) as unknown as Argv<ReportArgs>,
   examples: [
     ['stresslab report reports/light/20261122T101500Z-ab12', 'Re-render one run'],
+    ['stresslab report reports/light/20261122T101500Z-ab12 --reanalyze --scenario strict-light.json', 'Judge a finished run against other thresholds, without running it again'],
     ['stresslab report --history reports/nightly/history.jsonl', 'Trend page across nightly runs (history.html beside it)'],
   ],
   async run(args, io) {
@@ -32,9 +53,51 @@ export const reportCommand: StresslabCommand<ReportArgs> = {
       throw new StresslabError('BAD_USAGE', 'name a run directory or --history FILE', { hint: 'e.g. stresslab report reports/light/<run-id>' });
     }
     const dir = path.resolve(io.cwd, args.runDir);
+    if (args.reanalyze) return reanalyze(dir, args, io);
+    if (args.scenario !== undefined || args.profile !== undefined) {
+      throw new StresslabError('BAD_USAGE', '--scenario and --profile only apply with --reanalyze', { hint: `e.g. stresslab report ${args.runDir} --reanalyze --scenario FILE` });
+    }
     const data = await readRunDir(dir);
     const written = await writeReports(dir, data, { formats: ['md', 'html', 'junit'] });
     for (const f of Object.values(written)) io.out(`wrote ${path.relative(io.cwd, f)}`);
     return ExitCode.ok;
   },
 };
+
+/** result.json and the reports again from the run record, judged by the scenario's current (or another) thresholds and recovery rules. */
+async function reanalyze(dir: string, args: ReportArgs, io: CliIo): Promise<ExitCode> {
+  const record = await readRunRecord(dir);
+  const ran = record.meta.scenario;
+  const scenarioFile = args.scenario ?? ran.file;
+  if (args.scenario === undefined && !existsSync(ran.file)) {
+    throw new StresslabError('FILE_NOT_FOUND', `the scenario the run used, ${ran.file}, no longer exists`, {
+      file: ran.file,
+      hint: `name the scenario to take thresholds and recovery rules from: --scenario FILE${ran.profile ? ` (the run used profile "${ran.profile}")` : ''}`,
+    });
+  }
+  const loaded = await loadScenario(scenarioFile, { profile: args.profile ?? ran.profile ?? undefined, cwd: io.cwd });
+  if (args.scenario === undefined && loaded.hash !== ran.hash) {
+    io.err(`note: ${path.relative(io.cwd, loaded.file) || loaded.file} changed since the run; its thresholds and recovery rules as they are now are used`);
+  }
+  const previous = await previousResult(path.join(dir, 'result.json'));
+  const { result, series } = analyzeRunWithSeries(record, {
+    ...analysisSettings(loaded.scenario),
+    // The baseline and earlier runs the gate compared with are not part of the record: keep its findings.
+    gate: () => ({ regressions: previous?.regressions ?? [], warnings: [] }),
+  });
+  const written = await writeReports(dir, reportDataFrom(result, series, record.timeline));
+  io.out(formatRunSummary(result));
+  io.out(`reanalysed with thresholds and recovery rules from ${path.relative(io.cwd, loaded.file) || loaded.file}${loaded.profile ? ` (profile ${loaded.profile})` : ''}${previous && previous.regressions.length > 0 ? `; ${previous.regressions.length} regression comparisons carried over from the earlier result.json` : ''}`);
+  for (const f of Object.values(written)) io.out(`wrote ${path.relative(io.cwd, f) || f}`);
+  return exitCodeForVerdict(result.verdict);
+}
+
+/** The result.json being replaced; none when the run never wrote one (killed before its end). */
+async function previousResult(file: string): Promise<RunResult | null> {
+  try {
+    return await readResult(file);
+  } catch (e) {
+    if (e instanceof StresslabError && e.code === 'FILE_NOT_FOUND') return null;
+    throw e;
+  }
+}

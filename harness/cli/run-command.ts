@@ -5,16 +5,18 @@ import { StresslabError } from '../core/stresslab-error.ts';
 import type { RunResult } from '../contract/run-result.ts';
 import { InterruptController } from '../run/interrupt-controller.ts';
 import { guardTargets } from '../run/target-guard.ts';
-import { buildPlan } from '../plan/build-plan.ts';
+import { randomSeed } from '../core/seeded-rng.ts';
 import { describeTouches } from '../plan/describe-touches.ts';
 import { formatPlanTable } from '../plan/format-plan-table.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import type { LoadedPlan } from '../plan/load-plan.ts';
 import { askLine } from './ask-line.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import type { RunOptions } from '../run/run-scenario.ts';
 import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
 import { resolveGate } from '../run/resolve-gate.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
+import { liveObserver } from './live-observer.ts';
 import { formatRunSummary } from './run-summary.ts';
 
 export interface RunArgs {
@@ -43,7 +45,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name (see `stresslab list`) or a .json/.yaml file' })
-      .option('target', { type: 'string', describe: 'Base URL of the system under test (overrides the scenario; default: the embedded reference target)' })
+      .option('target', { type: 'string', describe: 'Base URL of the system under test (overrides the scenario; default: the embedded reference service)' })
       .option('profile', { type: 'string', describe: 'Scenario profile, e.g. quick or full' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name: selects baselines/<env>/ and reports/<env>/history.jsonl' })
       .option('out', { type: 'string', default: 'reports', describe: 'Reports directory' })
@@ -65,7 +67,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
     ['stresslab run chaos-network --target https://api.staging.example.com --toxiproxy http://toxiproxy.staging.example.com:8474 --allow-target api.staging.example.com --allow-target toxiproxy.staging.example.com --yes', 'Against a staging stack'],
   ],
   async run(args, io) {
-    const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const seed = args.seed ?? randomSeed();
     if (!Number.isInteger(seed)) throw new StresslabError('BAD_USAGE', `--seed must be an integer, got ${args.seed}`, { hint: 'e.g. --seed 42' });
     if (!Number.isInteger(args.runs) || args.runs < 1 || args.runs > 100) throw new StresslabError('BAD_USAGE', `--runs must be an integer from 1 to 100, got ${args.runs}`, { hint: 'e.g. --runs 3' });
     if (args.tolerance !== undefined && !(args.tolerance > 0 && args.tolerance <= 100)) {
@@ -73,7 +75,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
     }
     if (args.target !== undefined) checkUrl(args.target, '--target');
     if (args.toxiproxy !== undefined) checkUrl(args.toxiproxy, '--toxiproxy');
-    const pre = await preflight(args, io);
+    // Loaded and planned once, with the seed the run will use; every later step takes these.
+    const planned = await loadPlan(args.scenario, { profile: args.profile, cwd: io.cwd, seed });
+    const pre = await preflight(args, io, planned);
     if (args['dry-run']) {
       io.out(pre);
       return ExitCode.ok;
@@ -83,25 +87,25 @@ export const runCommand: StresslabCommand<RunArgs> = {
     const controller = { signal: interrupts.signal };
     const dispose = interrupts.attach(process);
     try {
-      const base: Omit<RunOptions, 'seed' | 'gate' | 'previousResults'> = {
-        scenario: args.scenario,
-        profile: args.profile,
+      const base: Omit<RunOptions, 'plan' | 'gate' | 'previousResults'> = {
+        loaded: planned.loaded,
         targetUrl: args.target,
         toxiproxyUrl: args.toxiproxy,
         targetPid: args['target-pid'],
         envName: args.env,
         outDir: path.resolve(io.cwd, args.out),
-        io,
+        cwd: io.cwd,
+        observer: liveObserver(io, { healthyBuckets: planned.loaded.scenario.recovery.healthyBuckets, columns: () => process.stdout.columns }),
         signal: controller.signal,
         targetEnv: targetEnv(),
         onRollbackReady: (r) => (rollback = r),
       };
-      const gate = await resolveGate({ scenario: args.scenario, profile: args.profile, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
+      const gate = await resolveGate({ loaded: planned.loaded, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
       const results: RunResult[] = [];
       let last: { result: RunResult; runDir: string } | null = null;
       for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
         if (args.runs > 1) io.out(`run ${i + 1} of ${args.runs}`);
-        last = await runScenario({ ...base, seed: seed + i, gate, previousResults: results });
+        last = await runScenario({ ...base, plan: { ...planned.plan, seed: seed + i }, gate, previousResults: results });
         results.push(last.result);
       }
       if (last === null) return ExitCode.aborted;
@@ -126,10 +130,8 @@ function targetEnv(): Record<string, string> {
  * Before anything starts: the scenario is valid, and a non-loopback target or Toxiproxy is allowed
  * and confirmed. Returns the dry-run text (plan and what the run would touch).
  */
-async function preflight(args: RunArgs, io: CliIo): Promise<string> {
-  const loaded = await loadScenario(args.scenario, { profile: args.profile, cwd: io.cwd });
+async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan): Promise<string> {
   const { scenario } = loaded;
-  const plan = buildPlan(scenario, { seed: args.seed ?? 1, profile: loaded.profile });
   const targetUrl = args.target ?? scenario.target.url;
   const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
   const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded' });

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import { profileNames } from '../scenario/profiles.ts';
 import type { StresslabCommand } from './command.ts';
 
@@ -37,11 +37,11 @@ export const validateCommand: StresslabCommand<ValidateArgs> = {
 /** Null when the file and all its profiles are valid; otherwise the formatted problems. */
 async function validateOne(file: string, cwd: string): Promise<string | null> {
   try {
-    const full = await loadScenario(file, { cwd });
+    const full = (await loadPlan(file, { cwd, seed: 0 })).loaded;
     const errors: string[] = [];
     for (const profile of profileNames(full.scenario).filter((p) => p !== 'full')) {
       try {
-        await loadScenario(file, { cwd, profile });
+        await loadPlan(file, { cwd, profile, seed: 0 });
       } catch (e) {
         if (!isStresslabError(e)) throw e;
         errors.push(e.format());

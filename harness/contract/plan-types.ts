@@ -70,25 +70,38 @@ export type LoadPhasePlan =
 
 export type ExecutorName = LoadPhasePlan['executor'];
 
-/** One injection of a fault (a repeated fault has one entry per injection). */
-export interface FaultEventPlan {
+/**
+ * Which instant a fault's time to recover counts from (docs/recovery.md): `injection` for faults
+ * the system is expected to absorb while they last, `removal` for faults nothing can absorb until
+ * they go away. Each fault kind has a default; a scenario may override it per fault.
+ */
+export type RecoveryAnchor = 'injection' | 'removal';
+
+/**
+ * One injection of a fault (a repeated fault has one entry per injection). `K` and `P` are the
+ * kind and its resolved parameters: faults/ instantiates them per kind (`PlannedFault`), so a
+ * driver reads its parameters at their type; readers that only need the timing use the defaults.
+ */
+export interface FaultEventPlan<K extends string = string, P extends object = Readonly<Record<string, unknown>>> {
   /** Unique per injection, e.g. `db-latency#2`. */
   name: string;
-  kind: string;
+  kind: K;
   /** 1-based injection number within a repeated fault. */
   injection: number;
   injectAtMs: number;
   removeAtMs: number;
-  /** The fault's validated parameters (its kind's schema), passed to its driver untouched. */
-  params: Readonly<Record<string, unknown>>;
+  /** Resolved: the scenario's override, else the kind's default. */
+  recoveryAnchor: RecoveryAnchor;
+  /** The fault's parameters, validated and resolved by its kind's schema (durations in ms). */
+  params: P;
 }
 
-export interface Plan {
+export interface Plan<F extends FaultEventPlan = FaultEventPlan> {
   scenarioName: string;
   seed: number;
   profile: string | null;
   /** End of the last phase including its graceful stop. */
   durationMs: number;
   phases: LoadPhasePlan[];
-  faults: FaultEventPlan[];
+  faults: F[];
 }

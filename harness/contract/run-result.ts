@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { statsSchema } from './stats.ts';
 
 /**
- * The result contract of ARCHITECTURE.md: what CI, dashboards and other tools read.
+ * The result contract (docs/architecture.md, section The result contract): what CI, dashboards
+ * and other tools read.
  * Fields keep their names and meaning; more may be added; `schemaVersion` changes when any changes.
  * Times are milliseconds from the run's start unless the name says otherwise.
  */
@@ -108,8 +109,9 @@ export const runResultSchema = z.object({
     fingerprint: fingerprintSchema,
     fingerprintHash: z.string(),
     /**
-     * The machine's speed during the run (harness/calibration/): the median CPU µs of a fixed work
-     * unit. Recorded when the target runs on this machine; null or absent otherwise.
+     * The machine's speed during the run (harness/calibration/): the mean CPU µs of a fixed work
+     * unit (docs/regression-gate.md, section Machine speed). Recorded when the target runs on this
+     * machine; null or absent otherwise.
      */
     calibration: z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() }).nullable().optional(),
   }),

@@ -24,8 +24,9 @@ export const latencySummarySchema = z.strictObject({
 export type LatencySummaryMs = z.infer<typeof latencySummarySchema>;
 
 /**
- * The `Stats` of the result contract (ARCHITECTURE.md). `errors` counts requests that failed:
- * a transport error or a status outside the request's expected statuses.
+ * The `Stats` of the result contract (docs/percentiles.md, section Stats in result.json).
+ * `errors` counts requests that failed: a transport error or a status outside the request's
+ * expected statuses.
  * Latency is in milliseconds, measured from the intended send time in the open model.
  */
 export const statsSchema = z.strictObject({

@@ -31,6 +31,22 @@ export interface TimelineSecond {
 }
 
 /**
+ * Outcomes intended in second `t` that arrived after `t` had closed (a request slower than the
+ * close deadline: its second's end + timeout + 1 s), and dropped iterations counted after it
+ * closed. The second's own line is never rewritten: analysis adds these lines into their second.
+ * Written on the recorder's next tick and at its finish, so a crash loses at most a tick's worth;
+ * several lines may share a `t`. Timelines written before this line existed simply have none.
+ */
+export interface TimelineLate {
+  type: 'late';
+  t: number;
+  /** The phase of second `t` (the same as its `second` line's). */
+  phase: string | null;
+  requests: Record<string, RequestSecond>;
+  droppedIterations: number;
+}
+
+/**
  * One resource sample (1 Hz), taken off the engine's event loop (metrics/resource-sampler.ts).
  * CPU is in percent of one core everywhere (the host's reaches 100·cores); net bytes are those of
  * the interval since the previous sample, loopback excluded; `peakRssBytes` is the kernel's
@@ -63,4 +79,4 @@ export interface TimelineEvent {
   detail?: string;
 }
 
-export type TimelineLine = TimelineSecond | ResourceSample | ProbeSample | TimelineEvent;
+export type TimelineLine = TimelineSecond | TimelineLate | ResourceSample | ProbeSample | TimelineEvent;

@@ -32,18 +32,18 @@ export function formatDuration(ms: number): string {
 
 export const DURATION_HINT = 'write a duration such as "500ms", "30s", "1m30s", "10m" or "24h"';
 
+/**
+ * A duration as scenario files write it, resolved to milliseconds by the schema: everything after
+ * validation works in ms and never parses the string again.
+ */
 export const durationSchema = z
   .string()
   .meta({ description: 'Duration like "500ms", "30s", "1m30s", "10m", "24h" (k6/Go syntax).', pattern: `^(?:0|${DURATION.source.slice(1, -1)})$` })
-  .superRefine((v, ctx) => {
-    if (parseDurationMs(v) === null) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration`, params: { hint: DURATION_HINT } });
+  .transform((v, ctx) => {
+    const ms = parseDurationMs(v);
+    if (ms === null) {
+      ctx.issues.push({ code: 'custom', input: v, message: `"${v}" is not a duration`, params: { hint: DURATION_HINT } });
+      return z.NEVER;
     }
+    return ms;
   });
-
-/** Milliseconds of a duration already validated by `durationSchema`. */
-export function durationMs(text: string): number {
-  const ms = parseDurationMs(text);
-  if (ms === null) throw new Error(`unvalidated duration "${text}"`);
-  return ms;
-}

@@ -1,4 +1,4 @@
-/** The exit-code table of ARCHITECTURE.md: the only numbers the CLI may exit with. */
+/** The exit-code table (README.md, Exit codes): the only numbers the CLI may exit with. */
 export const ExitCode = {
   ok: 0,
   gateFailed: 1,

@@ -17,3 +17,8 @@ export function createRng(seed: number): Rng {
 export function randomInt(rng: Rng, min: number, max: number): number {
   return min + Math.floor(rng() * (max - min + 1));
 }
+
+/** A fresh seed for a run that was not given one: recorded in the plan and result, so the run can be replayed. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}

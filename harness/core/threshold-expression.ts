@@ -31,6 +31,20 @@ export interface MetricKey {
   tags: Record<string, string>;
 }
 
+/** One expression of a threshold as the scenario resolved it, with k6's abort options. */
+export interface ThresholdRule extends ThresholdExpression {
+  /** Stop the run (exit 3) as soon as this rule fails, evaluated on the run so far (k6 abortOnFail). */
+  abortOnFail: boolean;
+  /** Do not evaluate abortOnFail before this much of the run has passed (k6 delayAbortEval). */
+  delayAbortEvalMs: number;
+}
+
+/** A scenario threshold: a metric key and its rules, typed once when the scenario is loaded. */
+export interface Threshold {
+  key: MetricKey;
+  expressions: readonly ThresholdRule[];
+}
+
 export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
 
 const EXPRESSION = /^\s*(avg|min|max|med|count|rate|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;

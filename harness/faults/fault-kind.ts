@@ -1,7 +1,7 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { z } from 'zod';
+import type { FaultEventPlan, RecoveryAnchor } from '../contract/plan-types.ts';
 import type { FaultLedger } from './fault-ledger.ts';
-import type { FaultKind, FaultSpec } from './fault-spec-schema.ts';
 
 /** A proxy the scenario declares (or the embedded `api`/`db` ones). */
 export interface ProxyDeclaration {
@@ -47,20 +47,41 @@ export interface FaultDriver {
   remove(): Promise<void>;
 }
 
-/** The driver's parameters: the validated scenario entry without its timing keys. */
-export type FaultParams<K extends FaultKind> = Omit<Extract<FaultSpec, { kind: K }>, 'kind' | 'name' | 'at' | 'duration' | 'every' | 'times'>;
-
-export interface FaultKindModule<K extends FaultKind> {
-  kind: K;
-  /** One line for plans and reports, e.g. "+250 ms ±50 ms on proxy db (downstream)". */
-  describe(params: FaultParams<K>): string;
-  create(event: FaultEventPlan, ctx: FaultContext): FaultDriver;
+/** One thing a fault would touch, for `stresslab run --dry-run` (plan/describe-touches.ts). */
+export interface Touch {
+  category: 'toxiproxy' | 'process' | 'database' | 'http' | 'command';
+  text: string;
 }
 
 /**
- * The plan carries params as plain data already validated by the kind's schema at the edge
- * (fault-spec-schema.ts), so the driver takes them at their type instead of parsing twice.
+ * Everything about one fault kind, in its own file under faults/kinds/: the parameters a scenario
+ * writes (beside the timing fields every fault has), how they resolve, the default recovery anchor,
+ * how it is described, what it touches, and its driver.
  */
-export function paramsOf<K extends FaultKind>(event: FaultEventPlan, _kind: K): FaultParams<K> {
-  return event.params as unknown as FaultParams<K>;
+export interface FaultKindDefinition<K extends string, S extends z.ZodRawShape, P extends object> {
+  kind: K;
+  /** Zod fields of the parameters, as a scenario writes them. */
+  params: S;
+  /** The validated parameters as the driver takes them (durations renamed to `…Ms`). */
+  resolve(input: z.output<z.ZodObject<S>>): P;
+  /** Parameters that are times, scaled with a profile's duration factor (default: none are). */
+  scale(params: P, durationFactor: number): P;
+  /** Where TTR counts from unless the scenario says otherwise (docs/recovery.md). */
+  recoveryAnchor: RecoveryAnchor;
+  /** One line for plans and reports, e.g. "+250 ms ±50 ms latency on proxy db (downstream)". */
+  describe(params: P): string;
+  /** What an injection does to the world, for the dry run. */
+  touches(params: P): Touch[];
+  create(event: FaultEventPlan<K, P>, ctx: FaultContext): FaultDriver;
+}
+
+/** A definition whose parameters are used as validated unless it resolves them itself. */
+export function defineFaultKind<K extends string, S extends z.ZodRawShape, P extends object = z.output<z.ZodObject<S>>>(
+  def: Omit<FaultKindDefinition<K, S, P>, 'resolve' | 'scale'> & Partial<Pick<FaultKindDefinition<K, S, P>, 'resolve' | 'scale'>>,
+): FaultKindDefinition<K, S, P> {
+  return {
+    ...def,
+    resolve: def.resolve ?? ((input) => input as unknown as P),
+    scale: def.scale ?? ((params) => params),
+  };
 }

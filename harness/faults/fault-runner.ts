@@ -1,16 +1,8 @@
-import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { PlannedFault } from './index.ts';
+import type { FaultRecord } from '../contract/fault-record.ts';
 import type { Clock } from '../core/clock.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
 import { createFaultDriver, describeFault } from './index.ts';
-
-/** What happened to one planned injection; times on the run clock, when the step had completed. */
-export interface FaultRecord {
-  name: string;
-  kind: string;
-  injectedAtMs: number | null;
-  removedAtMs: number | null;
-  error: string | null;
-}
 
 export interface FaultRunEvent {
   event: 'fault-inject' | 'fault-remove' | 'fault-error';
@@ -30,7 +22,7 @@ export interface FaultRunnerDeps {
 
 interface ActiveFault {
   seq: number;
-  event: FaultEventPlan;
+  event: PlannedFault;
   driver: FaultDriver;
   record: FaultRecord;
   injecting: Promise<void>;
@@ -47,7 +39,7 @@ export class FaultRunner {
 
   constructor(private readonly deps: FaultRunnerDeps) {}
 
-  async run(events: readonly FaultEventPlan[]): Promise<FaultRecord[]> {
+  async run(events: readonly PlannedFault[]): Promise<FaultRecord[]> {
     const records = events.map((e): FaultRecord => ({ name: e.name, kind: e.kind, injectedAtMs: null, removedAtMs: null, error: null }));
     const onAbort = (): void => void this.rollbackAll();
     this.deps.signal.addEventListener('abort', onAbort, { once: true });
@@ -69,7 +61,7 @@ export class FaultRunner {
     }
   }
 
-  private async runOne(event: FaultEventPlan, record: FaultRecord): Promise<void> {
+  private async runOne(event: PlannedFault, record: FaultRecord): Promise<void> {
     if (!(await this.sleepUntil(event.injectAtMs))) return;
     let driver: FaultDriver;
     try {
@@ -149,6 +141,6 @@ function message(e: unknown): string {
 }
 
 /** Injects and removes each event at its time on the run clock; see FaultRunner. */
-export function runFaultSchedule(events: readonly FaultEventPlan[], deps: FaultRunnerDeps): Promise<FaultRecord[]> {
+export function runFaultSchedule(events: readonly PlannedFault[], deps: FaultRunnerDeps): Promise<FaultRecord[]> {
   return new FaultRunner(deps).run(events);
 }

@@ -29,11 +29,11 @@ export interface StartHelperOptions {
 }
 
 /**
- * Runs harness/faults/processes/<script>.ts as a separate process: it outlives a SIGKILLed harness
+ * Runs harness/faults/helpers/<script>-main.ts as a separate process: it outlives a SIGKILLed harness
  * (the ledger and `faults cleanup` find it by pid + start time, or by the marker in its argv).
  */
 export async function startHelper(script: HelperScript, config: Record<string, unknown>, opts: StartHelperOptions): Promise<HelperProcess> {
-  const file = path.join(repoRoot, 'harness', 'faults', 'processes', `${script}.ts`);
+  const file = path.join(repoRoot, 'harness', 'faults', 'helpers', `${script}-main.ts`);
   const child = spawn(process.execPath, [...TSX_IMPORT, file, JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },

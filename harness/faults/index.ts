@@ -1,32 +1,38 @@
-import type { FaultEventPlan } from '../contract/plan-types.ts';
-import { StresslabError } from '../core/stresslab-error.ts';
-import { cpuHog } from './cpu-hog.ts';
-import { dbDown } from './db-down.ts';
-import { dbKillBackends } from './db-kill-backends.ts';
-import { dbLatency } from './db-latency.ts';
-import { dbLock } from './db-lock.ts';
-import { dbPoolExhaustion } from './db-pool-exhaustion.ts';
-import { dbSlowStatements } from './db-slow-statements.ts';
-import { dbTimeout } from './db-timeout.ts';
-import { exec } from './exec.ts';
-import type { FaultContext, FaultDriver, FaultKindModule } from './fault-kind.ts';
-import { FAULT_KINDS } from './fault-spec-schema.ts';
-import type { FaultKind } from './fault-spec-schema.ts';
-import { memoryPressure } from './memory-pressure.ts';
-import { netBandwidth } from './net-bandwidth.ts';
-import { netFlaky } from './net-flaky.ts';
-import { netJitter } from './net-jitter.ts';
-import { netLatency } from './net-latency.ts';
-import { netLimitData } from './net-limit-data.ts';
-import { netPartition } from './net-partition.ts';
-import { netReset } from './net-reset.ts';
-import { netSlicer } from './net-slicer.ts';
-import { netTimeout } from './net-timeout.ts';
-import { processKill } from './process-kill.ts';
-import { processPause } from './process-pause.ts';
+import type { z } from 'zod';
+import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
+import type { FaultContext, FaultDriver, FaultKindDefinition, Touch } from './fault-kind.ts';
+import { cpuHog } from './kinds/cpu-hog.ts';
+import { dbDown } from './kinds/db-down.ts';
+import { dbKillBackends } from './kinds/db-kill-backends.ts';
+import { dbLatency } from './kinds/db-latency.ts';
+import { dbLock } from './kinds/db-lock.ts';
+import { dbPoolExhaustion } from './kinds/db-pool-exhaustion.ts';
+import { dbSlowStatements } from './kinds/db-slow-statements.ts';
+import { dbTimeout } from './kinds/db-timeout.ts';
+import { exec } from './kinds/exec.ts';
+import { memoryPressure } from './kinds/memory-pressure.ts';
+import { netBandwidth } from './kinds/net-bandwidth.ts';
+import { netFlaky } from './kinds/net-flaky.ts';
+import { netJitter } from './kinds/net-jitter.ts';
+import { netLatency } from './kinds/net-latency.ts';
+import { netLimitData } from './kinds/net-limit-data.ts';
+import { netPartition } from './kinds/net-partition.ts';
+import { netReset } from './kinds/net-reset.ts';
+import { netSlicer } from './kinds/net-slicer.ts';
+import { netTimeout } from './kinds/net-timeout.ts';
+import { processKill } from './kinds/process-kill.ts';
+import { processPause } from './kinds/process-pause.ts';
 
-/** Every fault kind's driver, keyed by kind: a kind in the schema without a driver does not compile. */
-export const FAULT_KIND_MODULES: { readonly [K in FaultKind]: FaultKindModule<K> } = {
+/** A map whose every key is its value's kind: registering a kind under another name does not compile. */
+function registry<T extends { readonly [K in keyof T]: { readonly kind: K } }>(kinds: T): T {
+  return kinds;
+}
+
+/**
+ * Every fault kind, keyed by kind. A kind is one file under kinds/ (schema, describe, touches,
+ * recovery anchor, driver); this map is the only list of them, and every type below derives from it.
+ */
+export const FAULT_KINDS = registry({
   'net-latency': netLatency,
   'net-jitter': netJitter,
   'net-bandwidth': netBandwidth,
@@ -48,33 +54,60 @@ export const FAULT_KIND_MODULES: { readonly [K in FaultKind]: FaultKindModule<K>
   'process-kill': processKill,
   'process-pause': processPause,
   exec,
-};
+});
+
+export type FaultKind = keyof typeof FAULT_KINDS;
+export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
+
+/** A kind's parameters as its driver takes them (validated, defaults applied, durations in ms). */
+export type FaultParams<K extends FaultKind> = K extends FaultKind ? ((typeof FAULT_KINDS)[K] extends FaultKindDefinition<K, infer _S, infer P> ? P : never) : never;
+/** A kind's parameters as a scenario writes them. */
+export type FaultParamsInput<K extends FaultKind> = K extends FaultKind ? ((typeof FAULT_KINDS)[K] extends FaultKindDefinition<K, infer S, infer _P> ? z.input<z.ZodObject<S>> : never) : never;
+
+/** One planned injection of kind K, its parameters at their type. */
+export type FaultEventOf<K extends FaultKind> = FaultEventPlan<K, FaultParams<K>>;
+/** Any planned injection: a union over kinds, so `event.kind` narrows `event.params`. */
+export type PlannedFault = { [K in FaultKind]: FaultEventOf<K> }[FaultKind];
+/** A plan whose fault events keep their parameters' types. */
+export type FaultPlan = Plan<PlannedFault>;
 
 export function isFaultKind(kind: string): kind is FaultKind {
-  return (FAULT_KINDS as readonly string[]).includes(kind);
+  return Object.hasOwn(FAULT_KINDS, kind);
+}
+
+/**
+ * A kind's definition with its parameter type widened. TypeScript cannot follow that a value's
+ * `kind` and `params` belong together through a union, so the dispatchers below widen here, once,
+ * and are only ever called with a value whose params are of its own kind (PlannedFault, FaultSpec).
+ */
+function definitionFor(kind: FaultKind): FaultKindDefinition<string, z.ZodRawShape, object> {
+  return FAULT_KINDS[kind] as unknown as FaultKindDefinition<string, z.ZodRawShape, object>;
 }
 
 /** The driver for one planned injection. */
-export function createFaultDriver(event: FaultEventPlan, ctx: FaultContext): FaultDriver {
-  if (!isFaultKind(event.kind)) {
-    throw new StresslabError('BAD_SCENARIO', `Unknown fault kind "${event.kind}"`, { hint: `Known kinds: ${FAULT_KINDS.join(', ')}` });
-  }
-  return (FAULT_KIND_MODULES[event.kind] as FaultKindModule<FaultKind>).create(event, ctx);
+export function createFaultDriver(event: PlannedFault, ctx: FaultContext): FaultDriver {
+  return definitionFor(event.kind).create(event, ctx);
 }
 
 /** One line describing a planned injection, for plans and reports. */
-export function describeFault(event: FaultEventPlan): string {
-  if (!isFaultKind(event.kind)) return event.kind;
-  const module = FAULT_KIND_MODULES[event.kind] as FaultKindModule<FaultKind>;
-  return module.describe(event.params as never);
+export function describeFault(event: PlannedFault): string {
+  return definitionFor(event.kind).describe(event.params);
 }
 
-export type { FaultContext, FaultDriver, FaultKindModule, FaultParams, FaultTarget, ManagedProcess, ProxyDeclaration } from './fault-kind.ts';
-export { FaultLedger } from './fault-ledger.ts';
-export type { FaultLedgerOptions } from './fault-ledger.ts';
-export { machineLedgerPath, readLedger } from './ledger-store.ts';
-export type { LedgerEntry } from './ledger-store.ts';
-export { runFaultSchedule, FaultRunner } from './fault-runner.ts';
-export type { FaultRecord, FaultRunEvent, FaultRunnerDeps } from './fault-runner.ts';
-export { cleanupLedger, listActive } from './ledger-cleanup.ts';
-export type { CleanupReport, CleanupOptions } from './ledger-cleanup.ts';
+/** What one planned injection touches, for the dry run. */
+export function faultTouches(event: PlannedFault): Touch[] {
+  return definitionFor(event.kind).touches(event.params);
+}
+
+/** The same fault with its kind's time-valued parameters scaled by a profile's duration factor. */
+export function withScaledParams<F extends { kind: FaultKind; params: object }>(fault: F, durationFactor: number): F {
+  return { ...fault, params: definitionFor(fault.kind).scale(fault.params, durationFactor) };
+}
+
+/** The Toxiproxy proxy a fault acts on, or null for kinds that use none. */
+export function faultProxy(fault: { params: object }): string | null {
+  const proxy: unknown = (fault.params as { proxy?: unknown }).proxy;
+  return typeof proxy === 'string' ? proxy : null;
+}
+
+export type { FaultContext, FaultDriver, FaultKindDefinition, FaultTarget, ManagedProcess, ProxyDeclaration, Touch } from './fault-kind.ts';

@@ -1,6 +1,6 @@
+import { formatDuration } from '../core/duration.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
-import { buildPlan } from '../plan/build-plan.ts';
-import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { FaultPlan, PlannedFault } from '../faults/index.ts';
 import { bodyParts, templateParts, tokensOf } from './k6-template-parts.ts';
 import type { TemplatePart } from './k6-template-parts.ts';
 import { k6Scenarios } from './k6-scenarios.ts';
@@ -15,7 +15,7 @@ export interface K6Export {
   /** The k6 script (TypeScript, k6 ≥ 0.57 runs it as is). */
   script: string;
   /** Fault injections the script does not perform (k6 only makes load). */
-  faultsLeftOut: FaultEventPlan[];
+  faultsLeftOut: PlannedFault[];
   /** Thresholds and abort conditions on metrics only the harness measures. */
   thresholdsLeftOut: LeftOutThreshold[];
   /** Abort conditions turned into abortOnFail thresholds. */
@@ -29,10 +29,9 @@ export interface ExportOptions {
   generator?: string;
 }
 
-/** Scenario → k6 script text. Pure: the caller writes the files. */
-export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies' | 'hash' | 'profile'>, options: ExportOptions = {}): K6Export {
+/** Scenario and its plan → k6 script text. Pure: the caller writes the files. */
+export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies' | 'hash' | 'profile'>, plan: FaultPlan, options: ExportOptions = {}): K6Export {
   const { scenario } = loaded;
-  const plan = buildPlan(scenario, { seed: 0, profile: loaded.profile });
   const scenarios = k6Scenarios(scenario);
   const thresholds = k6Thresholds(scenario);
   const requests = Object.fromEntries(scenario.requests.map((r) => [r.name, requestSpec(r, loaded.bodies)]));
@@ -56,7 +55,7 @@ export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies
     `const SCENARIO_NAME = ${JSON.stringify(scenario.name)};`,
     `/** The system under test; the scenario's target is ${JSON.stringify(scenario.target.url)}. */`,
     `const BASE_URL: string = (__ENV.BASE_URL ?? ${JSON.stringify(defaultUrl)}).replace(/\\/+$/, '');`,
-    `const TIMEOUT = ${JSON.stringify(scenario.target.timeout)};`,
+    `const TIMEOUT = ${JSON.stringify(formatDuration(scenario.target.timeoutMs))};`,
     `const PHASE_COUNT = ${scenarios.length};`,
     `const SEQ_PER_ITERATION = ${seqPerIteration};`,
     `const ENV_NAMES: string[] = ${JSON.stringify(envNames)};`,

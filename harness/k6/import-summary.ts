@@ -4,7 +4,7 @@ import { aggregate } from '../analysis/threshold-evaluate.ts';
 import { compare, parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
 import { decideVerdict } from '../analysis/verdict.ts';
 import type { Stats } from '../contract/stats.ts';
-import { buildPlan } from '../plan/build-plan.ts';
+import type { Plan } from '../contract/plan-types.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { k6MetricSource } from './k6-metric-source.ts';
 import { statsFromExact, statsFromSummary } from './k6-stats.ts';
@@ -18,8 +18,8 @@ export interface ImportInput {
   summaries: readonly K6Summary[];
   /** Points from `--out json` of ALL instances, or null: then percentiles of merged pods are approximate. */
   exact: ExactPoints | null;
-  /** The scenario the script was exported from: names phases and requests, restores their thresholds. */
-  scenario: Pick<LoadedScenario, 'scenario' | 'file' | 'hash' | 'profile'> | null;
+  /** The scenario the script was exported from, with its plan: names phases and requests, restores their thresholds. */
+  scenario: (Pick<LoadedScenario, 'scenario' | 'file' | 'hash' | 'profile'> & { plan: Plan }) | null;
   runId: string;
   /** When the import happened; k6 summaries carry no start time (`--out json` points do). */
   nowEpochMs: number;
@@ -90,8 +90,7 @@ function requestNames(input: ImportInput, summary: K6Summary, exact: ExactPoints
 function phaseWindows(input: ImportInput, summary: K6Summary, exact: ExactPoints | null, durationMs: number | null): { name: string; startMs: number; endMs: number }[] {
   const s = input.scenario;
   if (s !== null) {
-    const plan = buildPlan(s.scenario, { seed: 0, profile: s.profile });
-    return plan.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.startMs + p.durationMs }));
+    return s.plan.phases.map((p) => ({ name: p.name, startMs: p.startMs, endMs: p.startMs + p.durationMs }));
   }
   const names = [...new Set([...tagValues(Object.keys(summary.metrics), 'phase'), ...Object.keys(exact?.phases ?? {})])];
   return names.map((name) => ({ name, startMs: 0, endMs: durationMs ?? 0 }));
@@ -109,7 +108,7 @@ function thresholdResults(input: ImportInput, summary: K6Summary, exact: ExactPo
   const surfacing = new Set(Object.values(SURFACING));
   const wanted = input.scenario ? k6Thresholds(input.scenario.scenario) : null;
   // The scenario's own thresholds and abort conditions, without the surfacing ones the export added.
-  const own = (key: string): boolean => input.scenario?.scenario.thresholds[key] !== undefined || (wanted?.aborts ?? []).some((a) => a.metric === key);
+  const own = (key: string): boolean => (input.scenario?.scenario.thresholds ?? []).some((t) => t.key.source === key) || (wanted?.aborts ?? []).some((a) => a.metric === key);
   const declared = new Set(
     Object.entries(wanted?.thresholds ?? {})
       .filter(([k]) => own(k))

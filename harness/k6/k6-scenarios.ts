@@ -1,5 +1,5 @@
+import { formatDuration } from '../core/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { phaseName } from '../scenario/schema-load.ts';
 import type { LoadPhase } from '../scenario/schema-load.ts';
 
 /**
@@ -21,10 +21,10 @@ export interface K6ScenarioEntry {
 
 export function k6Scenarios(scenario: Scenario): K6ScenarioEntry[] {
   const used = new Set<string>();
-  return scenario.load.map((p, i) => {
-    const phase = phaseName(p, i);
+  return scenario.load.map((p) => {
+    const phase = p.name;
     const k6Name = uniqueName(phase.replace(/[^0-9A-Za-z_-]/g, '_'), used);
-    const common = { executor: p.executor, startTime: p.startTime, gracefulStop: p.gracefulStop, tags: { phase } };
+    const common = { executor: p.executor, startTime: formatDuration(p.startTimeMs), gracefulStop: formatDuration(p.gracefulStopMs), tags: { phase } };
     return { k6Name, phase, requests: p.requests ?? scenario.requests.map((r) => r.name), options: { ...common, ...executorOptions(p) } };
   });
 }
@@ -39,17 +39,22 @@ function uniqueName(base: string, used: Set<string>): string {
 function executorOptions(p: LoadPhase): Record<string, unknown> {
   switch (p.executor) {
     case 'constant-arrival-rate':
-      return { rate: p.rate, timeUnit: p.timeUnit, duration: p.duration, preAllocatedVUs: p.preAllocatedVUs, ...maxVUs(p.maxVUs) };
+      return { rate: p.rate, timeUnit: formatDuration(p.timeUnitMs), duration: formatDuration(p.durationMs), preAllocatedVUs: p.preAllocatedVUs, ...maxVUs(p.maxVUs) };
     case 'ramping-arrival-rate':
-      return { startRate: p.startRate, timeUnit: p.timeUnit, stages: p.stages, preAllocatedVUs: p.preAllocatedVUs, ...maxVUs(p.maxVUs) };
+      return { startRate: p.startRate, timeUnit: formatDuration(p.timeUnitMs), stages: k6Stages(p.stages), preAllocatedVUs: p.preAllocatedVUs, ...maxVUs(p.maxVUs) };
     case 'constant-vus':
-      return { vus: p.vus, duration: p.duration };
+      return { vus: p.vus, duration: formatDuration(p.durationMs) };
     case 'ramping-vus':
-      return { startVUs: p.startVUs, stages: p.stages };
+      return { startVUs: p.startVUs, stages: k6Stages(p.stages) };
     case 'shared-iterations':
     case 'per-vu-iterations':
-      return { vus: p.vus, iterations: p.iterations, maxDuration: p.maxDuration };
+      return { vus: p.vus, iterations: p.iterations, maxDuration: formatDuration(p.maxDurationMs) };
   }
+}
+
+/** k6 stages are {duration, target}, durations as Go strings. */
+function k6Stages(stages: readonly { target: number; durationMs: number }[]): { duration: string; target: number }[] {
+  return stages.map((s) => ({ duration: formatDuration(s.durationMs), target: s.target }));
 }
 
 function maxVUs(n: number | undefined): { maxVUs?: number } {

@@ -1,8 +1,5 @@
-import { abortConditions } from '../scenario/abort-condition.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
-import { phaseName } from '../scenario/schema-load.ts';
-import { parseMetricKey } from '../core/threshold-expression.ts';
 import type { Aggregation, ThresholdExpression, ThresholdOperator } from '../core/threshold-expression.ts';
 
 /**
@@ -64,16 +61,15 @@ export function isK6Metric(name: string): name is K6Metric {
 export function k6Thresholds(scenario: Scenario): K6Thresholds {
   const out: K6Thresholds = { thresholds: {}, leftOut: [], aborts: [] };
   const add = (key: string, item: K6Threshold): void => void (out.thresholds[key] ??= []).push(item);
-  for (const [key, items] of Object.entries(scenario.thresholds)) {
-    const metric = parseMetricKey(key);
-    for (const item of items) {
-      const expression = typeof item === 'string' ? item : item.threshold;
-      if (!metric.ok || !isK6Metric(metric.value.metric)) out.leftOut.push({ metric: key, expression, from: 'threshold' });
-      else if (typeof item === 'string' || (!item.abortOnFail && item.delayAbortEval === undefined)) add(key, expression);
-      else add(key, { threshold: expression, abortOnFail: item.abortOnFail, ...(item.delayAbortEval ? { delayAbortEval: item.delayAbortEval } : {}) });
+  for (const { key, expressions } of scenario.thresholds) {
+    for (const rule of expressions) {
+      const expression = rule.source;
+      if (!isK6Metric(key.metric)) out.leftOut.push({ metric: key.source, expression, from: 'threshold' });
+      else if (!rule.abortOnFail && rule.delayAbortEvalMs === 0) add(key.source, expression);
+      else add(key.source, { threshold: expression, abortOnFail: rule.abortOnFail, ...(rule.delayAbortEvalMs > 0 ? { delayAbortEval: formatDuration(rule.delayAbortEvalMs) } : {}) });
     }
   }
-  for (const c of abortConditions(scenario.abort)) {
+  for (const c of scenario.abort) {
     if (!isK6Metric(c.metric.metric)) {
       out.leftOut.push({ metric: c.metric.source, expression: c.source, from: 'abort' });
       continue;
@@ -95,9 +91,7 @@ export function surfacingKeys(scenario: Scenario): string[] {
   for (const r of scenario.requests) {
     for (const m of ['http_req_duration', 'http_reqs', 'http_req_failed'] as const) keys.push(`${m}{request:${r.name}}`);
   }
-  scenario.load.forEach((p, i) => {
-    for (const m of K6_METRICS) keys.push(`${m}{phase:${phaseName(p, i)}}`);
-  });
+  for (const p of scenario.load) for (const m of K6_METRICS) keys.push(`${m}{phase:${p.name}}`);
   return keys;
 }
 

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 
 /**
- * k6-operator manifests (reference §1.7): a ConfigMap holding the script and a `TestRun` with
+ * k6-operator manifests: a ConfigMap holding the script and a `TestRun` with
  * `parallelism` runner pods; the operator hands each pod its execution segment. Each pod prints
  * its own summary (between the script's markers) to its log: `kubectl logs` of the runner pods
  * gives the files `stresslab k6 import` merges. Exact percentiles across pods need `--out json`

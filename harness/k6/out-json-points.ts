@@ -2,7 +2,7 @@ import type { ErrorKinds } from '../contract/stats.ts';
 import { emptyErrorKinds } from '../contract/stats.ts';
 
 /**
- * Exact statistics rebuilt from k6 `--out json` NDJSON Points (reference §1.5): every
+ * Exact statistics rebuilt from k6 `--out json` NDJSON Points: every
  * http_req_duration sample is kept, so percentiles are computed exactly as k6 computes them
  * (sorted samples, linear interpolation; k6 metrics/sink.go TrendSink.P) and points from several
  * pods merge without approximation. Grouped by the `request` and `phase` tags the exported script

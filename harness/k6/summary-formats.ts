@@ -1,8 +1,7 @@
 import { StresslabError } from '../core/stresslab-error.ts';
 
 /**
- * The three k6 end-of-test summary shapes (reference/k6-and-autocannon.md §1.4), detected by
- * shape and normalised into one model:
+ * The three k6 end-of-test summary shapes, detected by shape and normalised into one model:
  * - `handle-summary`: the `data` object handleSummary gets (metrics[name] = {type, values, thresholds: {expr: {ok}}});
  * - `summary-export`: `--summary-export` (metrics[name] = flat values; Rate `value`; thresholds {expr: true = FAILED});
  * - `machine-readable`: `--new-machine-readable-summary` (version + results.metrics[]; no thresholds).

@@ -4,11 +4,12 @@ import { StresslabError } from '../core/stresslab-error.ts';
 import type { ProbeSample } from '../contract/timeline-types.ts';
 
 /**
- * Polls the target's health URL on a fixed period during the run (issue 5; analysis in
- * analysis/probe-recovery.ts). Like kubelet's HTTP probes: its own client (never the load's pool),
- * a new connection per probe, success = 2xx, and a probe still unanswered at its timeout is a
- * failure. One probe at a time: the timeout is shorter than the period, so the next probe always
- * starts on schedule; slots missed while the event loop was blocked are skipped, not caught up.
+ * Polls the target's health URL on a fixed period during the run (analysis in
+ * analysis/probe-recovery.ts; docs/recovery.md, section The health probe). Like kubelet's HTTP
+ * probes: its own client (never the load's pool), a new connection per probe, success = 2xx, and
+ * a probe still unanswered at its timeout is a failure. One probe at a time: the timeout is shorter
+ * than the period, so the next probe always starts on schedule; slots missed while the event loop
+ * was blocked are skipped, not caught up.
  */
 export interface HealthProberOptions {
   url: string;

@@ -5,8 +5,8 @@ import { NetDelta } from './net-delta.ts';
 
 /**
  * Host usage through systeminformation, for platforms without /proc (macOS, Windows). Its calls
- * shell out and block for milliseconds (packages-measured.md §5), which is why this only ever runs
- * inside the sampler's worker thread. Same units as HostProcReader.
+ * shell out and block for milliseconds (≈ 6 ms per currentLoad/networkStats call, measured),
+ * which is why this only ever runs inside the sampler's worker thread. Same units as HostProcReader.
  */
 export class HostSiReader {
   readonly #net = new NetDelta();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 /**
  * VmRSS and VmHWM of a process from /proc/<pid>/status (Linux). VmHWM is the kernel's own peak of
- * the resident set, so "peak RSS" does not depend on how often we sample (measurement.md §3.1).
+ * the resident set, so a peak read from it does not depend on how often we sample.
  */
 export interface ProcStatus {
   rssBytes: number;

@@ -9,8 +9,9 @@ export type { SamplerCounts } from './resource-sampler-worker.ts';
 
 /**
  * Resource samples (host, target process, the harness itself) at 1 Hz from a worker thread, never
- * on the load engine's event loop (issue 5). Units: CPU in percent of one core (the host's goes up
- * to 100·cores), bytes for memory; `atMs` is on the run clock (`clock` must be a real-time clock).
+ * on the load engine's event loop, so a slow read never delays a send (docs/leak-verdicts.md).
+ * Units: CPU in percent of one core (the host's goes up to 100·cores), bytes for memory; `atMs` is
+ * on the run clock (`clock` must be a real-time clock).
  * Target: by pid when `targetPid()` gives one (re-read every 250 ms, a managed target restarts with
  * a new pid), else by scraping `targetMetricsUrl` (Prometheus), else no target figures.
  */

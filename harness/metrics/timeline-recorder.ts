@@ -1,14 +1,17 @@
 import type { OutcomeSink, RequestOutcome } from '../load/engine.ts';
 import type { Clock } from '../core/clock.ts';
 import { HistogramPool, RequestSecondBuilder } from './request-second-builder.ts';
-import type { TimelineSecond } from '../contract/timeline-types.ts';
-import { addCounters, emptyAggregate } from './traffic-aggregate.ts';
-import type { TrafficAggregate } from './traffic-aggregate.ts';
+import type { TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
+import { addCounters } from './traffic-aggregate.ts';
+import { addDropped, aggregatesFor, emptyBreakdown } from './traffic-breakdown.ts';
+import type { TrafficBreakdown } from './traffic-breakdown.ts';
 
 export interface TimelineRecorderOptions {
   clock: Clock;
   /** Receives each closed second, in order of `t`. */
   write: (line: TimelineSecond) => void;
+  /** Receives outcomes (and dropped iterations) that arrived after their second closed, on the next tick and at finish. */
+  writeLate: (line: TimelineLate) => void;
   /** The phase whose window contains a run-clock time, or null between phases. */
   phaseAt: (ms: number) => string | null;
   /** The engines' per-request timeout: a second with requests still in flight closes at the latest this long after its end (+1 s). */
@@ -17,25 +20,27 @@ export interface TimelineRecorderOptions {
   tickMs?: number;
 }
 
-export interface PhaseAggregate {
-  total: TrafficAggregate;
-  requests: Record<string, TrafficAggregate>;
-}
-
-/** What the process keeps: merged aggregates whose size does not grow with the run's length. */
-export interface RecorderAggregates {
-  totals: TrafficAggregate;
-  requests: Record<string, TrafficAggregate>;
-  phases: Record<string, PhaseAggregate>;
+/**
+ * The live view of the traffic so far: merged aggregates whose size does not grow with the run's
+ * length. result.json does not come from these (analysis folds the timeline, late lines
+ * included); they are for decisions taken while the run goes.
+ */
+export interface RecorderAggregates extends TrafficBreakdown {
   /** Seconds emitted. */
   seconds: number;
-  /** Outcomes that arrived after their second had closed: in the aggregates but not in the timeline. */
+  /** Outcomes that arrived after their second had closed (written as `late` lines). */
   lateOutcomes: number;
 }
 
 interface OpenSecond {
   started: number;
   finished: number;
+  dropped: number;
+  names: Map<string, RequestSecondBuilder>;
+}
+
+/** Late traffic of one closed second, waiting for the next tick. */
+interface LateSecond {
   dropped: number;
   names: Map<string, RequestSecondBuilder>;
 }
@@ -48,13 +53,15 @@ const CLOSE_GRACE_MS = 250;
 
 /**
  * Buckets outcomes by intended second, emits each second once it is over and nothing intended in
- * it is still in flight, and folds it into per-request, per-phase and total aggregates.
+ * it is still in flight, and folds it into per-request, per-phase and total aggregates. What
+ * arrives for a second already closed goes out as a `late` line on the next tick.
  */
 export class TimelineRecorder implements OutcomeSink {
   readonly #o: TimelineRecorderOptions;
   readonly #open = new Map<number, OpenSecond>();
   readonly #pool = new HistogramPool();
-  readonly #agg: RecorderAggregates = { totals: emptyAggregate(), requests: {}, phases: {}, seconds: 0, lateOutcomes: 0 };
+  readonly #late = new Map<number, LateSecond>();
+  readonly #agg: RecorderAggregates = { ...emptyBreakdown(), seconds: 0, lateOutcomes: 0 };
   #nextT = 0;
   #maxOpenT = -1;
   #inFlight = 0;
@@ -75,6 +82,11 @@ export class TimelineRecorder implements OutcomeSink {
     return this.#last;
   }
 
+  /** The traffic of every second closed so far, merged (abortOnFail thresholds read it as the run goes). */
+  get traffic(): TrafficBreakdown {
+    return this.#agg;
+  }
+
   /** Closes seconds on a timer until `finish()`. */
   start(): void {
     if (this.#timer !== null) return;
@@ -92,26 +104,25 @@ export class TimelineRecorder implements OutcomeSink {
     if (this.#inFlight > 0) this.#inFlight--;
     const s = this.#secondFor(outcome.intendedAtMs);
     if (s === null) {
-      this.#recordLate(outcome);
+      this.#agg.lateOutcomes++;
+      this.#builder(this.#lateFor(outcome.intendedAtMs), outcome.name).record(outcome);
       return;
     }
     s.finished++;
-    let b = s.names.get(outcome.name);
-    if (b === undefined) {
-      b = new RequestSecondBuilder(this.#pool);
-      s.names.set(outcome.name, b);
-    }
-    b.record(outcome);
+    this.#builder(s, outcome.name).record(outcome);
   }
 
   onDropped(intendedAtMs: number): void {
-    const s = this.#secondFor(intendedAtMs);
-    if (s !== null) s.dropped++;
-    else this.#addDropped(this.#o.phaseAt(intendedAtMs), 1);
+    (this.#secondFor(intendedAtMs) ?? this.#lateFor(intendedAtMs)).dropped++;
   }
 
-  /** Emits every second that can close now. */
+  /** Emits every second that can close now, then the late traffic gathered since the last tick. */
   tick(): void {
+    this.#closeReady();
+    this.#flushLate();
+  }
+
+  #closeReady(): void {
     const now = this.#o.clock.nowMs();
     for (;;) {
       const endMs = (this.#nextT + 1) * 1000;
@@ -130,7 +141,27 @@ export class TimelineRecorder implements OutcomeSink {
     const lastElapsed = Math.floor(this.#o.clock.nowMs() / 1000) - 1;
     const lastT = Math.max(this.#maxOpenT, lastElapsed);
     while (this.#nextT <= lastT) this.#close();
+    this.#flushLate();
     return this.#agg;
+  }
+
+  #builder(s: { names: Map<string, RequestSecondBuilder> }, name: string): RequestSecondBuilder {
+    let b = s.names.get(name);
+    if (b === undefined) {
+      b = new RequestSecondBuilder(this.#pool);
+      s.names.set(name, b);
+    }
+    return b;
+  }
+
+  #lateFor(ms: number): LateSecond {
+    const t = Math.floor(ms / 1000);
+    let s = this.#late.get(t);
+    if (s === undefined) {
+      s = { dropped: 0, names: new Map() };
+      this.#late.set(t, s);
+    }
+    return s;
   }
 
   #secondFor(ms: number): OpenSecond | null {
@@ -157,40 +188,37 @@ export class TimelineRecorder implements OutcomeSink {
         this.#fold(phase, name, b);
         b.release();
       }
-      if (s.dropped > 0) this.#addDropped(phase, s.dropped);
+      addDropped(this.#agg, phase, s.dropped);
     }
     this.#agg.seconds++;
     this.#last = line;
     this.#o.write(line);
   }
 
-  #targets(phase: string | null, name: string): TrafficAggregate[] {
-    const a = this.#agg;
-    const out = [a.totals, (a.requests[name] ??= emptyAggregate())];
-    if (phase !== null) {
-      const p = (a.phases[phase] ??= { total: emptyAggregate(), requests: {} });
-      out.push(p.total, (p.requests[name] ??= emptyAggregate()));
+  /** One `late` line per second that received late traffic, in order of `t`; folded into the live aggregates too. */
+  #flushLate(): void {
+    if (this.#late.size === 0) return;
+    const ts = [...this.#late.keys()].sort((a, b) => a - b);
+    for (const t of ts) {
+      const s = this.#late.get(t)!;
+      this.#late.delete(t);
+      // The phase of the second, as its own line has it: the analysis adds this line into it.
+      const phase = this.#o.phaseAt(t * 1000);
+      const line: TimelineLate = { type: 'late', t, phase, requests: {}, droppedIterations: s.dropped };
+      for (const [name, b] of s.names) {
+        line.requests[name] = b.toLine();
+        this.#fold(phase, name, b);
+        b.release();
+      }
+      addDropped(this.#agg, phase, s.dropped);
+      this.#o.writeLate(line);
     }
-    return out;
   }
 
   #fold(phase: string | null, name: string, b: RequestSecondBuilder): void {
-    for (const agg of this.#targets(phase, name)) {
+    for (const agg of aggregatesFor(this.#agg, phase, name)) {
       addCounters(agg, b);
       agg.histogram.add(b.histogram);
     }
-  }
-
-  #addDropped(phase: string | null, n: number): void {
-    this.#agg.totals.droppedIterations += n;
-    if (phase !== null) (this.#agg.phases[phase] ??= { total: emptyAggregate(), requests: {} }).total.droppedIterations += n;
-  }
-
-  #recordLate(o: RequestOutcome): void {
-    this.#agg.lateOutcomes++;
-    const b = new RequestSecondBuilder(this.#pool);
-    b.record(o);
-    this.#fold(this.#o.phaseAt(o.intendedAtMs), o.name, b);
-    b.release();
   }
 }

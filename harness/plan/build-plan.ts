@@ -1,9 +1,10 @@
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';
+import type { LoadPhasePlan } from '../contract/plan-types.ts';
+import type { FaultPlan } from '../faults/index.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { planFaults } from './plan-faults.ts';
 import { planPhase } from './plan-phases.ts';
-import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
 
 export interface BuildPlanOptions {
   seed: number;
@@ -15,7 +16,7 @@ export interface BuildPlanOptions {
  * deterministic. Timing problems (a fault outside the load window, overlapping repeats) throw
  * BAD_SCENARIO; `planProblems` lists them without throwing, for the loader and `validate`.
  */
-export function buildPlan(scenario: Scenario, options: BuildPlanOptions): Plan {
+export function buildPlan(scenario: Scenario, options: BuildPlanOptions): FaultPlan {
   const { plan, problems } = planWithProblems(scenario, options);
   if (problems.length > 0) {
     throw new StresslabError('BAD_SCENARIO', `scenario "${scenario.name}" cannot be scheduled`, { problems });
@@ -27,9 +28,9 @@ export function planProblems(scenario: Scenario): InputProblem[] {
   return planWithProblems(scenario, { seed: 0, profile: null }).problems;
 }
 
-function planWithProblems(scenario: Scenario, options: BuildPlanOptions): { plan: Plan; problems: InputProblem[] } {
-  const phases = scenario.load.map((p, i) => planPhase(p, i));
-  const faults = planFaults(scenario.faults ?? [], loadEndMs(phases));
+function planWithProblems(scenario: Scenario, options: BuildPlanOptions): { plan: FaultPlan; problems: InputProblem[] } {
+  const phases = scenario.load.map(planPhase);
+  const faults = planFaults(scenario.faults, loadEndMs(phases));
   const durationMs = Math.max(0, ...phases.map((p) => p.startMs + p.durationMs + p.gracefulStopMs));
   return {
     plan: { scenarioName: scenario.name, seed: options.seed, profile: options.profile, durationMs, phases, faults: faults.events },

@@ -1,8 +1,10 @@
 import { formatDuration } from '../core/duration.ts';
-import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
+import type { LoadPhasePlan } from '../contract/plan-types.ts';
+import { describeFault } from '../faults/index.ts';
+import type { FaultPlan } from '../faults/index.ts';
 
 /** `stresslab plan`: the phases and fault injections on the run clock, as aligned text tables. */
-export function formatPlanTable(plan: Plan): string {
+export function formatPlanTable(plan: FaultPlan): string {
   const header = `${plan.scenarioName}${plan.profile ? ` (profile ${plan.profile})` : ''}: ${formatDuration(plan.durationMs)} including graceful stops, seed ${plan.seed}`;
   const phases = table(
     ['phase', 'start', 'end', 'executor', 'load'],
@@ -11,8 +13,8 @@ export function formatPlanTable(plan: Plan): string {
   const out = [header, '', 'Load phases', phases];
   if (plan.faults.length > 0) {
     const faults = table(
-      ['fault', 'kind', 'inject', 'remove', 'parameters'],
-      plan.faults.map((f) => [f.name, f.kind, time(f.injectAtMs), time(f.removeAtMs), describeParams(f.params)]),
+      ['fault', 'kind', 'inject', 'remove', 'what'],
+      plan.faults.map((f) => [f.name, f.kind, time(f.injectAtMs), time(f.removeAtMs), describeFault(f)]),
     );
     out.push('', 'Faults', faults);
   }
@@ -38,13 +40,6 @@ function describeLoad(p: LoadPhasePlan): string {
 
 function stageTimes(stages: readonly { durationMs: number }[]): string {
   return stages.map((s) => formatDuration(s.durationMs)).join(', ');
-}
-
-function describeParams(params: Readonly<Record<string, unknown>>): string {
-  const text = Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return text.length > 70 ? `${text.slice(0, 67)}...` : text;
 }
 
 /** m:ss.s on the run clock: easy to line up with the timeline. */

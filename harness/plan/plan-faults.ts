@@ -1,11 +1,10 @@
 import type { InputProblem } from '../core/stresslab-error.ts';
+import { formatDuration } from '../core/duration.ts';
 import type { FaultSpec } from '../faults/fault-spec-schema.ts';
-import { FAULT_TIMING_KEYS } from '../faults/fault-spec-schema.ts';
-import { durationMs, formatDuration } from '../core/duration.ts';
-import type { FaultEventPlan } from '../contract/plan-types.ts';
+import type { PlannedFault } from '../faults/index.ts';
 
 export interface PlannedFaults {
-  events: FaultEventPlan[];
+  events: PlannedFault[];
   problems: InputProblem[];
 }
 
@@ -17,38 +16,37 @@ export function planFaults(faults: readonly FaultSpec[], loadEndMs: number): Pla
   const out: PlannedFaults = { events: [], problems: [] };
   const names = new Set<string>();
   faults.forEach((f, i) => {
-    const base = f.name ?? f.kind;
-    if (names.has(base)) {
-      out.problems.push({ path: `faults[${i}]${f.name ? '.name' : ''}`, message: `fault name "${base}" is used twice`, hint: 'give each fault a unique "name"' });
+    if (names.has(f.name)) {
+      out.problems.push({ path: `faults[${i}]`, message: `fault name "${f.name}" is used twice`, hint: 'give each fault a unique "name"' });
     }
-    names.add(base);
-    out.events.push(...expandFault(f, i, base, loadEndMs, out.problems));
+    names.add(f.name);
+    out.events.push(...expandFault(f, i, loadEndMs, out.problems));
   });
   out.events.sort((a, b) => a.injectAtMs - b.injectAtMs || a.name.localeCompare(b.name));
   return out;
 }
 
-function expandFault(f: FaultSpec, i: number, base: string, loadEndMs: number, problems: InputProblem[]): FaultEventPlan[] {
-  const at = durationMs(f.at);
-  const dur = durationMs(f.duration);
-  const every = f.every === undefined ? null : durationMs(f.every);
+function expandFault(f: FaultSpec, i: number, loadEndMs: number, problems: InputProblem[]): PlannedFault[] {
   const where = `faults[${i}]`;
   const end = formatDuration(loadEndMs);
-  if (dur === 0) problems.push({ path: `${where}.duration`, message: 'duration is zero', hint: 'a fault must stay active for some time, e.g. "30s"' });
-  if (every === null && (f.times ?? 1) > 1) {
+  if (f.durationMs === 0) problems.push({ path: `${where}.duration`, message: 'duration is zero', hint: 'a fault must stay active for some time, e.g. "30s"' });
+  if (f.everyMs === null && (f.times ?? 1) > 1) {
     problems.push({ path: `${where}.times`, message: `times is ${f.times} but "every" is not set`, hint: 'add "every" (time between injection starts)' });
     return [];
   }
-  if (every !== null && every <= dur) {
-    problems.push({ path: `${where}.every`, message: `injections overlap: every ${f.every} is not longer than duration ${f.duration}`, hint: 'make "every" longer than "duration" so each injection is removed before the next' });
+  if (f.everyMs !== null && f.everyMs <= f.durationMs) {
+    problems.push({
+      path: `${where}.every`,
+      message: `injections overlap: every ${formatDuration(f.everyMs)} is not longer than duration ${formatDuration(f.durationMs)}`,
+      hint: 'make "every" longer than "duration" so each injection is removed before the next',
+    });
     return [];
   }
-  const times = every === null ? 1 : (f.times ?? Math.max(1, Math.floor((loadEndMs - at - dur) / every) + 1));
-  const params = paramsOf(f);
-  const events: FaultEventPlan[] = [];
+  const times = f.everyMs === null ? 1 : (f.times ?? Math.max(1, Math.floor((loadEndMs - f.atMs - f.durationMs) / f.everyMs) + 1));
+  const events: PlannedFault[] = [];
   for (let k = 0; k < times; k++) {
-    const injectAtMs = at + k * (every ?? 0);
-    const removeAtMs = injectAtMs + dur;
+    const injectAtMs = f.atMs + k * (f.everyMs ?? 0);
+    const removeAtMs = injectAtMs + f.durationMs;
     if (removeAtMs > loadEndMs) {
       problems.push({
         path: k === 0 ? `${where}.at` : `${where}.times`,
@@ -57,13 +55,14 @@ function expandFault(f: FaultSpec, i: number, base: string, loadEndMs: number, p
       });
       break;
     }
-    events.push({ name: `${base}#${k + 1}`, kind: f.kind, injection: k + 1, injectAtMs, removeAtMs, params });
+    events.push(injection(f, k + 1, injectAtMs, removeAtMs));
   }
   return events;
 }
 
-function paramsOf(f: FaultSpec): Readonly<Record<string, unknown>> {
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(f)) if (!(FAULT_TIMING_KEYS as readonly string[]).includes(k)) params[k] = v;
-  return Object.freeze(params);
+/** One injection of a fault: its kind and parameters travel together, at their type. */
+function injection(f: FaultSpec, n: number, injectAtMs: number, removeAtMs: number): PlannedFault {
+  const { kind, params, recoveryAnchor } = f;
+  // `kind` and `params` come from the same entry, so the pair is one member of the union.
+  return { name: `${f.name}#${n}`, kind, injection: n, injectAtMs, removeAtMs, recoveryAnchor, params } as PlannedFault;
 }

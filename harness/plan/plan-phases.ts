@@ -1,30 +1,28 @@
 import type { LoadPhase } from '../scenario/schema-load.ts';
-import { phaseName } from '../scenario/schema-load.ts';
-import { durationMs } from '../core/duration.ts';
 import type { LoadPhasePlan, StagePlan } from '../contract/plan-types.ts';
 
-/** One scenario load entry on the run clock, rates normalised to per second. */
-export function planPhase(p: LoadPhase, index: number): LoadPhasePlan {
-  const base = { name: phaseName(p, index), startMs: durationMs(p.startTime), gracefulStopMs: durationMs(p.gracefulStop) };
+/** One resolved load phase on the run clock, rates normalised to per second. */
+export function planPhase(p: LoadPhase): LoadPhasePlan {
+  const base = { name: p.name, startMs: p.startTimeMs, gracefulStopMs: p.gracefulStopMs };
   switch (p.executor) {
     case 'constant-arrival-rate': {
-      const perSec = 1000 / durationMs(p.timeUnit);
-      return { executor: p.executor, ...base, durationMs: durationMs(p.duration), ratePerSec: p.rate * perSec, ...vuPool(p) };
+      const perSec = 1000 / p.timeUnitMs;
+      return { executor: p.executor, ...base, durationMs: p.durationMs, ratePerSec: p.rate * perSec, ...vuPool(p) };
     }
     case 'ramping-arrival-rate': {
-      const perSec = 1000 / durationMs(p.timeUnit);
+      const perSec = 1000 / p.timeUnitMs;
       const stages = planStages(p.stages, perSec);
       return { executor: p.executor, ...base, durationMs: total(stages), startRatePerSec: p.startRate * perSec, stages, ...vuPool(p) };
     }
     case 'constant-vus':
-      return { executor: p.executor, ...base, durationMs: durationMs(p.duration), vus: p.vus };
+      return { executor: p.executor, ...base, durationMs: p.durationMs, vus: p.vus };
     case 'ramping-vus': {
       const stages = planStages(p.stages, 1);
       return { executor: p.executor, ...base, durationMs: total(stages), startVUs: p.startVUs, stages };
     }
     case 'shared-iterations':
     case 'per-vu-iterations':
-      return { executor: p.executor, ...base, durationMs: durationMs(p.maxDuration), vus: p.vus, iterations: p.iterations };
+      return { executor: p.executor, ...base, durationMs: p.maxDurationMs, vus: p.vus, iterations: p.iterations };
   }
 }
 
@@ -32,8 +30,8 @@ function vuPool(p: { preAllocatedVUs: number; maxVUs?: number | undefined }): { 
   return { preAllocatedVUs: p.preAllocatedVUs, maxVUs: p.maxVUs ?? p.preAllocatedVUs };
 }
 
-function planStages(stages: readonly { target: number; duration: string }[], factor: number): StagePlan[] {
-  return stages.map((s) => ({ target: s.target * factor, durationMs: durationMs(s.duration) }));
+function planStages(stages: readonly { target: number; durationMs: number }[], factor: number): StagePlan[] {
+  return stages.map((s) => ({ target: s.target * factor, durationMs: s.durationMs }));
 }
 
 function total(stages: readonly StagePlan[]): number {

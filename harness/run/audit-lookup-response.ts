@@ -4,8 +4,9 @@ import type { InputProblem } from '../core/stresslab-error.ts';
 
 /**
  * Checks one answer of the audit's lookup endpoint: `{"executions": {"<id>": {state, attempts?,
- * effects?} | null}}` (target-api.md). A target answering something else is a bad response, not a
- * data-integrity finding: BAD_RESULT (exit 2), naming the endpoint and the first offending fields.
+ * effects?} | null}}` (docs/integrity.md, section The lookup endpoint). A target answering something
+ * else is a bad response, not a data-integrity finding: BAD_RESULT (exit 2), naming the endpoint and
+ * the first offending fields.
  * Ids missing from the map count as unknown (null), as analysis/integrity.ts does.
  */
 export function parseLookupResponse(text: string, endpoint: string, ids: readonly string[]): Record<string, LookupRecord | null> {

@@ -1,15 +1,14 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { secondPoint } from '../analysis/timeline-series.ts';
 import type { SecondPoint } from '../contract/second-point.ts';
-import { createAbortMonitor, parseAbortCondition } from '../analysis/abort-condition.ts';
-import type { AbortCondition } from '../analysis/abort-condition.ts';
-import type { CliIo } from '../cli/command.ts';
-import { createLiveView } from '../cli/live-view.ts';
-import { LiveRecovery, liveStateAt } from '../cli/live-state.ts';
+import { createAbortMonitor } from '../analysis/abort-monitor.ts';
+import { createThresholdAbort } from '../analysis/threshold-abort.ts';
+import type { AbortCondition } from '../core/abort-condition.ts';
+import type { Threshold } from '../core/threshold-expression.ts';
 import { FaultLedger } from '../faults/fault-ledger.ts';
 import { machineLedgerPath } from '../faults/ledger-store.ts';
 import { FaultRunner } from '../faults/fault-runner.ts';
-import type { FaultRecord } from '../faults/fault-runner.ts';
+import type { FaultRecord } from '../contract/fault-record.ts';
 import { engineFor } from '../load/index.ts';
 import type { EngineContext, RequestFactory } from '../load/engine.ts';
 import { startHealthProber } from '../metrics/health-prober.ts';
@@ -17,24 +16,28 @@ import { startResourceSampler } from '../metrics/resource-sampler.ts';
 import { startCalibrationProbe } from '../calibration/calibration-probe.ts';
 import type { CalibrationSample } from '../calibration/calibration-probe.ts';
 import { TimelineRecorder } from '../metrics/timeline-recorder.ts';
-import type { RecorderAggregates } from '../metrics/timeline-recorder.ts';
 import type { TimelineWriter } from '../metrics/timeline-writer.ts';
-import type { ProbeSample, ResourceSample, TimelineEvent } from '../contract/timeline-types.ts';
+import type { TimelineEvent } from '../contract/timeline-types.ts';
 import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
+import type { FaultPlan } from '../faults/index.ts';
 import { monotonicClock } from '../core/clock.ts';
 import type { Clock } from '../core/clock.ts';
 import { runPhases } from './phase-scheduler.ts';
 import type { PhaseOutcome } from './phase-scheduler.ts';
+import type { RunObserver } from './run-observer.ts';
 import type { TargetHandle } from './target-setup.ts';
 
 export interface DriveDeps {
-  plan: Plan;
+  plan: FaultPlan;
   writer: TimelineWriter;
   target: TargetHandle;
   runId: string;
+  /** The run's directory (its record, timeline and reports). */
+  runDir: string;
   /** The run's own fault ledger file (beside its reports). */
   ledgerFile: string;
-  io: CliIo;
+  /** Whoever watches the run (the CLI's live view); absent for none. */
+  observer?: RunObserver | undefined;
   /** The person's stop (Ctrl-C); abort conditions add their own. */
   signal: AbortSignal;
   timeoutMs: number;
@@ -42,22 +45,21 @@ export interface DriveDeps {
   requestsFor: (phase: LoadPhasePlan) => RequestFactory;
   healthPath: string;
   probeIntervalMs: number;
-  healthyBuckets: number;
-  /** The scenario's `abort` section, as written. */
-  abort: Readonly<Record<string, string>>;
+  /** The scenario's resolved abort conditions. */
+  abort: readonly AbortCondition[];
+  /** The scenario's thresholds: those with abortOnFail stop the run when they fail on the traffic so far. */
+  thresholds: readonly Threshold[];
   targetPid?: number | undefined;
   /** Receives the function that removes every active fault now (a second Ctrl-C calls it). */
   onRollbackReady?: ((rollback: () => Promise<void>) => void) | undefined;
+  /** Called once when the run clock starts (the load's start), with its wall-clock time. */
+  onStarted?: ((startedAtEpochMs: number) => void) | undefined;
 }
 
 export interface DriveOutcome {
   /** Wall-clock time of the run clock's zero: the load's start. */
   startedAtEpochMs: number;
-  aggregates: RecorderAggregates;
   endMs: number;
-  series: SecondPoint[];
-  probes: ProbeSample[];
-  resources: ResourceSample[];
   /** The calibration probe's samples on the run clock (empty for a remote target). */
   calibration: CalibrationSample[];
   faults: FaultRecord[];
@@ -68,8 +70,9 @@ export interface DriveOutcome {
 
 /**
  * The run itself on one clock: load phases, fault injections, the health prober, the resource
- * sampler (off the engine's loop), abort conditions and the live view. Every closed second is
- * written to the timeline at once; faults are always rolled back before this returns.
+ * sampler (off the engine's loop) and abort conditions, told to the observer as they happen. Every
+ * closed second, sample, probe and event is written to the timeline at once (the analysis reads it
+ * back from there); faults are always rolled back before this returns.
  */
 export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const { writer, plan } = d;
@@ -83,6 +86,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     },
     nowMs: () => base.nowMs() - offsetMs,
   };
+  const observer = d.observer ?? {};
   const event = (e: Omit<TimelineEvent, 'type' | 'atMs'>, atMs = clock.nowMs()) => writer.write({ type: 'event', atMs, ...e });
   const stop = new AbortController();
   let abortReason: string | null = null;
@@ -96,26 +100,24 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   if (d.signal.aborted) onUserStop();
   d.signal.addEventListener('abort', onUserStop, { once: true });
 
-  const series: SecondPoint[] = [];
-  const probes: ProbeSample[] = [];
-  const resources: ResourceSample[] = [];
-  const monitor = createAbortMonitor(parseAborts(d.abort));
-  const live = createLiveView({ write: (t) => d.io.out(t.replace(/\n$/, '')), isTTY: d.io.isTTY, columns: process.stdout.columns });
-  const liveRecovery = new LiveRecovery(plan, { healthyBuckets: d.healthyBuckets });
-  const recorder = new TimelineRecorder({
+  const monitor = createAbortMonitor(d.abort);
+  const thresholdAbort = createThresholdAbort(d.thresholds, plan.phases);
+  const recorder: TimelineRecorder = new TimelineRecorder({
     clock,
     phaseAt: phaseLookup(plan),
     timeoutMs: d.timeoutMs,
     write: (line) => {
       writer.write(line);
-      const p = secondPoint(line);
-      series.push(p);
-      liveRecovery.add(p);
-      const trip = monitor.push(p);
-      if (trip) halt(`abort condition ${trip.condition} held from second ${trip.fromSec}`);
+      const second: SecondPoint = secondPoint(line);
       const elapsedMs = clock.nowMs();
-      live.update(liveStateAt({ plan, elapsedMs, second: p, recovery: liveRecovery.status(elapsedMs) }));
+      const trip = monitor.push(second);
+      if (trip) halt(`abort condition ${trip.condition} held from second ${trip.fromSec}`);
+      // The traffic of the seconds closed so far, i.e. up to the end of this one.
+      const failed = thresholdAbort?.(recorder.traffic, (line.t + 1) * 1000);
+      if (failed) halt(`threshold ${failed.threshold} failed at ${(failed.atMs / 1000).toFixed(0)} s (actual ${Number(failed.actual.toPrecision(4))}; abortOnFail)`);
+      observer.onSecond?.({ second, elapsedMs });
     },
+    writeLate: (line) => writer.write(line),
   });
 
   const sampler = startResourceSampler({
@@ -124,9 +126,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     ...(d.target.managed === null && d.targetPid === undefined ? { targetMetricsUrl: `${d.target.directUrl}/metrics` } : {}),
     onSample: (raw) => {
       const s = { ...raw, atMs: raw.atMs - offsetMs };
-      if (!(s.atMs >= 0)) return;
-      resources.push(s);
-      writer.write(s);
+      if (s.atMs >= 0) writer.write(s);
     },
   });
   // The machine's speed is only worth measuring when the target runs on this machine: the gate
@@ -134,17 +134,16 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const local = d.target.managed !== null || d.targetPid !== undefined;
   const calibration = local ? startCalibrationProbe(() => clock.nowMs()) : null;
   // The worker's start-up costs CPU: let it finish before the load (and the run clock) starts.
-  await sampler.ready.catch((e: unknown) => d.io.err(`warning: resource sampling unavailable: ${(e as Error).message}`));
-  await calibration?.ready.catch((e: unknown) => d.io.err(`warning: machine calibration unavailable: ${(e as Error).message}`));
+  await sampler.ready.catch((e: unknown) => observer.onWarning?.(`resource sampling unavailable: ${(e as Error).message}`));
+  await calibration?.ready.catch((e: unknown) => observer.onWarning?.(`machine calibration unavailable: ${(e as Error).message}`));
   offsetMs = base.nowMs();
+  d.onStarted?.(clock.epochMs);
+  observer.onStart?.({ plan, runId: d.runId, runDir: d.runDir });
   const prober = startHealthProber({
     url: `${d.target.baseUrl}${d.healthPath}`,
     clock,
     intervalMs: d.probeIntervalMs,
-    onProbe: (p) => {
-      probes.push(p);
-      writer.write(p);
-    },
+    onProbe: (p) => writer.write(p),
   });
 
   const faultRunner = new FaultRunner({
@@ -153,10 +152,15 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     signal: stop.signal,
     onEvent: (e) => {
       event({ event: e.event, name: e.name, kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) }, e.atMs);
-      live.print(`${(e.atMs / 1000).toFixed(1)}s ${e.event} ${e.name}${e.detail ? `: ${e.detail}` : ''}`);
+      observer.onFault?.(e);
     },
   });
 
+  const phaseEvent = (kind: 'phase-start' | 'phase-end', name: string): void => {
+    const atMs = clock.nowMs();
+    event({ event: kind, name }, atMs);
+    observer.onPhase?.({ event: kind, name, atMs });
+  };
   d.onRollbackReady?.(() => faultRunner.rollbackAll());
   event({ event: 'run-start', name: plan.scenarioName });
   recorder.start();
@@ -168,8 +172,8 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
       engineFor,
       signal: stop.signal,
       contextFor: (phase): EngineContext => ({ baseUrl: d.target.baseUrl, clock, requests: d.requestsFor(phase), sink: recorder, signal: stop.signal, timeoutMs: d.timeoutMs }),
-      onPhaseStart: (p) => event({ event: 'phase-start', name: p.name }),
-      onPhaseEnd: (p) => event({ event: 'phase-end', name: p.name }),
+      onPhaseStart: (p) => phaseEvent('phase-start', p.name),
+      onPhaseEnd: (p) => phaseEvent('phase-end', p.name),
     });
   } finally {
     // Faults never outlive the load, whatever happened to it: the runner rolls back on abort.
@@ -178,21 +182,14 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     await prober.stop();
     await sampler.stop().catch(() => undefined);
     await calibration?.stop().catch(() => undefined);
-    live.stop();
     d.signal.removeEventListener('abort', onUserStop);
   }
   const faults = await faultsDone;
-  const aggregates = recorder.finish();
+  recorder.finish();
   const endMs = clock.nowMs();
   event({ event: 'run-end' }, endMs);
-  return { startedAtEpochMs: clock.epochMs, aggregates, endMs, series, probes, resources, calibration: calibration?.samples ?? [], faults, phases, abortReason };
-}
-
-function parseAborts(section: Readonly<Record<string, string>>): AbortCondition[] {
-  return Object.entries(section).flatMap(([key, text]) => {
-    const parsed = parseAbortCondition(key, text);
-    return parsed.ok ? [parsed.value] : [];
-  });
+  observer.onEnd?.({ endMs, abortReason });
+  return { startedAtEpochMs: clock.epochMs, endMs, calibration: calibration?.samples ?? [], faults, phases, abortReason };
 }
 
 function faultContext(d: DriveDeps) {
@@ -205,7 +202,7 @@ function faultContext(d: DriveDeps) {
     databaseUrl: t.databaseUrl,
     target: { baseUrl: t.directUrl, ...(t.chaosToken ? { chaosToken: t.chaosToken } : {}), managed: t.managed },
     ledger: new FaultLedger({ runId: d.runId, runFile: d.ledgerFile, machineFile: machineLedgerPath() }),
-    log: (msg: string) => d.io.err(msg),
+    log: (msg: string) => d.observer?.onLog?.(msg),
   };
 }
 

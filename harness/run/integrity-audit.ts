@@ -7,9 +7,9 @@ import type { AcceptedIdStore } from './accepted-ids.ts';
 import { badResponse, parseLookupResponse } from './audit-lookup-response.ts';
 
 /**
- * The I/O half of the integrity audit (issue 5): looks up every accepted id in bulk after the load,
- * then re-polls only the ids not yet terminal (unknown ids included: a store may make writes
- * visible late) until all are terminal or the grace period ends. The classification is
+ * The I/O half of the integrity audit (docs/integrity.md): looks up every accepted id in bulk after
+ * the load, then re-polls only the ids not yet terminal (unknown ids included: a store may make
+ * writes visible late) until all are terminal or the grace period ends. The classification is
  * analysis/integrity.ts's; `auditAccepted` runs both.
  * Transport errors, 5xx, 408 and 429 are retried on the next round; ids never answered by the end
  * → TARGET_UNREACHABLE (exit 4). Any other status or a malformed body → BAD_RESULT (exit 2).
@@ -22,7 +22,7 @@ export interface IntegrityAuditOptions {
   ids: Iterable<string>;
   terminal: readonly string[];
   graceSeconds: number;
-  /** Ids per lookup request (the reference target takes ≤ 10 000). Default 1000. */
+  /** Ids per lookup request (the reference service takes ≤ 10 000). Default 1000. */
   batchSize?: number;
   /** Lookup requests in flight. Default 4. */
   concurrency?: number;
@@ -53,7 +53,7 @@ function parseEndpoint(baseUrl: string, lookup: string): Endpoint {
   if (m?.[1] === undefined || m[2] === undefined || m[1] === 'GET') {
     throw new StresslabError('BAD_SCENARIO', `The audit lookup "${lookup}" cannot carry a list of ids.`, {
       problems: [{ path: 'audit.executions.lookup', message: 'must be "POST /path" or "PUT /path" (the ids go in a JSON body {"ids": [...]})' }],
-      hint: 'Use "POST /v1/executions/lookup" for the reference target.',
+      hint: 'Use "POST /v1/executions/lookup" for the reference service.',
     });
   }
   const base = new URL(baseUrl).pathname.replace(/\/$/, '');

@@ -22,7 +22,7 @@ export interface ManagedTargetOptions {
 }
 
 /**
- * The reference target run as a child process the harness owns: started, probed, killed and
+ * The reference service run as a child process the harness owns: started, probed, killed and
  * restarted by pid (process faults need a real process), stopped with SIGTERM at the end.
  */
 export class ManagedTarget {
@@ -72,7 +72,7 @@ export class ManagedTarget {
         clearTimeout(timer);
         reject(
           new StresslabError('TARGET_START_FAILED', `The embedded target did not start: ${why}`, {
-            hint: `Its last output:\n${this.stderrTail.join('\n') || '(none)'}\nTry \`npm run target\` to see it start on its own.`,
+            hint: `Its last output:\n${this.stderrTail.join('\n') || '(none)'}\nTry \`npm run reference-service\` to see it start on its own.`,
           }),
         );
       };

@@ -2,22 +2,21 @@ import path from 'node:path';
 import { baselinePath, readBaseline, readBaselineIfExists } from '../baseline/baseline-store.ts';
 import type { GateOptions } from '../baseline/baseline-gate.ts';
 import type { Baseline } from '../baseline/baseline-schema.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import type { LoadedScenario } from '../scenario/load-scenario.ts';
 
 /**
  * Which baseline a run is gated against: `--baseline FILE` (must exist), `--no-baseline` (none), or
  * by default baselines/<env>/<scenario>.json under the working directory when it exists.
  */
 export async function resolveGate(opts: {
-  scenario: string;
-  profile: string | undefined;
+  loaded: LoadedScenario;
   cwd: string;
   env: string;
   baseline: string | boolean | undefined;
   tolerancePct: number | undefined;
 }): Promise<{ baseline: Baseline; options: GateOptions } | null> {
   if (opts.baseline === false) return null;
-  const loaded = await loadScenario(opts.scenario, { profile: opts.profile, cwd: opts.cwd });
+  const { loaded } = opts;
   const scenario = loaded.scenario;
   const options: GateOptions = {
     tolerancePct: opts.tolerancePct ?? scenario.baseline?.tolerancePct,

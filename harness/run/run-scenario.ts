@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CliIo } from '../cli/command.ts';
-import { assembleResult } from '../analysis/assemble-result.ts';
-import type { AssembleInput } from '../analysis/assemble-result.ts';
-import { analyzeChaos } from '../analysis/chaos-analysis.ts';
+import { analyzeRunWithSeries } from '../analysis/analyze-run.ts';
+import type { AnalyzeOptions } from '../analysis/analyze-run.ts';
+import { RUN_RECORD_SCHEMA_VERSION } from '../contract/run-record.ts';
+import type { RunRecordMeta } from '../contract/run-record.ts';
 import type { RunResult } from '../contract/run-result.ts';
 import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
 import type { GateOptions } from '../baseline/baseline-gate.ts';
@@ -13,17 +13,14 @@ import { summarizeCalibration } from '../calibration/summarize-calibration.ts';
 import { cleanupLedger } from '../faults/ledger-cleanup.ts';
 import { machineLedgerPath } from '../faults/ledger-store.ts';
 import { createRequestMix } from '../load/request-mix.ts';
-import { readTimeline } from '../metrics/timeline-reader.ts';
 import { TimelineWriter } from '../metrics/timeline-writer.ts';
-import { buildPlan } from '../plan/build-plan.ts';
 import { createRng } from '../core/seeded-rng.ts';
 import { historyLine } from '../report/history-line.ts';
 import { appendHistory, writeReports } from '../report/write-reports.ts';
-import { durationMs } from '../core/duration.ts';
-import { loadScenario } from '../scenario/load-scenario.ts';
+import { faultProxy } from '../faults/index.ts';
+import type { FaultPlan } from '../faults/index.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
-import type { Scenario } from '../scenario/scenario-schema.ts';
 import { AcceptedIdStore } from './accepted-ids.ts';
 import { driveRun } from './drive-run.ts';
 import { environmentFingerprint, fingerprintHash } from './environment-fingerprint.ts';
@@ -32,12 +29,18 @@ import { auditAccepted } from './integrity-audit.ts';
 import type { AcceptedAudit } from './integrity-audit.ts';
 import { redactUrl } from '../core/redact.ts';
 import { newRunId } from './run-id.ts';
-import { reportDataFrom } from './run-record.ts';
+import { readRunRecord } from './read-run-record.ts';
+import { reportDataFrom } from './report-data-from.ts';
+import { writeRunRecord } from './write-run-record.ts';
+import { analysisSettings } from './analysis-settings.ts';
+import type { RunObserver } from './run-observer.ts';
 import { setUpTarget } from './target-setup.ts';
 
 export interface RunOptions {
-  scenario: string;
-  profile?: string | undefined;
+  /** The resolved scenario (loaded once by the caller: `loadPlan`). */
+  loaded: LoadedScenario;
+  /** Its plan, with the seed of this run. */
+  plan: FaultPlan;
   /** Overrides the scenario's target URL. */
   targetUrl?: string | undefined;
   /** A real Toxiproxy (overrides the scenario's toxiproxy.url); the embedded one otherwise. */
@@ -47,8 +50,10 @@ export interface RunOptions {
   envName: string;
   /** Reports root; the run goes to <outDir>/<scenario>/<run-id>/. */
   outDir: string;
-  seed: number;
-  io: CliIo;
+  /** Where the run is started from: the git commit recorded in the history line is read here. */
+  cwd: string;
+  /** Whoever watches the run (the CLI passes its live view); absent for none. */
+  observer?: RunObserver;
   /** Aborting stops the run gracefully (faults rolled back, partial results, verdict "aborted"). */
   signal: AbortSignal;
   /** Environment for an embedded target (TARGET_WORK_FACTOR, WORKERS, …). */
@@ -68,12 +73,15 @@ export interface RunOutcome {
   runDir: string;
 }
 
-/** Loads, plans, brings the target (and its proxies) up, drives the run, audits, analyses and writes every report. */
+/**
+ * Runs a resolved scenario's plan: brings the target (and its proxies) up, drives the run, audits,
+ * writes the run record, analyses it and writes every report. Loads and prints nothing itself.
+ */
 export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
-  const loaded = await loadScenario(opts.scenario, { profile: opts.profile, cwd: opts.io.cwd });
+  const { loaded, plan } = opts;
   const { scenario } = loaded;
-  const plan = buildPlan(scenario, { seed: opts.seed, profile: loaded.profile });
-  await cleanUpLeftovers(opts.io);
+  const observer = opts.observer ?? {};
+  await cleanUpLeftovers(observer);
   const targetUrl = opts.targetUrl ?? scenario.target.url;
   const target = await setUpTarget({
     url: targetUrl,
@@ -81,9 +89,9 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     env: opts.targetEnv ?? {},
     // An embedded target needs time to start its database; a remote one is either up or not.
     readyTimeoutMs: targetUrl === 'embedded' ? 60_000 : 10_000,
-    proxied: plan.faults.some((f) => typeof f.params['proxy'] === 'string') || (scenario.proxies?.length ?? 0) > 0,
+    proxied: plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0,
     toxiproxyUrl: opts.toxiproxyUrl ?? scenario.toxiproxy?.url ?? null,
-    declaredProxies: scenario.proxies ?? [],
+    declaredProxies: scenario.proxies,
     chaosToken: randomBytes(16).toString('hex'),
   });
   try {
@@ -95,63 +103,77 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const accepted = new AcceptedIdStore();
     // One mix per run: phases share captured ids and {{seq}}.
     const mix = createRequestMix(loaded, {
-      rng: createRng(opts.seed),
+      rng: createRng(plan.seed),
       onCapture: (name, value, headers) => {
         if (name === auditSection?.capture) accepted.add(value, idempotencyKey(headers));
       },
     });
-    const timeoutMs = durationMs(scenario.target.timeout);
-    const recovery = scenario.recovery;
-    const probeIntervalMs = recovery ? durationMs(recovery.probeInterval) : 250;
+    const timeoutMs = scenario.target.timeoutMs;
+    const settings = analysisSettings(scenario);
+    const fingerprint = environmentFingerprint(target.version);
+    const meta: RunRecordMeta = {
+      schemaVersion: RUN_RECORD_SCHEMA_VERSION,
+      complete: false,
+      runId,
+      seed: plan.seed,
+      scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash, profile: loaded.profile },
+      target: { url: redactUrl(target.embedded ? target.directUrl : target.baseUrl), embedded: target.embedded },
+      environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint), calibration: null },
+      startedAtEpochMs: Date.now(),
+      endMs: null,
+      plan,
+      probeIntervalMs: settings.probeIntervalMs,
+      abortReason: null,
+      engineErrors: [],
+      faults: [],
+      audit: null,
+      warnings: [],
+    };
+    // Written as the load starts, so a run killed half way can still be analysed up to where its timeline ends.
+    let startRecord: Promise<unknown> = Promise.resolve();
     const drive = await driveRun({
-      plan, writer, target, runId, io: opts.io, signal: opts.signal, timeoutMs,
+      plan, writer, target, runId, runDir, observer, signal: opts.signal, timeoutMs,
       ledgerFile: path.join(runDir, 'faults-ledger.json'),
       requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
       healthPath: scenario.target.health,
-      probeIntervalMs,
-      healthyBuckets: recovery?.healthyBuckets ?? 5,
-      abort: scenario.abort ?? {},
+      probeIntervalMs: settings.probeIntervalMs,
+      abort: scenario.abort,
+      thresholds: scenario.thresholds,
       targetPid: opts.targetPid,
       onRollbackReady: opts.onRollbackReady,
+      onStarted: (startedAtEpochMs) => {
+        startRecord = writeRunRecord(runDir, { ...meta, startedAtEpochMs }).catch((e: unknown) => {
+          observer.onWarning?.(`could not write ${runDir}/record.json at the start of the run: ${(e as Error).message} (it is written again at the end)`);
+        });
+      },
     });
     await writer.close();
     const audit = auditSection && drive.abortReason === null && accepted.size > 0
       ? await auditAccepted(accepted, { baseUrl: target.directUrl, lookup: auditSection.lookup, terminal: auditSection.terminal, graceSeconds: auditSection.graceSeconds, batchSize: auditSection.batchSize, concurrency: auditSection.concurrency, signal: opts.signal })
       : null;
-    const integrity = audit?.integrity ?? (auditSection && drive.abortReason === null ? { accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 } : null);
-    const chaos = analyzeChaos({
-      series: drive.series,
-      injections: drive.faults.map((r) => ({ event: plan.faults.find((f) => f.name === r.name)!, injectedAtMs: r.injectedAtMs, removedAtMs: r.removedAtMs, error: r.error })),
-      probes: drive.probes,
-      probeIntervalMs,
-      resources: drive.resources,
-      integrity,
-      recovery: recoveryParams(scenario),
-      openModel: plan.phases.every((p) => p.executor.endsWith('arrival-rate')),
-    });
-    const fingerprint = environmentFingerprint(target.version);
-    const input: AssembleInput = {
-      runId,
-      seed: opts.seed,
-      scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash, profile: loaded.profile },
-      thresholds: scenario.thresholds,
-      plan,
-      aggregates: drive.aggregates,
+    const noIds = { lostIds: [], stuckIds: [], duplicatedIds: [], states: {} };
+    await startRecord;
+    await writeRunRecord(runDir, {
+      ...meta,
+      complete: true,
       startedAtEpochMs: drive.startedAtEpochMs,
       endMs: drive.endMs,
-      target: { url: redactUrl(target.embedded ? target.directUrl : target.baseUrl), embedded: target.embedded },
-      environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint), calibration: summarizeCalibration(drive.calibration, 0, drive.endMs) },
-      aborted: drive.abortReason !== null,
-      ...(drive.abortReason !== null ? { abortReason: drive.abortReason } : {}),
-      engineErrors: [...drive.phases.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`), ...chaos.reasons],
-      scalars: chaos.scalars,
-      warnings: [...chaos.warnings, ...auditWarnings(audit)],
-      chaos: { faults: chaos.faults, recovery: chaos.recovery, steadyState: chaos.steadyState, integrity, resources: chaos.resources },
-    };
-    const result = withGate(input, opts);
-    await writeReports(runDir, reportDataFrom(result, await readTimeline(writer.path)));
+      environment: { ...meta.environment, calibration: summarizeCalibration(drive.calibration, 0, drive.endMs) },
+      abortReason: drive.abortReason,
+      engineErrors: drive.phases.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`),
+      faults: drive.faults,
+      audit: audit !== null
+        ? { integrity: audit.integrity, lostIds: audit.lostIds, stuckIds: audit.stuckIds, duplicatedIds: audit.duplicatedIds, states: audit.states }
+        // An audited run that accepted nothing audited nothing, and lost nothing.
+        : auditSection && drive.abortReason === null ? { integrity: { accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 }, ...noIds } : null,
+      warnings: auditWarnings(audit),
+    });
+    // Analysed from the record as read back, so result.json and the reports come from what is on disk.
+    const record = await readRunRecord(runDir);
+    const { result, series } = analyzeRunWithSeries(record, { thresholds: settings.thresholds, recovery: settings.recovery, gate: gateFor(opts) });
+    await writeReports(runDir, reportDataFrom(result, series, record.timeline));
     if (opts.history !== false) {
-      await appendHistory(path.join(opts.outDir, opts.envName, 'history.jsonl'), historyLine(result, await gitSha(opts.io.cwd)));
+      await appendHistory(path.join(opts.outDir, opts.envName, 'history.jsonl'), historyLine(result, await gitSha(opts.cwd)));
     }
     return { result, runDir };
   } finally {
@@ -160,29 +182,18 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
 }
 
 /** What a SIGKILLed earlier run left behind (toxics, hogs, held locks, paused processes) goes first. */
-async function cleanUpLeftovers(io: CliIo): Promise<void> {
+async function cleanUpLeftovers(observer: RunObserver): Promise<void> {
   const report = await cleanupLedger(machineLedgerPath()).catch((e: unknown) => {
-    io.err(`warning: could not clean up faults left by an earlier run: ${(e as Error).message} (try \`stresslab faults cleanup\`)`);
+    observer.onWarning?.(`could not clean up faults left by an earlier run: ${(e as Error).message} (try \`stresslab faults cleanup\`)`);
     return null;
   });
   const undone = report?.entries.filter((e) => e.outcome === 'cleaned').length ?? 0;
-  if (undone > 0) io.err(`removed ${undone} fault(s) left active by an earlier run (see \`stresslab faults list\`)`);
+  if (undone > 0) observer.onWarning?.(`removed ${undone} fault(s) left active by an earlier run (see \`stresslab faults list\`)`);
 }
 
 function idempotencyKey(headers: Readonly<Record<string, string>>): string | null {
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'idempotency-key') return v;
   return null;
-}
-
-function recoveryParams(scenario: Scenario) {
-  const r = scenario.recovery;
-  return {
-    steadyStateWindowMs: r ? durationMs(r.steadyStateWindow) : 60_000,
-    healthyBuckets: r?.healthyBuckets ?? 5,
-    unhealthyBuckets: r?.unhealthyBuckets ?? 3,
-    observationWindowMs: r ? durationMs(r.observationWindow) : 120_000,
-    tolerances: r?.tolerances ?? {},
-  };
 }
 
 function auditWarnings(audit: AcceptedAudit | null): string[] {
@@ -193,12 +204,11 @@ function auditWarnings(audit: AcceptedAudit | null): string[] {
   return out;
 }
 
-/** Assembles the result, then again with the baseline comparison when there is a baseline. */
-function withGate(input: AssembleInput, opts: RunOptions): RunResult {
-  const plain = assembleResult(input);
-  if (!opts.gate) return plain;
-  const { regressions, warnings } = gateAgainstBaseline(opts.gate.baseline, [...(opts.previousResults ?? []), plain], opts.gate.options);
-  return assembleResult({ ...input, regressions, warnings: [...(input.warnings ?? []), ...warnings] });
+/** The baseline comparison, given the result before its verdict: with the earlier runs of the same candidate (--runs N). */
+function gateFor(opts: RunOptions): AnalyzeOptions['gate'] {
+  const gate = opts.gate;
+  if (!gate) return undefined;
+  return (provisional) => gateAgainstBaseline(gate.baseline, [...(opts.previousResults ?? []), provisional], gate.options);
 }
 
 export type { LoadedScenario };

@@ -1,5 +1,5 @@
 import type { InputProblem } from '../core/stresslab-error.ts';
-import { faultProxy } from '../faults/fault-spec-schema.ts';
+import { faultProxy } from '../faults/index.ts';
 import type { Scenario } from './scenario-schema.ts';
 
 /** Proxies the embedded setup creates itself: `api` in front of the target, `db` in front of its database. */
@@ -10,14 +10,14 @@ export function checkFaultReferences(s: Scenario): InputProblem[] {
   const problems: InputProblem[] = [];
   const declared = new Set<string>();
   const listens = new Set<string>();
-  (s.proxies ?? []).forEach((p, i) => {
+  s.proxies.forEach((p, i) => {
     if (declared.has(p.name)) problems.push({ path: `proxies[${i}].name`, message: `proxy name "${p.name}" is used twice`, hint: 'give every proxy a unique name' });
     if (listens.has(p.listen)) problems.push({ path: `proxies[${i}].listen`, message: `${p.listen} is already used by another proxy`, hint: 'give every proxy its own port' });
     declared.add(p.name);
     listens.add(p.listen);
   });
   const available = new Set([...declared, ...(s.target.url === 'embedded' ? EMBEDDED_PROXIES : [])]);
-  (s.faults ?? []).forEach((f, i) => {
+  s.faults.forEach((f, i) => {
     const proxy = faultProxy(f);
     if (proxy !== null && !available.has(proxy)) {
       const hint =

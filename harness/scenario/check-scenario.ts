@@ -1,14 +1,10 @@
 import type { InputProblem } from '../core/stresslab-error.ts';
 import { compileJsonTemplate, compileTemplate } from '../core/template.ts';
 import type { TemplateProblem } from '../core/template.ts';
-import { parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
-import { durationMs } from '../core/duration.ts';
+import type { MetricKey } from '../core/threshold-expression.ts';
 import { formatJsonPath, joinJsonPath } from '../core/json-path.ts';
-import { aggregationMismatch, isMetricName } from './metric-catalogue.ts';
 import type { RequestBody } from './request-bodies.ts';
 import type { Scenario } from './scenario-schema.ts';
-import { phaseName } from './schema-load.ts';
-import { abortConditions } from './abort-condition.ts';
 import { checkFaultReferences } from './check-faults.ts';
 
 /**
@@ -18,7 +14,7 @@ import { checkFaultReferences } from './check-faults.ts';
 export function checkScenario(s: Scenario, bodies: ReadonlyMap<string, RequestBody>): InputProblem[] {
   const problems: InputProblem[] = [];
   const requestNames = duplicates(s.requests.map((r) => r.name), (i) => `requests[${i}].name`, 'request', problems);
-  const phaseNames = duplicates(s.load.map((p, i) => phaseName(p, i)), (i) => `load[${i}].name`, 'phase', problems);
+  const phaseNames = duplicates(s.load.map((p) => p.name), (i) => `load[${i}].name`, 'phase', problems);
   const needs = checkRequestTemplates(s, bodies, problems);
   checkPhases(s, requestNames, needs, problems);
   checkMetricTags(s, requestNames, phaseNames, problems);
@@ -80,38 +76,23 @@ function checkPhases(s: Scenario, requestNames: Set<string>, needs: Map<string, 
     if ('maxVUs' in p && p.maxVUs !== undefined && p.maxVUs < p.preAllocatedVUs) {
       problems.push({ path: `${at}.maxVUs`, message: `maxVUs ${p.maxVUs} is below preAllocatedVUs ${p.preAllocatedVUs}`, hint: 'set maxVUs ≥ preAllocatedVUs, or leave it out' });
     }
-    if ('timeUnit' in p && durationMs(p.timeUnit) === 0) problems.push({ path: `${at}.timeUnit`, message: 'timeUnit is zero', hint: 'use e.g. "1s" or "1m"' });
-    if ('duration' in p && durationMs(p.duration) === 0) problems.push({ path: `${at}.duration`, message: 'duration is zero', hint: 'use e.g. "30s" or "10m"' });
-    if ('maxDuration' in p && durationMs(p.maxDuration) === 0) problems.push({ path: `${at}.maxDuration`, message: 'maxDuration is zero', hint: 'use e.g. "10m"' });
-    if ('stages' in p && p.stages.every((st) => durationMs(st.duration) === 0)) {
+    if ('timeUnitMs' in p && p.timeUnitMs === 0) problems.push({ path: `${at}.timeUnit`, message: 'timeUnit is zero', hint: 'use e.g. "1s" or "1m"' });
+    if ('durationMs' in p && p.durationMs === 0) problems.push({ path: `${at}.duration`, message: 'duration is zero', hint: 'use e.g. "30s" or "10m"' });
+    if ('maxDurationMs' in p && p.maxDurationMs === 0) problems.push({ path: `${at}.maxDuration`, message: 'maxDuration is zero', hint: 'use e.g. "10m"' });
+    if ('stages' in p && p.stages.every((st) => st.durationMs === 0)) {
       problems.push({ path: `${at}.stages`, message: 'all stages last zero time', hint: 'give at least one stage a duration, e.g. "30s"' });
     }
   });
 }
 
+/** Tag values name requests and phases that exist (the schema checked the tag names and aggregations). */
 function checkMetricTags(s: Scenario, requests: Set<string>, phases: Set<string>, problems: InputProblem[]): void {
-  const check = (key: string, path: string, expressions: { source: string; path: string }[]): void => {
-    const parsed = parseMetricKey(key);
-    if (!parsed.ok || !isMetricName(parsed.value.metric)) return;
-    const { metric, tags } = parsed.value;
-    for (const [tag, value] of Object.entries(tags)) {
+  const check = (key: MetricKey, path: string): void => {
+    for (const [tag, value] of Object.entries(key.tags)) {
       const known = tag === 'request' ? requests : tag === 'phase' ? phases : null;
       if (known && !known.has(value)) problems.push({ path, message: `${tag} "${value}" does not exist`, hint: `use one of: ${[...known].join(', ')}` });
     }
-    for (const e of expressions) {
-      const expr = parseThresholdExpression(e.source);
-      if (!expr.ok) continue;
-      const fits = aggregationMismatch(metric, expr.value.aggregation);
-      if (fits) problems.push({ path: e.path, message: `"${e.source}" does not apply to ${metric}`, hint: `${metric} takes ${fits}` });
-    }
   };
-  for (const [key, items] of Object.entries(s.thresholds)) {
-    const path = formatJsonPath(['thresholds', key]);
-    check(key, path, items.map((it, j) => ({ source: typeof it === 'string' ? it : it.threshold, path: `${path}[${j}]` })));
-  }
-  const conditions = abortConditions(s.abort);
-  for (const c of conditions) {
-    const path = formatJsonPath(['abort', c.metric.source]);
-    check(c.metric.source, path, [{ source: c.expression.source, path }]);
-  }
+  for (const t of s.thresholds) check(t.key, formatJsonPath(['thresholds', t.key.source]));
+  for (const c of s.abort) check(c.metric, formatJsonPath(['abort', c.metric.source]));
 }

@@ -1,7 +1,7 @@
+import { withScaledParams } from '../faults/index.ts';
+import type { FaultSpec } from '../faults/fault-spec-schema.ts';
 import type { Scenario, ScenarioProfile } from './scenario-schema.ts';
 import type { LoadPhase } from './schema-load.ts';
-import type { FaultSpec } from '../faults/fault-spec-schema.ts';
-import { durationMs, formatDuration } from '../core/duration.ts';
 
 /**
  * Profiles: `full` is the file as written and always exists. `quick` is built in (durations × 0.1,
@@ -23,18 +23,27 @@ export function findProfile(scenario: Scenario, name: string): ScenarioProfile |
   return scenario.profiles?.[name] ?? BUILT_IN_PROFILES[name] ?? null;
 }
 
-export function applyProfile(scenario: Scenario, profile: ScenarioProfile): Scenario {
+export interface ApplyProfileOptions {
+  /**
+   * Whether the file wrote a `recovery` section. Only written windows scale: the defaults are
+   * absolute times, and a quick profile of a scenario without the section keeps them.
+   */
+  recoveryWritten: boolean;
+}
+
+export function applyProfile(scenario: Scenario, profile: ScenarioProfile, options: ApplyProfileOptions): Scenario {
   const merged: Scenario = { ...scenario, ...profile.override };
   const f = { duration: profile.scale?.duration ?? 1, rate: profile.scale?.rate ?? 1, vus: profile.scale?.vus ?? 1 };
   if (f.duration === 1 && f.rate === 1 && f.vus === 1) return merged;
-  const dur = (text: string): string => formatDuration(durationMs(text) * f.duration);
+  const dur = (ms: number): number => Math.round(ms * f.duration);
+  const recoveryWritten = options.recoveryWritten || profile.override?.recovery !== undefined;
   return {
     ...merged,
     load: merged.load.map((phase) => scalePhase(phase, f, dur)),
-    ...(merged.faults ? { faults: merged.faults.map((fault) => scaleFault(fault, dur, f.duration)) } : {}),
-    ...(merged.recovery
-      ? { recovery: { ...merged.recovery, steadyStateWindow: dur(merged.recovery.steadyStateWindow), observationWindow: dur(merged.recovery.observationWindow) } }
-      : {}),
+    faults: merged.faults.map((fault) => scaleFault(fault, dur, f.duration)),
+    recovery: recoveryWritten
+      ? { ...merged.recovery, steadyStateWindowMs: dur(merged.recovery.steadyStateWindowMs), observationWindowMs: dur(merged.recovery.observationWindowMs) }
+      : merged.recovery,
   };
 }
 
@@ -48,32 +57,32 @@ interface Factors {
 const atLeastOne = (n: number, f: number): number => Math.max(1, Math.round(n * f));
 const scaled = (n: number, f: number): number => Math.round(n * f);
 
-function scalePhase(p: LoadPhase, f: Factors, dur: (t: string) => string): LoadPhase {
-  const base = { startTime: dur(p.startTime) };
+function scalePhase(p: LoadPhase, f: Factors, dur: (ms: number) => number): LoadPhase {
+  const base = { startTimeMs: dur(p.startTimeMs) };
   switch (p.executor) {
     case 'constant-arrival-rate':
-      return { ...p, ...base, rate: atLeastOne(p.rate, f.rate), duration: dur(p.duration), ...pool(p, f.rate) };
+      return { ...p, ...base, rate: atLeastOne(p.rate, f.rate), durationMs: dur(p.durationMs), ...pool(p, f.rate) };
     case 'ramping-arrival-rate':
       return {
         ...p,
         ...base,
         startRate: scaled(p.startRate, f.rate),
-        stages: p.stages.map((s) => ({ target: scaled(s.target, f.rate), duration: dur(s.duration) })),
+        stages: p.stages.map((s) => ({ target: scaled(s.target, f.rate), durationMs: dur(s.durationMs) })),
         ...pool(p, f.rate),
       };
     case 'constant-vus':
-      return { ...p, ...base, vus: atLeastOne(p.vus, f.vus), duration: dur(p.duration) };
+      return { ...p, ...base, vus: atLeastOne(p.vus, f.vus), durationMs: dur(p.durationMs) };
     case 'ramping-vus':
       return {
         ...p,
         ...base,
         startVUs: scaled(p.startVUs, f.vus),
-        stages: p.stages.map((s) => ({ target: scaled(s.target, f.vus), duration: dur(s.duration) })),
+        stages: p.stages.map((s) => ({ target: scaled(s.target, f.vus), durationMs: dur(s.durationMs) })),
       };
     case 'shared-iterations':
     case 'per-vu-iterations':
       // Fewer iterations in proportion to the shorter time, so the work still fits.
-      return { ...p, ...base, vus: atLeastOne(p.vus, f.vus), iterations: atLeastOne(p.iterations, f.duration), maxDuration: dur(p.maxDuration) };
+      return { ...p, ...base, vus: atLeastOne(p.vus, f.vus), iterations: atLeastOne(p.iterations, f.duration), maxDurationMs: dur(p.maxDurationMs) };
   }
 }
 
@@ -81,10 +90,8 @@ function pool(p: { preAllocatedVUs: number; maxVUs?: number | undefined }, rate:
   return { preAllocatedVUs: atLeastOne(p.preAllocatedVUs, rate), ...(p.maxVUs === undefined ? {} : { maxVUs: atLeastOne(p.maxVUs, rate) }) };
 }
 
-function scaleFault(fault: FaultSpec, dur: (t: string) => string, factor: number): FaultSpec {
-  const out: FaultSpec = { ...fault, at: dur(fault.at), duration: dur(fault.duration) };
-  if (fault.every !== undefined) out.every = dur(fault.every);
-  if (out.kind === 'process-kill' && out.restartAfter !== undefined) out.restartAfter = dur(out.restartAfter);
-  if (out.kind === 'memory-pressure') out.rampSec = Math.round(out.rampSec * factor * 1000) / 1000;
-  return out;
+/** Timing scales here; the kind scales its own time-valued parameters (a restart delay, a ramp). */
+function scaleFault(fault: FaultSpec, dur: (ms: number) => number, factor: number): FaultSpec {
+  const timed = { ...fault, atMs: dur(fault.atMs), durationMs: dur(fault.durationMs), everyMs: fault.everyMs === null ? null : dur(fault.everyMs) };
+  return withScaledParams(timed, factor);
 }

@@ -1,14 +1,18 @@
 import { z } from 'zod';
-import { faultSpecSchema } from '../faults/fault-spec-schema.ts';
-import { abortSchema } from './abort-condition.ts';
 import { nameSchema } from '../core/scalar-schemas.ts';
+import { faultSpecSchema } from '../faults/fault-spec-schema.ts';
+import { abortSchema } from './schema-abort.ts';
 import { auditSchema, baselineSchema, proxySchema, recoverySchema, toxiproxySchema } from './schema-chaos.ts';
-import { loadPhaseSchema } from './schema-load.ts';
+import { loadSchema } from './schema-load.ts';
 import { requestSchema } from './schema-requests.ts';
 import { targetSchema } from './schema-target.ts';
 import { thresholdsSchema } from './schema-thresholds.ts';
 
-/** Top-level fields a profile may override (each replaces the field as a whole). */
+/**
+ * Top-level fields a profile may override (each replaces the field as a whole). No defaults at this
+ * level: a profile's override is a partial of these, and a default there would replace the
+ * scenario's own value. The scenario schema below adds the defaults.
+ */
 const overridableShape = {
   description: z.string().regex(/^[^\n\r]*$/, { message: 'must be one line' }).max(200).meta({ description: 'One line, shown by `stresslab list`.' }),
   target: targetSchema,
@@ -16,14 +20,14 @@ const overridableShape = {
     description: 'Hosts (or URL prefixes) this scenario may be pointed at with --target besides loopback.',
   }),
   requests: z.array(requestSchema).min(1),
-  load: z.array(loadPhaseSchema).min(1).meta({ description: 'Load phases with k6 executor names and options; they run in parallel unless startTime separates them.' }),
-  thresholds: thresholdsSchema.default({}),
-  faults: z.array(faultSpecSchema).optional(),
-  proxies: z.array(proxySchema).optional(),
+  load: loadSchema,
+  thresholds: thresholdsSchema,
+  faults: z.array(faultSpecSchema),
+  proxies: z.array(proxySchema),
   toxiproxy: toxiproxySchema.optional(),
   audit: auditSchema.optional(),
-  abort: abortSchema.optional(),
-  recovery: recoverySchema.optional(),
+  abort: abortSchema,
+  recovery: recoverySchema,
   baseline: baselineSchema.optional(),
 };
 
@@ -37,22 +41,31 @@ export const profileSchema = z.strictObject({
       vus: factor.optional().meta({ description: 'Multiplies closed-model VUs (default 1).' }),
     })
     .optional(),
-  // No defaults inside an override: a default there would replace the scenario's own value.
-  override: z.strictObject({ ...overridableShape, thresholds: thresholdsSchema }).partial().optional().meta({ description: 'Top-level fields replaced as a whole, before scaling.' }),
+  override: z.strictObject(overridableShape).partial().optional().meta({ description: 'Top-level fields replaced as a whole, before scaling.' }),
 });
 
+/**
+ * A scenario file → the resolved Scenario: every duration in ms, thresholds and abort conditions
+ * typed, defaults applied (an absent `recovery` gets all of its defaults), phase and fault names
+ * resolved. This is the only place a scenario is parsed; everything downstream reads these values.
+ */
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: nameSchema,
     ...overridableShape,
+    thresholds: thresholdsSchema.prefault({}),
+    faults: overridableShape.faults.prefault([]),
+    proxies: overridableShape.proxies.prefault([]),
+    abort: abortSchema.prefault({}),
+    recovery: recoverySchema.prefault({}),
     profiles: z.record(nameSchema, profileSchema).optional().meta({
       description: 'Named variants picked with --profile; "full" is the file as written, "quick" has a built-in default.',
     }),
   })
   .meta({ title: 'stresslab scenario', description: 'A stresslab scenario: requests, k6-style load phases, thresholds, faults.' });
 
-/** A validated scenario with defaults filled. */
+/** A validated, resolved scenario. */
 export type Scenario = z.output<typeof scenarioSchema>;
 /** What a scenario file may contain. */
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -26,20 +26,34 @@ export const auditSchema = z.strictObject({
   }),
 });
 
-export const recoverySchema = z.strictObject({
-  steadyStateWindow: durationSchema.default('60s').meta({ description: 'Window before each fault that defines the steady state.' }),
-  healthyBuckets: z.number().int().min(1).default(5).meta({ description: 'Consecutive healthy seconds that count as recovered (N).' }),
-  unhealthyBuckets: z.number().int().min(1).default(3).meta({ description: 'Consecutive unhealthy seconds that count as impact (M).' }),
-  observationWindow: durationSchema.default('120s').meta({ description: 'How long after removal recovery is looked for.' }),
-  probeInterval: durationSchema.default('250ms').meta({ description: 'Health-probe period.' }),
-  tolerances: z
-    .strictObject({
-      errorRate: z.number().min(0).max(1).optional().meta({ description: 'Highest healthy error rate (default max(2ε₀, ε₀ + 0.01)).' }),
-      p95Ms: z.number().positive().optional().meta({ description: 'Highest healthy p95 in ms (default max(1.25ℓ₀, ℓ₀ + 4σ)).' }),
-      throughputRatio: z.number().min(0).max(1).optional().meta({ description: 'Lowest healthy throughput as a share of steady state (default 0.9).' }),
-    })
-    .default({}),
-});
+/**
+ * How recovery is judged (docs/recovery.md). Every field has its default here and only here; the
+ * scenario schema applies them when the section is absent, so the analysis always gets all of them.
+ */
+export const recoverySchema = z
+  .strictObject({
+    steadyStateWindow: durationSchema.prefault('60s').meta({ description: 'Window before each fault that defines the steady state.' }),
+    healthyBuckets: z.number().int().min(1).default(5).meta({ description: 'Consecutive healthy seconds that count as recovered (N).' }),
+    unhealthyBuckets: z.number().int().min(1).default(3).meta({ description: 'Consecutive unhealthy seconds that count as impact (M).' }),
+    observationWindow: durationSchema.prefault('120s').meta({ description: 'How long after removal recovery is looked for.' }),
+    probeInterval: durationSchema.prefault('250ms').meta({ description: 'Health-probe period.' }),
+    tolerances: z
+      .strictObject({
+        errorRate: z.number().min(0).max(1).optional().meta({ description: 'Highest healthy error rate (default max(2ε₀, ε₀ + 0.01)).' }),
+        p95Ms: z.number().positive().optional().meta({ description: 'Highest healthy p95 in ms (default max(1.25ℓ₀, ℓ₀ + 4σ)).' }),
+        throughputRatio: z.number().min(0).max(1).optional().meta({ description: 'Lowest healthy throughput as a share of steady state (default 0.9).' }),
+      })
+      .default({}),
+  })
+  .transform(({ steadyStateWindow, observationWindow, probeInterval, ...r }) => ({
+    ...r,
+    steadyStateWindowMs: steadyStateWindow,
+    observationWindowMs: observationWindow,
+    probeIntervalMs: probeInterval,
+  }));
+
+/** The resolved recovery section: the analysis's parameters, every duration in ms. */
+export type RecoveryParams = z.output<typeof recoverySchema>;
 
 export const baselineSchema = z.strictObject({
   tolerancePct: z.number().positive().max(1000).default(5).meta({ description: 'A metric worse by more than this (and beyond noise) is a regression.' }),

@@ -1,6 +1,6 @@
 /**
  * An error the HTTP API answers with `{"error": message, "status": status}`.
- * Messages are Toxiproxy's own, verbatim (reference/toxiproxy-api.md §2.1), because tools match on them.
+ * Messages are Toxiproxy's own error strings, verbatim, because tools match on them.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';

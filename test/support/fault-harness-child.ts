@@ -7,7 +7,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { FaultLedger } from '../../harness/faults/fault-ledger.ts';
 import { runFaultSchedule } from '../../harness/faults/fault-runner.ts';
 import { machineLedgerPath } from '../../harness/faults/ledger-store.ts';
-import type { FaultEventPlan } from '../../harness/contract/plan-types.ts';
+import type { PlannedFault } from '../../harness/faults/index.ts';
 import { monotonicClock } from '../../harness/core/clock.ts';
 
 interface ChildConfig {
@@ -15,7 +15,7 @@ interface ChildConfig {
   runLedger: string;
   toxiproxyUrl: string;
   databaseUrl: string;
-  events: FaultEventPlan[];
+  events: PlannedFault[];
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;

@@ -2,7 +2,7 @@ import type { OutcomeSink, PhaseRunSummary, RequestFactory, RequestOutcome } fro
 import { engineFor } from '../../harness/load/index.ts';
 import { TimelineRecorder } from '../../harness/metrics/timeline-recorder.ts';
 import type { RecorderAggregates } from '../../harness/metrics/timeline-recorder.ts';
-import type { TimelineSecond } from '../../harness/contract/timeline-types.ts';
+import type { TimelineLate, TimelineSecond } from '../../harness/contract/timeline-types.ts';
 import type { LoadPhasePlan } from '../../harness/contract/plan-types.ts';
 import { monotonicClock } from '../../harness/core/clock.ts';
 import { fixedRequests } from './fixed-requests.ts';
@@ -13,6 +13,8 @@ type PhaseInput = LoadPhasePlan extends infer P ? (P extends LoadPhasePlan ? Omi
 export interface PhaseRun {
   summary: PhaseRunSummary;
   lines: TimelineSecond[];
+  /** Outcomes that arrived after their second closed. */
+  late: TimelineLate[];
   agg: RecorderAggregates;
   /** Actual send times (run clock) of every started request, from onStart. */
   sentAtMs: number[];
@@ -37,7 +39,8 @@ export async function runEnginePhase(baseUrl: string, input: PhaseInput, options
   const startMs = 50;
   const phase = { name: 'p', startMs, gracefulStopMs: 2000, ...input } as LoadPhasePlan;
   const lines: TimelineSecond[] = [];
-  const rec = new TimelineRecorder({ clock, write: (l) => lines.push(l), phaseAt: () => 'p', timeoutMs });
+  const late: TimelineLate[] = [];
+  const rec = new TimelineRecorder({ clock, write: (l) => lines.push(l), writeLate: (l) => late.push(l), phaseAt: () => 'p', timeoutMs });
   const sentAtMs: number[] = [];
   const outcomes: RequestOutcome[] = [];
   const sink: OutcomeSink = {
@@ -62,7 +65,7 @@ export async function runEnginePhase(baseUrl: string, input: PhaseInput, options
   });
   const elapsedMs = clock.nowMs() - startMs;
   const agg = rec.finish();
-  return { summary, lines, agg, sentAtMs, outcomes, startMs, elapsedMs };
+  return { summary, lines, late, agg, sentAtMs, outcomes, startMs, elapsedMs };
 }
 
 /** Total requests over a run's timeline lines. */

@@ -32,8 +32,8 @@ export async function spawnTarget(env: Record<string, string>, timeoutMs = 20_00
         if (line.includes('"listening"')) resolve(JSON.parse(line) as { url: string; pid: number });
       }
     });
-    void exited.then((code) => reject(new Error(`target exited (${code}) before listening:\n${err}`)));
-    setTimeout(() => reject(new Error(`target not listening after ${timeoutMs} ms:\n${err}`)), timeoutMs).unref();
+    void exited.then((code) => reject(new Error(`reference service exited (${code}) before listening:\n${err}`)));
+    setTimeout(() => reject(new Error(`reference service not listening after ${timeoutMs} ms:\n${err}`)), timeoutMs).unref();
   });
   try {
     const { url, pid } = await listening;

@@ -5,11 +5,11 @@ import type { Rng } from '../../core/seeded-rng.ts';
 /**
  * Interval for the change between baseline runs (a) and current runs (b): mean(b) − mean(a) on
  * the chosen scale (log values → ratio of geometric means).
- * - welch: Welch's t interval (measurement.md §1.9 step 3). With a single current run there is no
+ * - welch: Welch's t interval (docs/regression-gate.md). With a single current run there is no
  *   variance for it, so the baseline's run-to-run variance stands in for both sides: a prediction
  *   interval, s·√(1/n + 1) with n − 1 degrees of freedom (Bencher's t_test model).
  * - bootstrap: percentile interval over `iterations` resamples of both sides with the seeded RNG;
- *   the reference finds it too narrow below ~15 runs per side, and with fewer than 2 current runs
+ *   a percentile bootstrap is too narrow below ~15 runs per side, and with fewer than 2 current runs
  *   it cannot see their noise, so it then falls back to welch.
  */
 

@@ -1,7 +1,7 @@
 import { normalQuantile } from './normal-quantile.ts';
 
 /**
- * Mann–Kendall trend test: the cross-check of measurement.md §3.2 step 4 for the Theil–Sen slope.
+ * Mann–Kendall trend test: a cross-check of the leak rule's Theil–Sen slope (docs/leak-verdicts.md).
  * S = Σ sign(y_j − y_i) over i < j; normal approximation with the tie correction and the
  * continuity correction. `pTwoSided` is the probability of a |S| this large without a trend.
  */

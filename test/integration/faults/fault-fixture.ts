@@ -4,16 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { FaultLedger } from '../../../harness/faults/fault-ledger.ts';
 import type { FaultContext, FaultTarget } from '../../../harness/faults/fault-kind.ts';
-import { FAULT_TIMING_KEYS, faultSpecSchema } from '../../../harness/faults/fault-spec-schema.ts';
-import type { FaultEventPlan } from '../../../harness/contract/plan-types.ts';
+import { faultSpecSchema } from '../../../harness/faults/fault-spec-schema.ts';
+import type { PlannedFault } from '../../../harness/faults/index.ts';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 
-/** A planned injection from a scenario-style entry, defaults applied by the real schema. */
-export function plannedFault(entry: Record<string, unknown>, name?: string): FaultEventPlan {
+/** A planned injection from a scenario-style entry, resolved by the real schema (defaults, durations in ms). */
+export function plannedFault(entry: Record<string, unknown>, name?: string): PlannedFault {
   const spec = faultSpecSchema.parse({ at: '0s', duration: '30s', ...entry });
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(spec)) if (!(FAULT_TIMING_KEYS as readonly string[]).includes(k)) params[k] = v;
-  return { name: name ?? `${spec.kind}#1`, kind: spec.kind, injection: 1, injectAtMs: 0, removeAtMs: 30_000, params };
+  const { kind, params, recoveryAnchor } = spec;
+  // kind and params come from one parsed entry, so they belong together.
+  return { name: name ?? `${spec.kind}#1`, kind, injection: 1, injectAtMs: 0, removeAtMs: 30_000, recoveryAnchor, params } as PlannedFault;
 }
 
 const madeDirs: string[] = [];

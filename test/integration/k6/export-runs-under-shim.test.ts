@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportK6Script } from '../../../harness/k6/export-script.ts';
-import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
+import { loadPlan } from '../../../harness/plan/load-plan.ts';
 import type { RecordedRequest } from '../../support/k6-shim/shim-state.ts';
 import { runUnderShim } from '../../support/k6-shim/run-under-shim.ts';
 
@@ -22,10 +22,15 @@ afterAll(async () => {
 });
 
 async function exportTo(name: string, scenario: string, profile?: string): Promise<string> {
-  const loaded = await loadScenario(scenario, { cwd: repo, profile });
+  const { loaded, plan } = await loadPlan(scenario, { cwd: repo, profile, seed: 0 });
   const file = path.join(dir, `${name}.ts`);
-  await writeFile(file, exportK6Script(loaded).script);
+  await writeFile(file, exportK6Script(loaded, plan).script);
   return file;
+}
+
+async function exported(scenario: string, profile?: string) {
+  const { loaded, plan } = await loadPlan(scenario, { cwd: repo, profile, seed: 0 });
+  return exportK6Script(loaded, plan);
 }
 
 describe('exported k6 scripts', () => {
@@ -35,9 +40,9 @@ describe('exported k6 scripts', () => {
     const tsDir = path.join(dir, 'tsc');
     await import('node:fs/promises').then((fs) => fs.mkdir(tsDir));
     for (const n of names) {
-      for (const profile of ['full', 'quick']) await writeFile(path.join(tsDir, `${n}-${profile}.ts`), exportK6Script(await loadScenario(n, { cwd: repo, profile })).script);
+      for (const profile of ['full', 'quick']) await writeFile(path.join(tsDir, `${n}-${profile}.ts`), (await exported(n, profile)).script);
     }
-    await writeFile(path.join(tsDir, 'templating.ts'), exportK6Script(await loadScenario('test/fixtures/k6/templating-scenario.json', { cwd: repo })).script);
+    await writeFile(path.join(tsDir, 'templating.ts'), (await exported('test/fixtures/k6/templating-scenario.json')).script);
     // A deliberately wrong script proves the check is real.
     await writeFile(path.join(tsDir, 'broken.ts'), "import http from 'k6/http';\nexport default function (): void { http.request('GET', 123); }\n");
     await symlink(path.join(repo, 'node_modules'), path.join(tsDir, 'node_modules'));
@@ -82,7 +87,7 @@ describe('exported k6 scripts', () => {
   }, 60_000);
 
   it('sends the chaos-db mix in proportion to the weights, with its expected statuses', async () => {
-    const loaded = await loadScenario('chaos-db', { cwd: repo });
+    const { loaded } = await loadPlan('chaos-db', { cwd: repo, seed: 0 });
     const script = await exportTo('chaos-db', 'chaos-db');
     const n = 4000;
     const run = await runUnderShim({ script, vus: 4, iterationsPerScenario: n, env: { BASE_URL: 'http://sut:8080/' } }, path.join(dir, 'chaos-in.json'));

@@ -22,7 +22,7 @@ async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<Child
 
 /**
  * Real processes sampled by the real sampler (pidusage on the pid). Time is compressed 12× (minima
- * per 5 s instead of per minute) so the test takes ~40 s; the rule is measurement.md §3.2's, with
+ * per 5 s instead of per minute) so the test takes ~40 s; the rule is docs/leak-verdicts.md's, with
  * its 64 MiB/24 h floor compressed alike: unscaled, a flat process's page-level RSS wobble over
  * 36 s extrapolates past it (116 MiB/24 h seen on CI), while 20 MB/min is still 36× the scaled floor.
  */

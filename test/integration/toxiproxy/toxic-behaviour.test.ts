@@ -6,8 +6,9 @@ import type { LoopbackServer } from './loopback.ts';
 import { addToxic, startFixture } from './toxiproxy-fixture.ts';
 import type { Fixture } from './toxiproxy-fixture.ts';
 
-// Each toxic measurably changes real traffic through a proxy, within Toxiproxy's own tolerances
-// (reference/toxiproxy-api.md §8), widened only where a loaded 2-core machine needs it.
+// Each toxic measurably changes real traffic through a proxy, within the tolerances Toxiproxy's own
+// Go tests assert (latency ± (jitter + 10 ms) per direction, bandwidth ±10 ms on ~0.5 s, reset at
+// the timeout ± (timeout + 10 ms)), widened only where a loaded 2-core machine needs it.
 let fx: Fixture;
 let echo: LoopbackServer;
 const servers: LoopbackServer[] = [];

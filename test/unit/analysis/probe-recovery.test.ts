@@ -10,7 +10,7 @@ function probes(seconds: number, ok: (atMs: number) => boolean): ProbePoint[] {
   return Array.from({ length: seconds * 4 }, (_, i) => ({ atMs: i * 250, ok: ok(i * 250) }));
 }
 
-const fault: FaultInjection = { name: 'db-down#1', kind: 'db-down', injection: 1, injectAtMs: 10_000, removeAtMs: 13_000, params: {} };
+const fault: FaultInjection = { name: 'db-down#1', kind: 'db-down', injection: 1, injectAtMs: 10_000, removeAtMs: 13_000, params: {}, recoveryAnchor: 'removal' };
 
 describe('analyzeProbeRecovery', () => {
   it('detects at the 3rd consecutive failure and recovers at the first of 20 successes (S·P = 5 s)', () => {

@@ -3,7 +3,7 @@ import type { SecondPoint } from '../../../harness/contract/second-point.ts';
 import { computeSteadyState } from '../../../harness/analysis/steady-state.ts';
 import { analyzeRecovery } from '../../../harness/analysis/recovery.ts';
 import type { FaultInjection } from '../../../harness/analysis/recovery.ts';
-import { recoveryAnchorByKind } from '../../../harness/analysis/recovery-anchor.ts';
+import { FAULT_KINDS } from '../../../harness/faults/index.ts';
 
 /** H = healthy second, x = every request failed, . = no traffic at all (empty bucket). */
 function timeline(pattern: string): SecondPoint[] {
@@ -34,7 +34,7 @@ function recover(pattern: string, f: FaultInjection = fault()) {
   return r;
 }
 
-// The unit-test cases of measurement.md §2.7, verbatim (t_i at bucket 60, M = 3, N = 5).
+// The worked examples of docs/recovery.md (t_i at bucket 60, M = 3, N = 5).
 describe('recovery per measurement.md §2.7', () => {
   it('60 H, 15 x, then H… → TTI 0, TTR_inj 15 s', () => {
     const r = recover(H(60) + X(15) + H(60));
@@ -101,16 +101,16 @@ describe('recovery anchors and windows', () => {
     expect(steady.valid).toBe(true);
     const [inj] = analyzeRecovery(points, [fault({ injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances);
     expect(inj).toMatchObject({ detectedAtMs: 10_000, ttdSec: 0, recoveredAtMs: 13_000, ttrSec: 3, recovered: true });
-    const [rem] = analyzeRecovery(points, [fault({ kind: 'db-down', recoveryAnchor: undefined, injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances);
+    const [rem] = analyzeRecovery(points, [fault({ kind: 'db-down', recoveryAnchor: FAULT_KINDS['db-down'].recoveryAnchor, injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances);
     expect(rem?.ttrSec).toBe(0);
   });
 
   it('counts TTR from removal for removal-anchored kinds, never below 0', () => {
     const pattern = H(60) + X(15) + H(60);
-    expect(recover(pattern, fault({ kind: 'db-down', recoveryAnchor: undefined, removeAtMs: 72_000 })).ttrSec).toBe(3);
-    expect(recover(pattern, fault({ kind: 'db-down', recoveryAnchor: undefined, removeAtMs: 80_000 })).ttrSec).toBe(0);
-    expect(recoveryAnchorByKind['db-down']).toBe('removal');
-    expect(recoveryAnchorByKind['process-kill']).toBe('injection');
+    expect(recover(pattern, fault({ kind: 'db-down', recoveryAnchor: FAULT_KINDS['db-down'].recoveryAnchor, removeAtMs: 72_000 })).ttrSec).toBe(3);
+    expect(recover(pattern, fault({ kind: 'db-down', recoveryAnchor: FAULT_KINDS['db-down'].recoveryAnchor, removeAtMs: 80_000 })).ttrSec).toBe(0);
+    expect(FAULT_KINDS['db-down'].recoveryAnchor).toBe('removal');
+    expect(FAULT_KINDS['process-kill'].recoveryAnchor).toBe('injection');
   });
 
   it('detects from a mid-second injection without a negative TTD', () => {

@@ -16,7 +16,7 @@ describe('computeSteadyState', () => {
   it('derives ε₀, ℓ₀, σ_ℓ, g₀ and the default tolerances from the window before the fault', () => {
     // 1 error per 100 requests, p95 alternating 18/22 ms: median 20, MAD 2.
     const points = series(40, (t) => ({ errors: 1, successP95Ms: t % 2 === 0 ? 18 : 22 }));
-    // Slack 0 isolates measurement.md's formula; the default slack is checked below.
+    // Slack 0 isolates the tolerance formula of docs/recovery.md; the default slack is checked below.
     const s = computeSteadyState(points, 31_000, { warmupSec: 5, minLatencySlackMs: 0 });
     expect(s.window).toEqual({ startSec: 5, endSec: 29, buckets: 24 });
     expect(s.valid).toBe(true);

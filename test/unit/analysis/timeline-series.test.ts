@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timelineSeries } from '../../../harness/analysis/timeline-series.ts';
+import { secondPoint } from '../../../harness/analysis/timeline-series.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
 import type { RequestSecond, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 
@@ -23,7 +23,7 @@ function reqSecond(okMs: readonly number[], failedMs: readonly number[]): Reques
   return r;
 }
 
-describe('timelineSeries', () => {
+describe('secondPoint', () => {
   it('merges request names per second and derives success-only p95', () => {
     const ok = Array.from({ length: 95 }, () => 10);
     const seconds: TimelineSecond[] = [
@@ -31,7 +31,7 @@ describe('timelineSeries', () => {
       // 95 fast successes + 5 slow timeouts: p95 of all sits on the boundary; success-only p95 is fast
       { type: 'second', t: 0, phase: 'p', requests: { a: reqSecond(ok.slice(0, 50), [1000, 1000]), b: reqSecond(ok.slice(50), [1000, 1000, 1000]) }, droppedIterations: 0 },
     ];
-    const [s0, s1] = timelineSeries(seconds);
+    const [s1, s0] = seconds.map(secondPoint);
     expect(s0).toMatchObject({ t: 0, requests: 100, errors: 5, successes: 95, droppedIterations: 0 });
     expect(s0?.p50Ms).toBeCloseTo(10, 1);
     expect(s0?.p99Ms).toBeCloseTo(1000, -1);
@@ -41,7 +41,7 @@ describe('timelineSeries', () => {
   });
 
   it('gives a null success p95 when every request failed', () => {
-    const [s] = timelineSeries([{ type: 'second', t: 0, phase: null, requests: { a: reqSecond([], [5, 6]) }, droppedIterations: 0 }]);
+    const s = secondPoint({ type: 'second', t: 0, phase: null, requests: { a: reqSecond([], [5, 6]) }, droppedIterations: 0 });
     expect(s?.successP95Ms).toBeNull();
     expect(s?.p95Ms).toBeCloseTo(6, 1);
   });

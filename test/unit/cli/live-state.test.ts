@@ -12,9 +12,9 @@ const plan: Plan = {
   durationMs: 120_000,
   phases: [{ name: 'steady', executor: 'constant-vus', vus: 1, startMs: 0, durationMs: 115_000, gracefulStopMs: 5_000 }],
   faults: [
-    { name: 'lat#1', kind: 'net-latency', injection: 1, injectAtMs: 30_000, removeAtMs: 40_000, params: {} },
-    { name: 'down#1', kind: 'db-down', injection: 1, injectAtMs: 35_000, removeAtMs: 38_000, params: {} },
-    { name: 'lat#2', kind: 'net-latency', injection: 2, injectAtMs: 70_000, removeAtMs: 80_000, params: {} },
+    { name: 'lat#1', kind: 'net-latency', injection: 1, injectAtMs: 30_000, removeAtMs: 40_000, params: {}, recoveryAnchor: 'removal' },
+    { name: 'down#1', kind: 'db-down', injection: 1, injectAtMs: 35_000, removeAtMs: 38_000, params: {}, recoveryAnchor: 'removal' },
+    { name: 'lat#2', kind: 'net-latency', injection: 2, injectAtMs: 70_000, removeAtMs: 80_000, params: {}, recoveryAnchor: 'removal' },
   ],
 };
 

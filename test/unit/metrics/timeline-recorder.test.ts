@@ -2,19 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { RequestOutcome } from '../../../harness/load/engine.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
 import { TimelineRecorder } from '../../../harness/metrics/timeline-recorder.ts';
-import type { TimelineSecond } from '../../../harness/contract/timeline-types.ts';
+import type { TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 import { manualClock } from '../../../harness/core/clock.ts';
 
 function setup(timeoutMs = 5000) {
   const clock = manualClock();
   const lines: TimelineSecond[] = [];
+  const late: TimelineLate[] = [];
   const rec = new TimelineRecorder({
     clock,
     write: (l) => lines.push(l),
+    writeLate: (l) => late.push(l),
     phaseAt: (ms) => (ms < 3000 ? 'warm' : ms < 6000 ? 'main' : null),
     timeoutMs,
   });
-  return { clock, lines, rec };
+  return { clock, lines, late, rec };
 }
 
 function outcome(name: string, intendedAtMs: number, latencyMs: number, extra: Partial<RequestOutcome> = {}): RequestOutcome {
@@ -77,6 +79,57 @@ describe('TimelineRecorder', () => {
     expect(agg.lateOutcomes).toBe(1);
     expect(agg.totals.requests).toBe(1);
     expect(agg.totals.errorKinds.timeout).toBe(1);
+  });
+
+  it('writes outcomes that arrive after their second closed as late lines on the next tick, and counts them', () => {
+    const { clock, lines, late, rec } = setup(1000);
+    rec.onStart(100);
+    rec.onStart(200);
+    rec.onStart(1100);
+    complete(rec, outcome('a', 2500, 1));
+    clock.set(4000); // second 1 is busy until its end + 1 s timeout + 1 s: 0, 1 and 2 close now
+    rec.tick();
+    expect(lines.map((l) => l.t)).toEqual([0, 1, 2]);
+    expect(late).toHaveLength(0);
+    rec.onOutcome(outcome('a', 100, 3900, { failed: true, errorKind: 'timeout', status: null }));
+    rec.onOutcome(outcome('b', 200, 2800));
+    rec.onOutcome(outcome('a', 1100, 2850));
+    rec.onDropped(300);
+    expect(late).toHaveLength(0); // written on the tick, not per outcome
+    clock.set(4100);
+    rec.tick();
+    expect(late.map((l) => [l.t, l.phase, l.droppedIterations])).toEqual([
+      [0, 'warm', 1],
+      [1, 'warm', 0],
+    ]);
+    expect(late[0]?.requests.a).toMatchObject({ count: 1, errors: 1, errorKinds: { timeout: 1, refused: 0, reset: 0, other: 0 } });
+    expect(late[0]?.requests.b).toMatchObject({ count: 1, errors: 0, statusCounts: { '2xx': 1 } });
+    expect(LatencyHistogram.decode(late[0]?.requests.a?.errorHistogram ?? '').percentileMs(100)).toBeCloseTo(3900, -1);
+    expect(late[1]?.requests.a?.count).toBe(1);
+    // the seconds' own lines are not rewritten: they have none of them
+    expect(lines[0]?.requests).toEqual({});
+    rec.tick();
+    expect(late).toHaveLength(2); // nothing new, nothing written twice
+    // an outcome that arrives after the last tick is written by finish()
+    rec.onStart(3600);
+    clock.set(6000);
+    rec.tick();
+    expect(lines.map((l) => l.t)).toEqual([0, 1, 2, 3, 4]);
+    rec.onOutcome(outcome('a', 3600, 2400));
+    const agg = rec.finish();
+    expect(late.map((l) => [l.t, l.phase])).toEqual([
+      [0, 'warm'],
+      [1, 'warm'],
+      [3, 'main'],
+    ]);
+    expect(agg.lateOutcomes).toBe(4);
+    // the live aggregates hold what the timeline's second and late lines hold together
+    const inLines = [...lines, ...late].reduce((n, l) => n + Object.values(l.requests).reduce((m, r) => m + r.count, 0), 0);
+    expect(inLines).toBe(5);
+    expect(agg.totals.requests).toBe(5);
+    expect(agg.totals.droppedIterations).toBe(1);
+    expect(agg.phases.warm?.total.requests).toBe(4);
+    expect(agg.phases.main?.requests.a?.requests).toBe(1);
   });
 
   it('emits empty seconds between traffic so throughput gaps are visible', () => {

@@ -84,7 +84,7 @@ describe('buildPlan', () => {
       ],
       { faults: [{ kind: 'cpu-hog', at: '2m', duration: '1m', every: '3m', times: 2 }], profiles: { quick: { scale: { duration: 0.1, rate: 0.5, vus: 0.25 } } } },
     );
-    const quick = applyProfile(s, s.profiles?.quick ?? {});
+    const quick = applyProfile(s, s.profiles?.quick ?? {}, { recoveryWritten: false });
     const plan = buildPlan(quick, { seed: 1, profile: 'quick' });
     expect(plan.phases[0]).toMatchObject({ durationMs: 60_000, ratePerSec: 50, preAllocatedVUs: 10, maxVUs: 25 });
     expect(plan.phases[1]).toMatchObject({ startMs: 60_000, durationMs: 30_000, vus: 10 });
@@ -92,7 +92,7 @@ describe('buildPlan', () => {
       [12_000, 18_000],
       [30_000, 36_000],
     ]);
-    expect(applyProfile(s, {})).toEqual(s);
+    expect(applyProfile(s, {}, { recoveryWritten: false })).toEqual(s);
   });
 
   it('formats a plan table with phases and faults', () => {
@@ -102,7 +102,7 @@ describe('buildPlan', () => {
     const text = formatPlanTable(buildPlan(s, { seed: 3, profile: 'quick' }));
     expect(text).toMatch(/^t \(profile quick\): 2m30s/);
     expect(text).toMatch(/steady\s+0:00\.0\s+2:00\.0\s+constant-arrival-rate\s+50 req\/s, VUs 5–5/);
-    expect(text).toMatch(/net-latency#1\s+net-latency\s+0:30\.0\s+0:45\.0\s+proxy=api .*latencyMs=300/);
+    expect(text).toMatch(/net-latency#1\s+net-latency\s+0:30\.0\s+0:45\.0\s+\+300 ms latency on proxy api \(downstream\)/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeTouches } from '../../../harness/plan/describe-touches.ts';
-import { buildPlan } from '../../../harness/plan/build-plan.ts';
+import { buildPlan, planProblems } from '../../../harness/plan/build-plan.ts';
 import { scenarioFromSource, loadScenario } from '../../../harness/scenario/load-scenario.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -23,16 +23,16 @@ describe('describeTouches', () => {
     expect(text).toMatch(/net-reset#1 .*reset_peer toxic/);
     expect(text).toMatch(/net-partition#1 .*disables proxy "api"/);
     expect(text).toContain('none started, killed or paused');
-    expect(text).not.toContain('reference target (node reference-service/main.ts)');
+    expect(text).not.toContain('reference service (node reference-service/main.ts)');
   });
 
   it('chaos-db embedded: both injections of the repeated fault, the db proxy, the managed target', async () => {
     const text = await touches('chaos-db', embedded);
-    expect(text).toContain('embedded reference target on 127.0.0.1');
+    expect(text).toContain('embedded reference service on 127.0.0.1');
     expect(text).toMatch(/proxies: "db"/);
     expect(text).toMatch(/db-down#1 .*disables proxy "db"/);
     expect(text).toMatch(/db-down#2 .*disables proxy "db"/);
-    expect(text).toContain('starts the reference target');
+    expect(text).toContain('starts the reference service');
     expect(text).toContain('after the load: POST /v1/executions/lookup for every captured executionId');
   });
 
@@ -59,7 +59,7 @@ describe('describeTouches', () => {
         { kind: 'exec', inject: 'kubectl scale deploy/x --replicas=0', remove: 'kubectl scale deploy/x --replicas=2', at: '20s', duration: '5s' },
       ],
     };
-    const { scenario, profile } = await scenarioFromSource(raw, `${root}/db-drill.json`, undefined);
+    const { scenario, profile } = await scenarioFromSource(raw, `${root}/db-drill.json`, { check: planProblems });
     const text = describeTouches(buildPlan(scenario, { seed: 1, profile }), scenario, { targetUrl: 'http://127.0.0.1:8080', toxiproxyUrl: null, embedded: false });
     const database = text.slice(text.indexOf('Database'));
     expect(database.match(/LOCK TABLE executions IN ACCESS EXCLUSIVE MODE/g)).toHaveLength(1);

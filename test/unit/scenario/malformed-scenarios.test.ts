@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planProblems } from '../../../harness/plan/build-plan.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
 import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { baseScenario, scenarioDir } from './scenario-test-files.ts';
@@ -70,7 +71,7 @@ describe('malformed scenarios are BAD_SCENARIO errors with file, path and hint (
     const s = baseScenario() as Scenario;
     c.mutate?.(s);
     const file = files.write(`case-${cases.indexOf(c)}${c.ext ?? '.json'}`, c.text ?? s);
-    const error = await loadScenario(file, { cwd: files.dir, profile: c.profile }).then(
+    const error = await loadScenario(file, { cwd: files.dir, profile: c.profile, check: planProblems }).then(
       () => null,
       (e: unknown) => e,
     );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planProblems } from '../../../harness/plan/build-plan.ts';
 import { scenarioFromSource } from '../../../harness/scenario/load-scenario.ts';
 import { parseSource } from '../../../harness/scenario/parse-source.ts';
 import { presetNames, SCENARIOS_DIR } from '../../../harness/scenario/scenario-files.ts';
@@ -70,7 +71,7 @@ describe('fuzz: mutated presets either validate or fail with a StresslabError', 
         if (!preset) return;
         const doc = ms.reduce<Json>((d, m) => mutate(d, m), preset.doc);
         try {
-          await scenarioFromSource(doc, preset.file, profile);
+          await scenarioFromSource(doc, preset.file, { profile, check: planProblems });
           valid++;
         } catch (e) {
           if (!isStresslabError(e)) throw e;

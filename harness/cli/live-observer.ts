@@ -1,0 +1,49 @@
+import type { RunObserver } from '../run/run-observer.ts';
+import type { FaultPlan } from '../faults/index.ts';
+import type { CliIo } from './command.ts';
+import { LiveRecovery, liveStateAt } from './live-state.ts';
+import { createLiveView } from './live-view.ts';
+import type { LiveView } from './live-view.ts';
+
+export interface LiveObserverOptions {
+  /** Consecutive healthy seconds that count as recovered (the scenario's recovery.healthyBuckets). */
+  healthyBuckets: number;
+  /** The terminal's width when the load starts (process.stdout.columns), undefined when unknown. */
+  columns: () => number | undefined;
+}
+
+/**
+ * The CLI's RunObserver: the live view (a redrawn frame on a terminal, a line every 10 s in a log),
+ * fault events printed above it, warnings to stderr.
+ */
+export function liveObserver(io: CliIo, options: LiveObserverOptions): RunObserver {
+  let view: LiveView | null = null;
+  let recovery: LiveRecovery | null = null;
+  let plan: FaultPlan | null = null;
+  return {
+    onStart(e) {
+      plan = e.plan;
+      recovery = new LiveRecovery(e.plan, { healthyBuckets: options.healthyBuckets });
+      view = createLiveView({ write: (t) => io.out(t.replace(/\n$/, '')), isTTY: io.isTTY, columns: options.columns() });
+    },
+    onSecond({ second, elapsedMs }) {
+      if (view === null || recovery === null || plan === null) return;
+      recovery.add(second);
+      view.update(liveStateAt({ plan, elapsedMs, second, recovery: recovery.status(elapsedMs) }));
+    },
+    onFault(e) {
+      const line = `${(e.atMs / 1000).toFixed(1)}s ${e.event} ${e.name}${e.detail ? `: ${e.detail}` : ''}`;
+      if (view === null) io.out(line);
+      else view.print(line);
+    },
+    onWarning(message) {
+      io.err(`warning: ${message}`);
+    },
+    onLog(message) {
+      io.err(message);
+    },
+    onEnd() {
+      view?.stop();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/**
+ * What happened to one planned injection (faults/fault-runner.ts fills it in): times on the run
+ * clock when the step had completed, or the error that stopped it. Kept in record.json, so the
+ * recovery analysis can be run again from the run record alone.
+ */
+export const faultRecordSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  injectedAtMs: z.number().nullable(),
+  removedAtMs: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type FaultRecord = z.infer<typeof faultRecordSchema>;

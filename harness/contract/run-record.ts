@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { faultRecordSchema } from './fault-record.ts';
+import type { Plan } from './plan-types.ts';
+import { fingerprintSchema, integritySchema } from './run-result.ts';
+import type { ProbeSample, ResourceSample, TimelineEvent, TimelineLate, TimelineSecond } from './timeline-types.ts';
+
+/**
+ * The run record: everything `result.json` is computed from, so a run can be analysed again
+ * (other thresholds, other recovery rules) without running it again. It is two files of the run
+ * directory: `timeline.jsonl` (what was measured, appended as it happened) and `record.json` (this
+ * schema: what the timeline does not hold). record.json is written when the load starts, with what
+ * is known then (`complete: false`), and again when the run ends; a run killed half way can still be
+ * analysed up to where its timeline ends. Times are ms on the run clock unless the name says otherwise.
+ */
+export const RUN_RECORD_SCHEMA_VERSION = 1;
+
+const stageSchema = z.object({ target: z.number(), durationMs: z.number() });
+const phaseBase = { name: z.string(), startMs: z.number(), durationMs: z.number(), gracefulStopMs: z.number() };
+
+/** The Plan (plan-types.ts) as the runner used it: the phases' and faults' times the analysis joins the timeline with. */
+export const planSchema = z.object({
+  scenarioName: z.string(),
+  seed: z.number(),
+  profile: z.string().nullable(),
+  durationMs: z.number(),
+  phases: z.array(
+    z.discriminatedUnion('executor', [
+      z.object({ ...phaseBase, executor: z.literal('constant-arrival-rate'), ratePerSec: z.number(), preAllocatedVUs: z.number(), maxVUs: z.number() }),
+      z.object({ ...phaseBase, executor: z.literal('ramping-arrival-rate'), startRatePerSec: z.number(), stages: z.array(stageSchema), preAllocatedVUs: z.number(), maxVUs: z.number() }),
+      z.object({ ...phaseBase, executor: z.literal('constant-vus'), vus: z.number() }),
+      z.object({ ...phaseBase, executor: z.literal('ramping-vus'), startVUs: z.number(), stages: z.array(stageSchema) }),
+      z.object({ ...phaseBase, executor: z.literal('shared-iterations'), vus: z.number(), iterations: z.number() }),
+      z.object({ ...phaseBase, executor: z.literal('per-vu-iterations'), vus: z.number(), iterations: z.number() }),
+    ]),
+  ),
+  faults: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.string(),
+      injection: z.number(),
+      injectAtMs: z.number(),
+      removeAtMs: z.number(),
+      recoveryAnchor: z.enum(['injection', 'removal']),
+      params: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// A field added to Plan without its schema (or the reverse) fails to compile here.
+true satisfies SameType<z.infer<typeof planSchema>, Plan>;
+
+/** The integrity audit's outcome: the counts, and the first ids of each problem class (for warnings and people). */
+export const auditOutcomeSchema = z.object({
+  integrity: integritySchema,
+  lostIds: z.array(z.string()),
+  stuckIds: z.array(z.string()),
+  duplicatedIds: z.array(z.string()),
+  /** State → count over the stored ids (e.g. {succeeded: 980, running: 3}). */
+  states: z.record(z.string(), z.number()),
+});
+export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
+
+export const runRecordMetaSchema = z.object({
+  schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
+  /**
+   * false in the copy written when the load starts: the run has not (or never) written its end.
+   * Its `endMs`, `faults`, `audit` and `abortReason` are then unknown; analysis takes the end from
+   * the timeline and the faults from the timeline's fault events.
+   */
+  complete: z.boolean(),
+  runId: z.string(),
+  seed: z.number().int(),
+  /** The scenario as run: `file` is where thresholds and recovery rules are read from again, `hash` tells whether it changed since. */
+  scenario: z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() }),
+  target: z.object({ url: z.string(), embedded: z.boolean() }),
+  environment: z.object({
+    name: z.string(),
+    fingerprint: fingerprintSchema,
+    fingerprintHash: z.string(),
+    /** The machine's speed while the load ran (harness/calibration/); null when not measured, or not yet. */
+    calibration: z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() }).nullable(),
+  }),
+  /** Wall-clock time of the run clock's zero (the load's start). */
+  startedAtEpochMs: z.number(),
+  /** Run length on the run clock; null until the run ended. */
+  endMs: z.number().nullable(),
+  plan: planSchema,
+  /** The health probe's period as run. */
+  probeIntervalMs: z.number().positive(),
+  /** Why the run stopped early (abort condition, Ctrl-C), or null. */
+  abortReason: z.string().nullable(),
+  /** Problems of the harness itself (a load phase that threw): they fail the run. */
+  engineErrors: z.array(z.string()),
+  /** One per planned injection, in plan order (empty while `complete` is false). */
+  faults: z.array(faultRecordSchema),
+  /** Null when the scenario has no audit, or the run aborted before it. */
+  audit: auditOutcomeSchema.nullable(),
+  /** What the run noticed that is not analysis (lost and stuck ids of the audit). */
+  warnings: z.array(z.string()),
+});
+export type RunRecordMeta = z.infer<typeof runRecordMetaSchema>;
+
+/** timeline.jsonl split by line type, each in file order. */
+export interface RunTimeline {
+  seconds: TimelineSecond[];
+  late: TimelineLate[];
+  probes: ProbeSample[];
+  resources: ResourceSample[];
+  events: TimelineEvent[];
+}
+
+/** A run as read back from its directory: the input of `analyzeRun`. */
+export interface RunRecord {
+  meta: RunRecordMeta;
+  timeline: RunTimeline;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { Touch } from './fault-kind.ts';
+
+/** Parameter schemas several fault kinds share, and the dry-run wording of what they touch. */
+
+export const proxyParam = (fallback: string) =>
+  z.string().min(1).default(fallback).meta({ description: `Toxiproxy proxy name (default "${fallback}"; "api" fronts the target, "db" its database).` });
+export const streamParam = z.enum(['upstream', 'downstream']).default('downstream').meta({ description: 'Toxic direction (Toxiproxy stream).' });
+export const msParam = z.number().int().nonnegative();
+export const databaseUrlEnvParam = z.string().min(1).optional().meta({
+  description: 'Environment variable holding a PostgreSQL admin URL (the embedded setup wires it itself).',
+});
+
+/** Toxiproxy's toxic types, for `net-flaky`. */
+export const TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'] as const;
+
+export function toxicTouch(p: { proxy: string; stream: string }, type: string, attributes: string): Touch {
+  return { category: 'toxiproxy', text: `adds a ${type} toxic (${attributes}, ${p.stream}) to proxy "${p.proxy}", removes it after` };
+}
+
+export function proxyDisabledTouch(p: { proxy: string }): Touch {
+  return { category: 'toxiproxy', text: `disables proxy "${p.proxy}" (every connection through it closes), re-enables it after` };
+}
+
+/** Which database a PostgreSQL-level fault connects to, as the dry run says it. */
+export function databaseText(p: { databaseUrlEnv?: string | undefined }): string {
+  return p.databaseUrlEnv === undefined ? "the target's database (admin connection)" : `$${p.databaseUrlEnv}`;
+}

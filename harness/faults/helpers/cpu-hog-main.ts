@@ -1,0 +1,19 @@
+import { announceReady, helperConfig, runUntilStopped } from './helper-protocol.ts';
+
+/** Busy-loops for dutyPercent of every 100 ms period and sleeps the rest: one core at that load. */
+const config = helperConfig<{ dutyPercent: number }>();
+const periodMs = 100;
+const busyMs = (periodMs * Math.min(100, Math.max(1, config.dutyPercent))) / 100;
+
+function period(): void {
+  const end = performance.now() + busyMs;
+  let x = 0;
+  while (performance.now() < end) x = (x + Math.sqrt(x + 1)) % 1e9;
+  // setImmediate at 100%: signals (SIGTERM) must still get a turn of the event loop.
+  if (busyMs >= periodMs) setImmediate(period);
+  else setTimeout(period, periodMs - busyMs);
+}
+
+runUntilStopped(config.maxLifetimeMs);
+announceReady({ dutyPercent: config.dutyPercent });
+period();

@@ -1,0 +1,22 @@
+import type { SecondPoint } from '../contract/second-point.ts';
+import type { FaultPlan } from '../faults/index.ts';
+
+/**
+ * What a run tells whoever watches it, as it happens. The runner never prints: the CLI passes an
+ * observer that draws the live view (cli/live-observer.ts), the library API may pass its own or none.
+ * Every method is optional and must not throw; times are on the run clock (ms from the load's start).
+ */
+export interface RunObserver {
+  /** The load is about to start: the plan that runs, and where its record goes. */
+  onStart?(event: { plan: FaultPlan; runId: string; runDir: string }): void;
+  /** A second closed (in order of `t`). `elapsedMs` is the run clock when it closed. */
+  onSecond?(event: { second: SecondPoint; elapsedMs: number }): void;
+  onPhase?(event: { event: 'phase-start' | 'phase-end'; name: string; atMs: number }): void;
+  onFault?(event: { event: 'fault-inject' | 'fault-remove' | 'fault-error'; name: string; kind: string; atMs: number; detail?: string }): void;
+  /** Something a person should know that does not stop the run (a sampler unavailable, a cleanup). */
+  onWarning?(message: string): void;
+  /** What a fault driver did (a toxic added, a process started), for whoever follows it closely. */
+  onLog?(message: string): void;
+  /** The load and every fault are over (rolled back); analysis and reports follow. */
+  onEnd?(event: { endMs: number; abortReason: string | null }): void;
+}
