@@ -16,6 +16,7 @@ export type { Plan, LoadPhasePlan, FaultEventPlan } from './contract/plan-types.
 
 export { runScenario } from './run/run-scenario.ts';
 export type { RunOptions, RunOutcome } from './run/run-scenario.ts';
+export type { RunObserver } from './run/run-observer.ts';
 export { engineFor, arrivalEngine, autocannonEngine } from './load/index.ts';
 export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, RequestOutcome, OutcomeSink } from './load/engine.ts';
 

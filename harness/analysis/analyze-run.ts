@@ -8,7 +8,7 @@ import type { ChaosAnalysisInput, InjectionRecord } from './chaos-analysis.ts';
 import { faultRecordsFromEvents } from './fault-records-from-events.ts';
 import { summarizeStats } from './summarize-stats.ts';
 import { evaluateThresholds } from './threshold-evaluate.ts';
-import type { ParsedThreshold } from './threshold-evaluate.ts';
+import type { Threshold } from '../core/threshold-expression.ts';
 import { timelineAggregates } from './timeline-aggregates.ts';
 import { trafficMetricSource } from './traffic-metric-source.ts';
 import { decideVerdict } from './verdict.ts';
@@ -22,7 +22,7 @@ export interface RunGateOutcome {
 
 export interface AnalyzeOptions {
   /** The scenario's thresholds (those of the run, or others when re-analysing). */
-  thresholds: readonly ParsedThreshold[];
+  thresholds: readonly Threshold[];
   /** The scenario's recovery rules, durations in ms. */
   recovery: ChaosAnalysisInput['recovery'];
   /**

@@ -16,14 +16,14 @@ export interface ProbePoint {
 }
 
 export interface ProbeRecoveryOptions {
-  /** P: the prober's period. Default 250 ms. */
-  periodMs?: number;
-  /** F: consecutive failures that make the target unhealthy. Default 3. */
+  /** P: the prober's period (recovery.probeInterval). */
+  periodMs: number;
+  /** F: consecutive failures that make the target unhealthy. Default 3, as a health check's usual failure threshold. */
   failureThreshold?: number;
-  /** S·P must be at least this long. Default 5000 ms. */
-  recoveryEvidenceMs?: number;
-  /** W_post, as for traffic. Default 120 s. */
-  postWindowSec?: number;
+  /** S·P must be at least this long: the traffic's N healthy seconds. */
+  recoveryEvidenceMs: number;
+  /** W_post, as for traffic. */
+  postWindowSec: number;
   /** End of observation (ms, inclusive). Default: the last probe. */
   observationEndMs?: number;
 }
@@ -42,16 +42,16 @@ export interface ProbeRecovery {
 export function analyzeProbeRecovery(
   probes: readonly ProbePoint[],
   faults: readonly FaultInjection[],
-  options: ProbeRecoveryOptions = {},
+  options: ProbeRecoveryOptions,
 ): ProbeRecovery[] {
   const sorted = [...probes].sort((a, b) => a.atMs - b.atMs);
   const flags = sorted.map((p) => p.ok);
-  const periodMs = options.periodMs ?? 250;
+  const periodMs = options.periodMs;
   const failures = options.failureThreshold ?? 3;
-  const successes = Math.max(1, Math.ceil((options.recoveryEvidenceMs ?? 5000) / periodMs));
+  const successes = Math.max(1, Math.ceil(options.recoveryEvidenceMs / periodMs));
   const endMs = options.observationEndMs ?? sorted[sorted.length - 1]?.atMs ?? 0;
   return faults.map((f) => {
-    const windowEndMs = probeWindowEndMs(f, faults, endMs, options.postWindowSec ?? 120);
+    const windowEndMs = probeWindowEndMs(f, faults, endMs, options.postWindowSec);
     const from = sorted.findIndex((p) => p.atMs >= f.injectAtMs);
     const end = lastIndexAtOrBefore(sorted, windowEndMs);
     const anchor = f.recoveryAnchor;

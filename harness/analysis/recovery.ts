@@ -25,12 +25,12 @@ import { findImpactAndRecovery } from './recovery-runs.ts';
 export type FaultInjection = FaultEventPlan;
 
 export interface RecoveryOptions {
-  /** M: consecutive unhealthy seconds that make an impact. Default 3. */
-  onsetRunSec?: number;
-  /** N: consecutive healthy seconds that make a recovery. Default 5. */
-  recoveryRunSec?: number;
-  /** W_post: how long after the removal a relapse still counts. Default 120 s. */
-  postWindowSec?: number;
+  /** M: consecutive unhealthy seconds that make an impact (the scenario's recovery.unhealthyBuckets). */
+  onsetRunSec: number;
+  /** N: consecutive healthy seconds that make a recovery (recovery.healthyBuckets). */
+  recoveryRunSec: number;
+  /** W_post: how long after the removal a relapse still counts (recovery.observationWindow). */
+  postWindowSec: number;
   /** Last second index (inclusive) that belongs to the observation; see the choices above. */
   observationEndSec?: number;
 }
@@ -42,9 +42,6 @@ export interface FaultRecovery extends FaultResult {
   impactAtMs: number | null;
 }
 
-const DEFAULT_M = 3;
-const DEFAULT_N = 5;
-const DEFAULT_W_POST_SEC = 120;
 
 /** Health flag per second index 0 … lastSec (a missing second is an empty, unhealthy bucket). */
 export function healthFlags(points: readonly SecondPoint[], tol: HealthTolerances, lastSec: number): boolean[] {
@@ -66,7 +63,7 @@ export function analyzeRecovery(
   points: readonly SecondPoint[],
   faults: readonly FaultInjection[],
   tolerances: HealthTolerances,
-  options: RecoveryOptions = {},
+  options: RecoveryOptions,
 ): FaultRecovery[] {
   const endSec = options.observationEndSec ?? defaultObservationEndSec(points);
   const flags = healthFlags(points, tolerances, endSec);
@@ -75,7 +72,7 @@ export function analyzeRecovery(
 
 function windowEndSec(f: FaultInjection, all: readonly FaultInjection[], endSec: number, o: RecoveryOptions): number {
   const removalSec = Math.floor(f.removeAtMs / 1000);
-  let end = Math.min(endSec, removalSec + (o.postWindowSec ?? DEFAULT_W_POST_SEC));
+  let end = Math.min(endSec, removalSec + o.postWindowSec);
   for (const other of all) {
     if (other !== f && other.injectAtMs >= f.removeAtMs) end = Math.min(end, Math.floor(other.injectAtMs / 1000) - 1);
   }
@@ -86,8 +83,8 @@ function recoverOne(flags: readonly boolean[], f: FaultInjection, endSec: number
   const anchor = f.recoveryAnchor;
   const base = { name: f.name, kind: f.kind, injectedAtMs: f.injectAtMs, removedAtMs: f.removeAtMs, anchor };
   const outcome = findImpactAndRecovery(flags, Math.floor(f.injectAtMs / 1000), endSec, {
-    onsetRun: o.onsetRunSec ?? DEFAULT_M,
-    recoveryRun: o.recoveryRunSec ?? DEFAULT_N,
+    onsetRun: o.onsetRunSec,
+    recoveryRun: o.recoveryRunSec,
   });
   if (!outcome.impacted) {
     return { ...base, impacted: false, impactAtMs: null, detectedAtMs: null, recoveredAtMs: null, ttdSec: null, ttrSec: 0, recovered: true };

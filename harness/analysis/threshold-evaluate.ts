@@ -1,6 +1,6 @@
 import type { ThresholdResult } from '../contract/run-result.ts';
 import { compare } from '../core/threshold-expression.ts';
-import type { MetricKey, ThresholdExpression } from '../core/threshold-expression.ts';
+import type { MetricKey, Threshold, ThresholdExpression } from '../core/threshold-expression.ts';
 
 /**
  * Evaluates parsed k6-style thresholds against the run's metrics, over the whole run (k6
@@ -32,17 +32,12 @@ export interface MetricSource {
   value(metric: string, tags: Readonly<Record<string, string>>): number | null;
 }
 
-export interface ParsedThreshold {
-  key: MetricKey;
-  expressions: readonly ThresholdExpression[];
-}
-
 export interface ThresholdEvaluateOptions {
   noData?: 'pass' | 'fail';
 }
 
 export function evaluateThresholds(
-  thresholds: readonly ParsedThreshold[],
+  thresholds: readonly Threshold[],
   source: MetricSource,
   options: ThresholdEvaluateOptions = {},
 ): ThresholdResult[] {

@@ -26,18 +26,27 @@ export interface VerdictOutcome {
   verdict: Verdict;
   reasons: string[];
   warnings: string[];
-  exitCode: ExitCode;
+}
+
+/** The CLI's exit code for a verdict: the one place the two meet. */
+export function exitCodeForVerdict(verdict: Verdict): ExitCode {
+  switch (verdict) {
+    case 'pass':
+      return ExitCode.ok;
+    case 'fail':
+      return ExitCode.gateFailed;
+    case 'aborted':
+      return ExitCode.aborted;
+  }
 }
 
 export function decideVerdict(input: VerdictInput): VerdictOutcome {
   const reasons = [...steadyStateReasons(input), ...thresholdReasons(input), ...regressionReasons(input), ...integrityReasons(input), ...faultReasons(input)];
   const warnings = warningsOf(input);
   if (input.abortReason !== null) {
-    return { verdict: 'aborted', reasons: [`aborted: ${input.abortReason}`, ...reasons], warnings, exitCode: ExitCode.aborted };
+    return { verdict: 'aborted', reasons: [`aborted: ${input.abortReason}`, ...reasons], warnings };
   }
-  return reasons.length > 0
-    ? { verdict: 'fail', reasons, warnings, exitCode: ExitCode.gateFailed }
-    : { verdict: 'pass', reasons: [], warnings, exitCode: ExitCode.ok };
+  return reasons.length > 0 ? { verdict: 'fail', reasons, warnings } : { verdict: 'pass', reasons: [], warnings };
 }
 
 function steadyStateReasons(i: VerdictInput): string[] {

@@ -12,7 +12,7 @@ import { readK6Summary, readOutJson } from '../k6/read-k6-inputs.ts';
 import { reportDataFrom } from '../run/report-data-from.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { writeJsonAtomic } from '../core/atomic-write.ts';
-import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
+import { exitCodeForVerdict } from '../analysis/verdict.ts';
 import { harnessVersion } from '../core/version.ts';
 import { fingerprintHash } from '../run/environment-fingerprint.ts';
 import { newRunId } from '../run/run-id.ts';

@@ -6,7 +6,7 @@ import type { RunResult } from '../contract/run-result.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import { writeHistoryReport, writeReports } from '../report/write-reports.ts';
-import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
+import { exitCodeForVerdict } from '../analysis/verdict.ts';
 import { readResult } from '../run/read-result.ts';
 import { readRunDir } from '../run/read-run-dir.ts';
 import { readRunRecord } from '../run/read-run-record.ts';

@@ -13,7 +13,7 @@ import type { LoadedPlan } from '../plan/load-plan.ts';
 import { askLine } from './ask-line.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import type { RunOptions } from '../run/run-scenario.ts';
-import { exitCodeForVerdict } from '../run/exit-code-for-verdict.ts';
+import { exitCodeForVerdict } from '../analysis/verdict.ts';
 import { resolveGate } from '../run/resolve-gate.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
 import { liveObserver } from './live-observer.ts';

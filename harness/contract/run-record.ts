@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRecordSchema } from './fault-record.ts';
 import type { Plan } from './plan-types.ts';
-import { fingerprintSchema, integritySchema } from './run-result.ts';
+import { calibrationSchema, fingerprintSchema, integritySchema, scenarioRefSchema, targetRefSchema } from './run-result.ts';
 import type { ProbeSample, ResourceSample, TimelineEvent, TimelineLate, TimelineSecond } from './timeline-types.ts';
 
 /**
@@ -71,14 +71,14 @@ export const runRecordMetaSchema = z.object({
   runId: z.string(),
   seed: z.number().int(),
   /** The scenario as run: `file` is where thresholds and recovery rules are read from again, `hash` tells whether it changed since. */
-  scenario: z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() }),
-  target: z.object({ url: z.string(), embedded: z.boolean() }),
+  scenario: scenarioRefSchema,
+  target: targetRefSchema,
   environment: z.object({
     name: z.string(),
     fingerprint: fingerprintSchema,
     fingerprintHash: z.string(),
     /** The machine's speed while the load ran (harness/calibration/); null when not measured, or not yet. */
-    calibration: z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() }).nullable(),
+    calibration: calibrationSchema.nullable(),
   }),
   /** Wall-clock time of the run clock's zero (the load's start). */
   startedAtEpochMs: z.number(),

@@ -96,14 +96,23 @@ export type RegressionResult = z.infer<typeof regressionResultSchema>;
 export const verdictSchema = z.enum(['pass', 'fail', 'aborted']);
 export type Verdict = z.infer<typeof verdictSchema>;
 
+/** The scenario a run ran: `file` and `hash` say which file and whether it changed since. */
+export const scenarioRefSchema = z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() });
+export const targetRefSchema = z.object({ url: z.string(), embedded: z.boolean() });
+/**
+ * The machine's speed during the run (harness/calibration/): the mean CPU µs of a fixed work unit
+ * over the probe's samples. Recorded when the target runs on this machine.
+ */
+export const calibrationSchema = z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() });
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   source: z.enum(['stresslab', 'k6']).default('stresslab'),
   runId: z.string(),
   /** Seed of templating and request choice: the same seed replays the same request sequence. */
   seed: z.number().int().optional(),
-  scenario: z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() }),
-  target: z.object({ url: z.string(), embedded: z.boolean() }),
+  scenario: scenarioRefSchema,
+  target: targetRefSchema,
   environment: z.object({
     name: z.string(),
     fingerprint: fingerprintSchema,
@@ -113,7 +122,7 @@ export const runResultSchema = z.object({
      * unit (docs/regression-gate.md, section Machine speed). Recorded when the target runs on this
      * machine; null or absent otherwise.
      */
-    calibration: z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() }).nullable().optional(),
+    calibration: calibrationSchema.nullable().optional(),
   }),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),

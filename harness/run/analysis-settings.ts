@@ -7,21 +7,10 @@ export interface AnalysisSettings extends Pick<AnalyzeOptions, 'thresholds' | 'r
 }
 
 /**
- * The scenario's analysis parameters: its thresholds, its recovery rules (ms) and the probe period.
- * The one place the runner and `stresslab report --reanalyze` read them from a scenario, so a
- * change of the scenario's types is adapted here once.
+ * The scenario's analysis parameters, as its schema resolved them (every default already applied):
+ * what the runner and `stresslab report --reanalyze` hand to the analysis.
  */
 export function analysisSettings(scenario: Scenario): AnalysisSettings {
-  const r = scenario.recovery;
-  return {
-    thresholds: scenario.thresholds,
-    recovery: {
-      steadyStateWindowMs: r?.steadyStateWindowMs ?? 60_000,
-      healthyBuckets: r?.healthyBuckets ?? 5,
-      unhealthyBuckets: r?.unhealthyBuckets ?? 3,
-      observationWindowMs: r?.observationWindowMs ?? 120_000,
-      tolerances: r?.tolerances ?? {},
-    },
-    probeIntervalMs: r?.probeIntervalMs ?? 250,
-  };
+  const { probeIntervalMs, ...recovery } = scenario.recovery;
+  return { thresholds: scenario.thresholds, recovery, probeIntervalMs };
 }

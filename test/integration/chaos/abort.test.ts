@@ -58,11 +58,19 @@ async function withServer<T>(mode: ServerMode, f: (s: TestServer) => Promise<T>)
   }
 }
 
+async function abortEvent(runDir: string): Promise<{ atMs: number; detail: string }> {
+  const lines = (await fs.readFile(path.join(runDir, 'timeline.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; event?: string; atMs: number; detail?: string });
+  const abort = lines.find((l) => l.type === 'event' && l.event === 'abort');
+  if (abort === undefined) throw new Error(`no abort event in ${runDir}`);
+  return { atMs: abort.atMs, detail: abort.detail ?? '' };
+}
+
 describe('abort conditions', () => {
   it('trip → faults rolled back, load stopped, partial result with verdict "aborted", exit 3', async () => {
     await withServer({ kind: 'window', failFromMs: 4_000, failToMs: null, healthPath: '/health' }, async (server) => {
       const marker = path.join(tmp.dir, 'abort-marker');
-      const file = await scenarioFile(server, 'abort-trip', marker, { abort: { http_req_failed: 'rate>0.5 for 2s' } });
+      // A compound duration (as "1m30s" is): the window is 2.5 s, so 3 whole violating seconds.
+      const file = await scenarioFile(server, 'abort-trip', marker, { abort: { http_req_failed: 'rate>0.5 for 2s500ms' } });
       const io = captureIo(tmp.dir);
       const started = Date.now();
       const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
@@ -74,7 +82,36 @@ describe('abort conditions', () => {
       expect(result.reasons.join('\n')).toMatch(/http_req_failed/);
       expect(result.totals.requests).toBeGreaterThan(100);
       expect(result.totals.requests).toBeLessThan(1000);
-      expect(await listActive(path.join(await latestRunDir('abort-trip'), 'faults-ledger.json'))).toEqual([]);
+      const runDir = await latestRunDir('abort-trip');
+      expect(await listActive(path.join(runDir, 'faults-ledger.json'))).toEqual([]);
+      // It tripped once the condition had held for its whole window: at the end of the third
+      // violating second (plus the recorder's close grace), not at the first.
+      const abort = await abortEvent(runDir);
+      const fromSec = Number(/held from second (\d+)/.exec(abort.detail)?.[1]);
+      expect(abort.atMs / 1000 - fromSec).toBeGreaterThanOrEqual(3);
+      expect(abort.atMs / 1000 - fromSec).toBeLessThan(4.5);
+    });
+  }, 60_000);
+
+  it('a threshold with abortOnFail stops the run as soon as it fails on the traffic so far (k6 semantics), exit 3', async () => {
+    await withServer({ kind: 'window', failFromMs: 0, failToMs: null, healthPath: '/health' }, async (server) => {
+      const marker = path.join(tmp.dir, 'abort-on-fail-marker');
+      const file = await scenarioFile(server, 'abort-on-fail', marker, {
+        thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '2s' }] },
+      });
+      const io = captureIo(tmp.dir);
+      const started = Date.now();
+      const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
+      expect(code, io.stderr()).toBe(3);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const result = await resultIn(io.stdout());
+      expect(result.verdict).toBe('aborted');
+      expect(result.reasons.join('\n')).toMatch(/threshold http_req_failed: rate<0\.5 failed .*abortOnFail/);
+      expect(existsSync(marker)).toBe(false);
+      // Not before delayAbortEval, and well before the 40 s load would have ended.
+      const abort = await abortEvent(await latestRunDir('abort-on-fail'));
+      expect(abort.atMs).toBeGreaterThanOrEqual(2_000);
+      expect(abort.atMs).toBeLessThan(6_000);
     });
   }, 60_000);
 });

@@ -132,6 +132,17 @@ describe('drill safety and --dry-run', () => {
     expect(await fast.received()).toBe(before);
   });
 
+  it('--dry-run prints the seed the run would use: the one given, else a fresh random one (never a placeholder)', async () => {
+    const seedOf = async (...extra: string[]): Promise<number> => {
+      const io = captureIo(dir);
+      expect(await main(['run', 'light', '--profile', 'quick', '--dry-run', ...extra], io)).toBe(0);
+      return Number(/, seed (\d+)/.exec(io.stdout())?.[1]);
+    };
+    expect(await seedOf('--seed', '42')).toBe(42);
+    const drawn = [await seedOf(), await seedOf(), await seedOf()];
+    expect(new Set(drawn).size).toBeGreaterThan(1);
+  });
+
   it('refuses a non-loopback target that is not allowed (exit 2), before sending anything', async () => {
     const io = captureIo(dir);
     const code = await main(['run', 'light', '--target', 'http://staging.invalid:8080', '--no-baseline'], io);

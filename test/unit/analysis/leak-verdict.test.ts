@@ -13,7 +13,7 @@ function samples(minutes: number, trough: (atMs: number) => number): RssSample[]
   });
 }
 
-describe('analyzeLeak (measurement.md §3.2 test cases)', () => {
+describe('analyzeLeak (the cases of docs/leak-verdicts.md)', () => {
   it('flat sawtooth → none', () => {
     const a = analyzeLeak(samples(20, () => 200 * MIB));
     expect(a.verdict).toBe('none');

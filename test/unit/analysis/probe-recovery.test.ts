@@ -10,11 +10,14 @@ function probes(seconds: number, ok: (atMs: number) => boolean): ProbePoint[] {
   return Array.from({ length: seconds * 4 }, (_, i) => ({ atMs: i * 250, ok: ok(i * 250) }));
 }
 
+/** The recovery section's defaults: a 250 ms probe, N = 5 healthy seconds of evidence, W_post = 120 s. */
+const RULES = { periodMs: 250, recoveryEvidenceMs: 5000, postWindowSec: 120 };
+
 const fault: FaultInjection = { name: 'db-down#1', kind: 'db-down', injection: 1, injectAtMs: 10_000, removeAtMs: 13_000, params: {}, recoveryAnchor: 'removal' };
 
 describe('analyzeProbeRecovery', () => {
   it('detects at the 3rd consecutive failure and recovers at the first of 20 successes (S·P = 5 s)', () => {
-    const [r] = analyzeProbeRecovery(probes(40, (t) => t < 10_000 || t >= 14_000), [fault]);
+    const [r] = analyzeProbeRecovery(probes(40, (t) => t < 10_000 || t >= 14_000), [fault], RULES);
     expect(r?.detectedAtMs).toBe(10_500);
     expect(r?.ttdSec).toBe(0.5);
     expect(r?.recoveredAtMs).toBe(14_000);
@@ -23,22 +26,22 @@ describe('analyzeProbeRecovery', () => {
   });
 
   it('ignores fewer than F failures and breaks recovery on a relapse of F failures', () => {
-    const blip = analyzeProbeRecovery(probes(40, (t) => !(t >= 10_000 && t < 10_500)), [fault]);
+    const blip = analyzeProbeRecovery(probes(40, (t) => !(t >= 10_000 && t < 10_500)), [fault], RULES);
     expect(blip[0]?.impacted).toBe(false);
     expect(blip[0]?.ttrSec).toBe(0);
-    const relapse = analyzeProbeRecovery(probes(60, (t) => t < 10_000 || (t >= 14_000 && t < 20_000) || t >= 21_000), [fault]);
+    const relapse = analyzeProbeRecovery(probes(60, (t) => t < 10_000 || (t >= 14_000 && t < 20_000) || t >= 21_000), [fault], RULES);
     expect(relapse[0]?.recoveredAtMs).toBe(21_000);
   });
 
   it('needs S consecutive successes inside the window, else censored', () => {
-    const [r] = analyzeProbeRecovery(probes(20, (t) => t < 10_000 || t >= 17_000), [fault]);
+    const [r] = analyzeProbeRecovery(probes(20, (t) => t < 10_000 || t >= 17_000), [fault], RULES);
     expect(r?.recovered).toBe(false);
     expect(r?.ttrSec).toBeNull();
   });
 
   it('derives S from the period: at 1 s probes 5 successes suffice', () => {
     const points = Array.from({ length: 30 }, (_, i) => ({ atMs: i * 1000, ok: i < 10 || i >= 15 }));
-    const [r] = analyzeProbeRecovery(points, [{ ...fault, recoveryAnchor: 'injection' }], { periodMs: 1000 });
+    const [r] = analyzeProbeRecovery(points, [{ ...fault, recoveryAnchor: 'injection' }], { ...RULES, periodMs: 1000 });
     expect(r?.detectedAtMs).toBe(12_000);
     expect(r?.recoveredAtMs).toBe(15_000);
     expect(r?.ttrSec).toBe(5);

@@ -7,7 +7,7 @@ import { studentTCdf, studentTQuantile } from '../../../harness/analysis/stats/s
 const runs = (values: number[], samples = 10_000): RunValue[] => values.map((value) => ({ value, samples }));
 const quiet = runs([100, 101, 99, 100.5, 99.5]);
 
-describe('compareMetric (measurement.md §1.9)', () => {
+describe('compareMetric (docs/regression-gate.md)', () => {
   it('flags a clear 10 % regression', () => {
     const r = compareMetric('p95Ms', quiet, runs([110]));
     expect(r.verdict).toBe('regression');

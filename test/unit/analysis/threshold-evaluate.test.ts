@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../../../harness/analysis/threshold-evaluate.ts';
-import type { MetricSource, ParsedThreshold, TrendView } from '../../../harness/analysis/threshold-evaluate.ts';
+import type { MetricSource, TrendView } from '../../../harness/analysis/threshold-evaluate.ts';
+import type { Threshold } from '../../../harness/core/threshold-expression.ts';
 import { parseMetricKey, parseThresholdExpression } from '../../../harness/core/threshold-expression.ts';
 import { quantile } from '../../../harness/analysis/stats/order-stats.ts';
 
@@ -32,7 +33,7 @@ const source: MetricSource = {
   value: (metric) => (metric === 'target_rss_bytes' ? 300e6 : null),
 };
 
-function thresholds(spec: Record<string, string[]>): ParsedThreshold[] {
+function thresholds(spec: Record<string, string[]>): Threshold[] {
   return Object.entries(spec).map(([k, exprs]) => {
     const key = parseMetricKey(k);
     if (!key.ok) throw new Error(key.message);
@@ -41,7 +42,7 @@ function thresholds(spec: Record<string, string[]>): ParsedThreshold[] {
       expressions: exprs.map((e) => {
         const p = parseThresholdExpression(e);
         if (!p.ok) throw new Error(p.message);
-        return p.value;
+        return { ...p.value, abortOnFail: false, delayAbortEvalMs: 0 };
       }),
     };
   });

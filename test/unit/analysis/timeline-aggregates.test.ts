@@ -1,42 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { timelineAggregates } from '../../../harness/analysis/timeline-aggregates.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
-import type { RequestSecond, TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
-
-function reqSecond(okMs: readonly number[], failedMs: readonly number[] = []): RequestSecond {
-  const all = LatencyHistogram.empty();
-  const failed = LatencyHistogram.empty();
-  for (const v of okMs) all.recordUs(v * 1000);
-  for (const v of failedMs) {
-    all.recordUs(v * 1000);
-    failed.recordUs(v * 1000);
-  }
-  const r: RequestSecond = {
-    count: okMs.length + failedMs.length,
-    errors: failedMs.length,
-    statusCounts: okMs.length > 0 ? { '2xx': okMs.length } : {},
-    errorKinds: { timeout: failedMs.length, refused: 0, reset: 0, other: 0 },
-    bytes: 10 * okMs.length,
-    histogram: all.encode(),
-  };
-  if (failedMs.length > 0) r.errorHistogram = failed.encode();
-  return r;
-}
+import type { TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
+import { requestSecond } from '../../support/request-second.ts';
 
 const fast = (n: number, ms = 10): number[] => Array.from({ length: n }, (_, i) => ms + (i % 5));
 
 describe('timelineAggregates', () => {
   const seconds: TimelineSecond[] = [
-    { type: 'second', t: 1, phase: 'main', requests: { a: reqSecond(fast(20)) }, droppedIterations: 2 },
-    { type: 'second', t: 0, phase: 'warm', requests: { a: reqSecond(fast(30)), b: reqSecond(fast(10, 40)) }, droppedIterations: 0 },
+    { type: 'second', t: 1, phase: 'main', requests: { a: requestSecond(fast(20)) }, droppedIterations: 2 },
+    { type: 'second', t: 0, phase: 'warm', requests: { a: requestSecond(fast(30)), b: requestSecond(fast(10, 40)) }, droppedIterations: 0 },
     { type: 'second', t: 2, phase: null, requests: {}, droppedIterations: 0 },
   ];
   const late: TimelineLate[] = [
     // two slow timeouts of second 0, written after it closed, in two lines
-    { type: 'late', t: 0, phase: 'warm', requests: { a: reqSecond([], [5000]) }, droppedIterations: 1 },
-    { type: 'late', t: 0, phase: 'warm', requests: { b: reqSecond([], [6000]) }, droppedIterations: 0 },
+    { type: 'late', t: 0, phase: 'warm', requests: { a: requestSecond([], [5000]) }, droppedIterations: 1 },
+    { type: 'late', t: 0, phase: 'warm', requests: { b: requestSecond([], [6000]) }, droppedIterations: 0 },
     // a late line whose second is not in the timeline (torn or trimmed): still counted
-    { type: 'late', t: 7, phase: 'main', requests: { a: reqSecond([3000]) }, droppedIterations: 0 },
+    { type: 'late', t: 7, phase: 'main', requests: { a: requestSecond([3000]) }, droppedIterations: 0 },
   ];
   const agg = timelineAggregates({ seconds, late });
 

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { secondPoint } from '../../../harness/analysis/timeline-series.ts';
-import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
-import type { RequestSecond, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
-
-function reqSecond(okMs: readonly number[], failedMs: readonly number[]): RequestSecond {
-  const all = LatencyHistogram.empty();
-  const failed = LatencyHistogram.empty();
-  for (const v of okMs) all.recordUs(v * 1000);
-  for (const v of failedMs) {
-    all.recordUs(v * 1000);
-    failed.recordUs(v * 1000);
-  }
-  const r: RequestSecond = {
-    count: okMs.length + failedMs.length,
-    errors: failedMs.length,
-    statusCounts: {},
-    errorKinds: { timeout: failedMs.length, refused: 0, reset: 0, other: 0 },
-    bytes: 0,
-    histogram: all.encode(),
-  };
-  if (failedMs.length > 0) r.errorHistogram = failed.encode();
-  return r;
-}
+import type { TimelineSecond } from '../../../harness/contract/timeline-types.ts';
+import { requestSecond } from '../../support/request-second.ts';
 
 describe('secondPoint', () => {
   it('merges request names per second and derives success-only p95', () => {
@@ -29,7 +9,7 @@ describe('secondPoint', () => {
     const seconds: TimelineSecond[] = [
       { type: 'second', t: 1, phase: 'p', requests: {}, droppedIterations: 4 },
       // 95 fast successes + 5 slow timeouts: p95 of all sits on the boundary; success-only p95 is fast
-      { type: 'second', t: 0, phase: 'p', requests: { a: reqSecond(ok.slice(0, 50), [1000, 1000]), b: reqSecond(ok.slice(50), [1000, 1000, 1000]) }, droppedIterations: 0 },
+      { type: 'second', t: 0, phase: 'p', requests: { a: requestSecond(ok.slice(0, 50), [1000, 1000]), b: requestSecond(ok.slice(50), [1000, 1000, 1000]) }, droppedIterations: 0 },
     ];
     const [s1, s0] = seconds.map(secondPoint);
     expect(s0).toMatchObject({ t: 0, requests: 100, errors: 5, successes: 95, droppedIterations: 0 });
@@ -41,7 +21,7 @@ describe('secondPoint', () => {
   });
 
   it('gives a null success p95 when every request failed', () => {
-    const s = secondPoint({ type: 'second', t: 0, phase: null, requests: { a: reqSecond([], [5, 6]) }, droppedIterations: 0 });
+    const s = secondPoint({ type: 'second', t: 0, phase: null, requests: { a: requestSecond([], [5, 6]) }, droppedIterations: 0 });
     expect(s?.successP95Ms).toBeNull();
     expect(s?.p95Ms).toBeCloseTo(6, 1);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict } from '../../../harness/analysis/verdict.ts';
+import { decideVerdict, exitCodeForVerdict } from '../../../harness/analysis/verdict.ts';
 import type { VerdictInput } from '../../../harness/analysis/verdict.ts';
 import { ExitCode } from '../../../harness/core/exit-codes.ts';
 
@@ -14,7 +14,8 @@ const clean: VerdictInput = {
 
 describe('decideVerdict', () => {
   it('passes a clean run with exit 0', () => {
-    expect(decideVerdict(clean)).toEqual({ verdict: 'pass', reasons: [], warnings: [], exitCode: ExitCode.ok });
+    expect(decideVerdict(clean)).toEqual({ verdict: 'pass', reasons: [], warnings: [] });
+    expect(exitCodeForVerdict('pass')).toBe(ExitCode.ok);
   });
 
   it('fails with one sentence per failure and exit 1', () => {
@@ -27,7 +28,7 @@ describe('decideVerdict', () => {
       faults: [{ ...clean.faults[0]!, recovered: false, recoveredAtMs: null, ttrSec: null }],
     });
     expect(v.verdict).toBe('fail');
-    expect(v.exitCode).toBe(ExitCode.gateFailed);
+    expect(exitCodeForVerdict(v.verdict)).toBe(ExitCode.gateFailed);
     expect(v.reasons).toEqual([
       'experiment invalid: steady state not met before the first fault',
       'threshold http_req_duration p(95)<300 failed (actual 413)',
@@ -57,7 +58,7 @@ describe('decideVerdict', () => {
   it('aborted wins with exit 3 and keeps the other reasons', () => {
     const v = decideVerdict({ ...clean, abortReason: 'http_req_failed: rate>0.5 for 30s', integrity: { ...clean.integrity!, lost: 1 } });
     expect(v.verdict).toBe('aborted');
-    expect(v.exitCode).toBe(ExitCode.aborted);
+    expect(exitCodeForVerdict(v.verdict)).toBe(ExitCode.aborted);
     expect(v.reasons).toEqual(['aborted: http_req_failed: rate>0.5 for 30s', '1 of 100 accepted executions were lost']);
   });
 });
