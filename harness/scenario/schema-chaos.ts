@@ -40,7 +40,7 @@ export const recoverySchema = z
     tolerances: z
       .strictObject({
         errorRate: z.number().min(0).max(1).optional().meta({ description: 'Highest healthy error rate (default max(2ε₀, ε₀ + 0.01)).' }),
-        p95Ms: z.number().positive().optional().meta({ description: 'Highest healthy p95 in ms (default max(1.25ℓ₀, ℓ₀ + 4σ)).' }),
+        p95Ms: z.number().positive().optional().meta({ description: 'Highest healthy p95 in ms (default max(1.25ℓ₀, ℓ₀ + 4σ, ℓ₀ + 25 ms)).' }),
         throughputRatio: z.number().min(0).max(1).optional().meta({ description: 'Lowest healthy throughput as a share of steady state (default 0.9).' }),
       })
       .default({}),
