@@ -36,7 +36,7 @@ export interface AbortMonitor {
 }
 
 /** The condition's value in one second, or null when the second says nothing about it. */
-export function readSecond(c: AbortCondition, p: SecondPoint): number | null {
+function readSecond(c: AbortCondition, p: SecondPoint): number | null {
   if (c.phase !== null && p.phase !== c.phase) return null;
   return READERS[c.reading](p);
 }

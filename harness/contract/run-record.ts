@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRecordSchema } from './fault-record.ts';
 import type { Plan } from './plan-types.ts';
-import { calibrationSchema, fingerprintSchema, integritySchema, scenarioRefSchema, targetRefSchema } from './run-result.ts';
+import { calibrationSchema, environmentSchema, integritySchema, scenarioRefSchema, targetRefSchema } from './run-result.ts';
 import type { ProbeSample, ResourceSample, TimelineEvent, TimelineLate, TimelineSecond } from './timeline-types.ts';
 
 /**
@@ -73,13 +73,8 @@ export const runRecordMetaSchema = z.object({
   /** The scenario as run: `file` is where thresholds and recovery rules are read from again, `hash` tells whether it changed since. */
   scenario: scenarioRefSchema,
   target: targetRefSchema,
-  environment: z.object({
-    name: z.string(),
-    fingerprint: fingerprintSchema,
-    fingerprintHash: z.string(),
-    /** The machine's speed while the load ran (harness/calibration/); null when not measured, or not yet. */
-    calibration: calibrationSchema.nullable(),
-  }),
+  /** As in the result, but the calibration is always written: null when not measured, or not yet. */
+  environment: environmentSchema.extend({ calibration: calibrationSchema.nullable() }),
   /** Wall-clock time of the run clock's zero (the load's start). */
   startedAtEpochMs: z.number(),
   /** Run length on the run clock; null until the run ended. */

@@ -105,6 +105,18 @@ export const targetRefSchema = z.object({ url: z.string(), embedded: z.boolean()
  */
 export const calibrationSchema = z.object({ unitCpuUs: z.number().positive(), samples: z.number().int().nonnegative() });
 
+export const environmentSchema = z.object({
+  name: z.string(),
+  fingerprint: fingerprintSchema,
+  fingerprintHash: z.string(),
+  /**
+   * The machine's speed during the run (harness/calibration/): the mean CPU µs of a fixed work
+   * unit (docs/regression-gate.md, section Machine speed). Recorded when the target runs on this
+   * machine; null or absent otherwise.
+   */
+  calibration: calibrationSchema.nullable().optional(),
+});
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   source: z.enum(['stresslab', 'k6']).default('stresslab'),
@@ -113,17 +125,7 @@ export const runResultSchema = z.object({
   seed: z.number().int().optional(),
   scenario: scenarioRefSchema,
   target: targetRefSchema,
-  environment: z.object({
-    name: z.string(),
-    fingerprint: fingerprintSchema,
-    fingerprintHash: z.string(),
-    /**
-     * The machine's speed during the run (harness/calibration/): the mean CPU µs of a fixed work
-     * unit (docs/regression-gate.md, section Machine speed). Recorded when the target runs on this
-     * machine; null or absent otherwise.
-     */
-    calibration: calibrationSchema.nullable().optional(),
-  }),
+  environment: environmentSchema,
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
   verdict: verdictSchema,

@@ -38,7 +38,7 @@ export interface FaultSpecOf<K extends FaultKind> {
 }
 export type FaultSpec = { [K in FaultKind]: FaultSpecOf<K> }[FaultKind];
 
-type TimingInput = { kind: FaultKind; name?: string; at: string; duration: string; every?: string; times?: number; recoveryAnchor?: RecoveryAnchor };
+type TimingInput = z.input<z.ZodObject<typeof timing>> & { recoveryAnchor?: RecoveryAnchor };
 export type FaultSpecInput = { [K in FaultKind]: TimingInput & { kind: K } & FaultParamsInput<K> }[FaultKind];
 
 function specSchema<K extends string, S extends z.ZodRawShape, P extends object>(def: FaultKindDefinition<K, S, P>) {

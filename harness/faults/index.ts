@@ -71,10 +71,6 @@ export type PlannedFault = { [K in FaultKind]: FaultEventOf<K> }[FaultKind];
 /** A plan whose fault events keep their parameters' types. */
 export type FaultPlan = Plan<PlannedFault>;
 
-export function isFaultKind(kind: string): kind is FaultKind {
-  return Object.hasOwn(FAULT_KINDS, kind);
-}
-
 /**
  * A kind's definition with its parameter type widened. TypeScript cannot follow that a value's
  * `kind` and `params` belong together through a union, so the dispatchers below widen here, once,
