@@ -67,7 +67,7 @@ async function abortEvent(runDir: string): Promise<{ atMs: number; detail: strin
 
 describe('abort conditions', () => {
   it('trip → faults rolled back, load stopped, partial result with verdict "aborted", exit 3', async () => {
-    await withServer({ kind: 'window', failFromMs: 4_000, failToMs: null, healthPath: '/health' }, async (server) => {
+    await withServer({ kind: 'window', failFromMs: 4_000, failToMs: null, healthPath: '/health', loadPath: '/work' }, async (server) => {
       const marker = path.join(tmp.dir, 'abort-marker');
       // A compound duration (as "1m30s" is): the window is 2.5 s, so 3 whole violating seconds.
       const file = await scenarioFile(server, 'abort-trip', marker, { abort: { http_req_failed: 'rate>0.5 for 2s500ms' } });
@@ -94,7 +94,7 @@ describe('abort conditions', () => {
   }, 60_000);
 
   it('a threshold with abortOnFail stops the run as soon as it fails on the traffic so far (k6 semantics), exit 3', async () => {
-    await withServer({ kind: 'window', failFromMs: 0, failToMs: null, healthPath: '/health' }, async (server) => {
+    await withServer({ kind: 'window', failFromMs: 0, failToMs: null, healthPath: '/health', loadPath: '/work' }, async (server) => {
       const marker = path.join(tmp.dir, 'abort-on-fail-marker');
       const file = await scenarioFile(server, 'abort-on-fail', marker, {
         thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '2s' }] },

@@ -9,9 +9,15 @@ import { startTestServer } from '../../support/servers/spawn-test-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
 
 /**
- * Ground truth for MTTR/TTD: a server that answers 503 from exactly 10.0 s to 13.0 s after the
+ * Ground truth for MTTR/TTD: a server that answers 503 from exactly 10.0 s to 12.7 s after the
  * load's first request. An `exec` fault with no-op commands marks the same window on the plan, so
- * the analysis knows when "the fault" was; the truth is TTD 0 s and TTR 3 s (from injection).
+ * the analysis knows when "the fault" was; the truth is TTD 0 s and TTR 2.7 s (from injection).
+ *
+ * The outage ends inside a second on purpose: recovery is the start of the first healthy second
+ * (docs/recovery.md), so an outage ending exactly on a second boundary is measured on time or a
+ * whole second late, depending on the few milliseconds the load's first request takes to arrive.
+ * Ending at 12.7 s, it is measured 0.2–0.3 s late while that delay stays under 0.3 s (8 of 8 runs
+ * with one core kept busy). Sub-second recovery would remove the difference.
  */
 let dir: string;
 beforeAll(async () => {
@@ -22,7 +28,7 @@ afterAll(async () => {
 });
 
 async function runAgainst(failToMs: number | null): Promise<{ code: number; result: RunResult; out: string }> {
-  const server = await startTestServer({ kind: 'window', failFromMs: 10_000, failToMs, healthPath: '/health' });
+  const server = await startTestServer({ kind: 'window', failFromMs: 10_000, failToMs, healthPath: '/health', loadPath: '/work' });
   try {
     const file = path.join(dir, `truth-${failToMs}.json`);
     await fs.writeFile(
@@ -33,7 +39,7 @@ async function runAgainst(failToMs: number | null): Promise<{ code: number; resu
         target: { url: server.url, health: '/health', timeout: '2s' },
         requests: [{ name: 'work', method: 'GET', path: '/work' }],
         load: [{ executor: 'constant-arrival-rate', rate: 100, duration: '24s', preAllocatedVUs: 20, maxVUs: 100, gracefulStop: '1s' }],
-        faults: [{ kind: 'exec', name: 'outage', at: '10s', duration: '3s', inject: 'true', remove: 'true', recoveryAnchor: 'injection' }],
+        faults: [{ kind: 'exec', name: 'outage', at: '10s', duration: '2700ms', inject: 'true', remove: 'true', recoveryAnchor: 'injection' }],
         // Health is judged on errors here: a loaded 2-core machine must not turn latency noise into "impact".
         recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: 500 } },
         thresholds: { mttr_seconds: ['max<10'] },
@@ -51,13 +57,13 @@ async function runAgainst(failToMs: number | null): Promise<{ code: number; resu
 }
 
 describe.concurrent('recovery measured against ground truth', () => {
-  it('a 503 outage from 10.0 s to 13.0 s: TTD ≈ 0 s and TTR ≈ 3 s (±0.5 s), and the blind health check is reported', async () => {
-    const { code, result } = await runAgainst(13_000);
+  it('a 503 outage from 10.0 s to 12.7 s: TTD ≈ 0 s and TTR ≈ 2.7 s (±0.5 s), and the blind health check is reported', async () => {
+    const { code, result } = await runAgainst(12_700);
     const fault = result.faults[0]!;
     expect(fault.recovered).toBe(true);
     expect(Math.abs(fault.ttdSec! - 0)).toBeLessThanOrEqual(0.5);
-    expect(Math.abs(fault.ttrSec! - 3)).toBeLessThanOrEqual(0.5);
-    expect(Math.abs(result.recovery.mttrSec! - 3)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(fault.ttrSec! - 2.7)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(result.recovery.mttrSec! - 2.7)).toBeLessThanOrEqual(0.5);
     expect(result.warnings.join('\n')).toMatch(/health probe stayed green/);
     expect(result.verdict, result.reasons.join('; ')).toBe('pass');
     expect(code).toBe(0);

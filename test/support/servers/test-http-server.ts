@@ -19,10 +19,13 @@ export type ServerMode =
   /** Answers `status` with a body of `bodyBytes` bytes. */
   | { kind: 'status'; status: number; bodyBytes: number }
   /**
-   * 200 except 503 from `failFromMs` to `failToMs` (null: forever) after the first request that is
-   * not a probe of `healthPath` (which always answers 200: a health check blind to the outage).
+   * 200 except 503 from `failFromMs` to `failToMs` (null: forever) after the first request to
+   * `loadPath`: the load's first request, i.e. the run clock's zero. `healthPath` always answers 200
+   * (a health check blind to the outage). Requests before the load (the harness's readiness and
+   * version probes) do not start the clock: they come a variable time before the load, up to seconds
+   * on a loaded machine, which would move the outage off the fault window it stands for.
    */
-  | { kind: 'window'; failFromMs: number; failToMs: number | null; healthPath: string };
+  | { kind: 'window'; failFromMs: number; failToMs: number | null; healthPath: string; loadPath: string };
 
 const mode = JSON.parse(process.argv[2] ?? '{"kind":"fast"}') as ServerMode;
 const BODY = Buffer.from('{"ok":true,"service":"stresslab-test-server","v":1}');
@@ -81,8 +84,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return ok(res, Buffer.alloc(mode.bodyBytes, 97), mode.status);
     case 'window': {
       if (req.url === mode.healthPath) return ok(res);
-      firstAt ??= performance.now();
-      const since = performance.now() - firstAt;
+      if (req.url === mode.loadPath) firstAt ??= performance.now();
+      const since = firstAt === null ? -1 : performance.now() - firstAt;
       const failing = since >= mode.failFromMs && (mode.failToMs === null || since < mode.failToMs);
       return failing ? ok(res, Buffer.from('{"error":"unavailable"}'), 503) : ok(res);
     }
