@@ -9,7 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]] : ['default'],
+    reporters: process.env.CI ? ['default', ['json', { outputFile: process.env.VITEST_JSON ?? 'test-artifacts/vitest.json' }]] : ['default'],
     projects: [
       // Unit tests share one process: a fresh one per file cost ~0.4 s of start-up and imports each,
       // more than half of their time. They keep no state between files (checked with --sequence.shuffle).
@@ -17,6 +17,9 @@ export default defineConfig({
       // Integration tests spawn servers, set environment variables and spy on the process: one
       // process per file, so none sees another's leftovers.
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
+      // Failure, signal and full-disk tests: whole runs with real processes, too slow for `npm test`'s
+      // 10 minutes on a 2-core machine; `npm run test:reliability` runs them and so does .ci/run.
+      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'] } },
     ],
   },
 });

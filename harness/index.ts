@@ -17,12 +17,15 @@ export type { Plan, LoadPhasePlan, FaultEventPlan } from './contract/plan-types.
 export { runScenario } from './run/run-scenario.ts';
 export type { RunOptions, RunOutcome } from './run/run-scenario.ts';
 export type { RunObserver } from './run/run-observer.ts';
+export { RunFailures } from './run/run-failures.ts';
+export type { RunFailure, RunStage } from './contract/run-record.ts';
 export { engineFor, arrivalEngine, autocannonEngine } from './load/index.ts';
 export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, RequestOutcome, OutcomeSink } from './load/engine.ts';
 
 export { runResultSchema, RESULT_SCHEMA_VERSION } from './contract/run-result.ts';
 export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './contract/run-result.ts';
 export type { Stats } from './contract/stats.ts';
+export type { TargetExit } from './contract/target-exit.ts';
 export type { TimelineLine, TimelineSecond, TimelineLate, ResourceSample, ProbeSample, TimelineEvent } from './contract/timeline-types.ts';
 export { runRecordMetaSchema, RUN_RECORD_SCHEMA_VERSION } from './contract/run-record.ts';
 export type { RunRecord, RunRecordMeta, RunTimeline } from './contract/run-record.ts';

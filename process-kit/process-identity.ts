@@ -62,3 +62,13 @@ export function signalIdentified(id: ProcessIdentity, signal: NodeJS.Signals): b
     throw e;
   }
 }
+
+/** Resolves true once none of the identified processes lives, false when `timeoutMs` ran out first. */
+export async function waitUntilGone(ids: readonly ProcessIdentity[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!ids.some((id) => isAlive(id))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -12,6 +12,8 @@ import type { Threshold } from '../core/threshold-expression.ts';
 import { timelineAggregates } from './timeline-aggregates.ts';
 import { trafficMetricSource } from './traffic-metric-source.ts';
 import { decideVerdict } from './verdict.ts';
+import { targetExitsFrom } from './target-exits.ts';
+import { withFailures } from './failure-verdict.ts';
 
 /** What a comparison with other runs (the baseline gate) adds to a result. */
 export interface RunGateOutcome {
@@ -74,8 +76,9 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const abortReason = meta.abortReason ?? (meta.complete ? null : `the run did not finish (record.json is the one written at its start; the timeline ends at ${(endMs / 1000).toFixed(1)} s)`);
   const engineReasons = [...meta.engineErrors, ...chaos.reasons].map((e) => `load engine error: ${e}`);
   const runWarnings = [...chaos.warnings, ...meta.warnings];
+  const targetExits = targetExitsFrom(timeline.events);
   const judge = (gate: RunGateOutcome): Pick<RunResult, 'verdict' | 'reasons' | 'warnings'> => {
-    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions: gate.regressions, integrity, faults: chaos.faults });
+    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions: gate.regressions, integrity, faults: chaos.faults, targetExits });
     return {
       // A harness that failed (an engine threw, a fault could not be injected) measured less than asked.
       verdict: decided.verdict === 'pass' && engineReasons.length > 0 ? 'fail' : decided.verdict,
@@ -105,13 +108,14 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
       stats: summarizeStats(folded.traffic.phases[p.name]?.total ?? emptyAggregate(), p.durationMs),
     })),
     faults: chaos.faults,
+    targetExits,
     recovery: chaos.recovery,
     resources: chaos.resources,
     integrity,
     thresholds,
     regressions: [],
   };
-  if (options.gate === undefined) return { result: provisional, series: folded.series };
+  if (options.gate === undefined) return { result: withFailures(provisional, meta.failures), series: folded.series };
   const gate = options.gate(provisional);
   // Spread over the provisional result: same fields, same order in result.json, new verdict.
   const result: RunResult = {
@@ -119,7 +123,7 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     ...judge(gate),
     regressions: gate.regressions.map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict }) => ({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict })),
   };
-  return { result, series: folded.series };
+  return { result: withFailures(result, meta.failures), series: folded.series };
 }
 
 /** Where a timeline that has no recorded end stops: its last second, sample, probe or event. */

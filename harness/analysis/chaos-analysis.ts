@@ -2,6 +2,7 @@ import type { ProbeSample, ResourceSample } from '../contract/timeline-types.ts'
 import type { FaultEventPlan } from '../contract/plan-types.ts';
 import { analyzeProbeRecovery } from './probe-recovery.ts';
 import { analyzeRecovery } from './recovery.ts';
+import { min } from './stats/order-stats.ts';
 import type { FaultInjection } from './recovery.ts';
 import { probeBlindSpots, summarizeRecovery } from './recovery-summary.ts';
 import { harnessSaturationWarning, summarizeResource } from './resource-summary.ts';
@@ -84,7 +85,7 @@ function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRe
     injectAtMs: r.injectedAtMs ?? r.event.injectAtMs,
     removeAtMs: r.removedAtMs ?? r.event.removeAtMs,
   }));
-  const firstInjectAtMs = Math.min(...faults.map((f) => f.injectAtMs));
+  const firstInjectAtMs = min(faults.map((f) => f.injectAtMs));
   const steady = computeSteadyState(input.series, firstInjectAtMs, {
     maxWindowSec: input.recovery.steadyStateWindowMs / 1000,
     openModel: input.openModel,

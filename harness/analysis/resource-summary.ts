@@ -1,7 +1,7 @@
 import type { ResourceUsage } from '../contract/run-result.ts';
 import { analyzeLeak } from './leak-verdict.ts';
 import type { LeakOptions } from './leak-verdict.ts';
-import { mean, quantile } from './stats/order-stats.ts';
+import { max, mean, quantile } from './stats/order-stats.ts';
 
 /**
  * Resource usage of one process (or the host) for the result contract: CPU mean/p95/max, RSS
@@ -28,9 +28,9 @@ export function summarizeResource(samples: readonly UsageSample[], leakOptions: 
   const rss = samples.map((s) => s.rssBytes);
   const leak = analyzeLeak(samples, leakOptions);
   return {
-    cpuPercent: { mean: mean(cpu), p95: quantile(cpu, 0.95), max: Math.max(...cpu) },
+    cpuPercent: { mean: mean(cpu), p95: quantile(cpu, 0.95), max: max(cpu) },
     cpuSeconds: cpuSeconds(samples),
-    rssBytes: { mean: mean(rss), max: Math.max(...rss), slopeBytesPerHour: leak.slopeBytesPerHour },
+    rssBytes: { mean: mean(rss), max: max(rss), slopeBytesPerHour: leak.slopeBytesPerHour },
     leak: leak.verdict,
   };
 }

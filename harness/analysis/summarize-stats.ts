@@ -22,6 +22,7 @@ export function summarizeStats(agg: TrafficAggregate, windowMs: number): Stats {
     droppedIterations: agg.droppedIterations,
     statusCounts: { ...agg.statusCounts },
     errorKinds: { ...agg.errorKinds },
+    ...(agg.cancelled > 0 ? { cancelled: agg.cancelled } : {}),
     latencyMs: {
       p50: ms(h.percentileMs(50)),
       p90: ms(h.percentileMs(90)),

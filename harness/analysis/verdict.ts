@@ -1,13 +1,17 @@
 import { ExitCode } from '../core/exit-codes.ts';
 import type { FaultResult, Integrity, RegressionResult, ThresholdResult, Verdict } from '../contract/run-result.ts';
 import { metricSpecFor } from './gate-metrics.ts';
+import { describeTargetExit } from '../contract/target-exit.ts';
+import type { TargetExit } from '../contract/target-exit.ts';
 
 /**
  * The run's verdict from everything the analysis found. `aborted` wins (exit 3) and still lists
  * the failures seen before the abort; otherwise any failure makes `fail` (exit 1). Failures:
- * a threshold that did not pass, a `regression` on a gated metric, lost or duplicated executions,
- * a fault that never recovered, an invalid steady state. Suspect regressions, ungated regressions
- * and stuck executions are warnings: reported, not failing.
+ * a target that exited without a fault asking for it, a threshold that did not pass, a
+ * `regression` on a gated metric, lost or duplicated executions, a fault that never recovered, an
+ * invalid steady state. Suspect regressions, ungated regressions, gated metrics without data and
+ * stuck executions are warnings: reported, not failing. The harness's own failure (`error`, exit 5)
+ * is applied over this verdict by failure-verdict.ts.
  */
 
 export interface VerdictInput {
@@ -20,6 +24,8 @@ export interface VerdictInput {
   regressions: readonly (RegressionResult & { gated?: boolean })[];
   integrity: Integrity | null;
   faults: readonly FaultResult[];
+  /** Exits of the managed target during the load; those no fault asked for fail the run (absent: none known). */
+  targetExits?: readonly TargetExit[];
 }
 
 export interface VerdictOutcome {
@@ -37,16 +43,23 @@ export function exitCodeForVerdict(verdict: Verdict): ExitCode {
       return ExitCode.gateFailed;
     case 'aborted':
       return ExitCode.aborted;
+    case 'error':
+      return ExitCode.harnessFailed;
   }
 }
 
 export function decideVerdict(input: VerdictInput): VerdictOutcome {
-  const reasons = [...steadyStateReasons(input), ...thresholdReasons(input), ...regressionReasons(input), ...integrityReasons(input), ...faultReasons(input)];
+  const reasons = [...targetExitReasons(input), ...steadyStateReasons(input), ...thresholdReasons(input), ...regressionReasons(input), ...integrityReasons(input), ...faultReasons(input)];
   const warnings = warningsOf(input);
   if (input.abortReason !== null) {
     return { verdict: 'aborted', reasons: [`aborted: ${input.abortReason}`, ...reasons], warnings };
   }
   return reasons.length > 0 ? { verdict: 'fail', reasons, warnings } : { verdict: 'pass', reasons: [], warnings };
+}
+
+/** A target that died is the first thing to know: every other failure of the run follows from it. */
+function targetExitReasons(i: VerdictInput): string[] {
+  return (i.targetExits ?? []).filter((x) => !x.expected).map(describeTargetExit);
 }
 
 function steadyStateReasons(i: VerdictInput): string[] {
@@ -86,7 +99,20 @@ function warningsOf(i: VerdictInput): string[] {
     .filter((r) => r.verdict === 'suspect' || (r.verdict === 'regression' && !isGated(r)))
     .map((r) => `${r.metric} ${r.verdict === 'suspect' ? 'may have regressed (suspect)' : 'regressed (not gated)'}: ${changeText(r)}`);
   if (i.integrity !== null && i.integrity.stuck > 0) out.push(`${i.integrity.stuck} executions were not in a terminal state after the grace period`);
+  out.push(...noDataWarnings(i));
   return out;
+}
+
+/**
+ * A gated metric the gate could not judge (too few baseline runs or samples, no value in this run)
+ * is a gate that is silently off: say which, so a pass is not read as "no regression".
+ */
+function noDataWarnings(i: VerdictInput): string[] {
+  const silent = i.regressions.filter((r) => r.verdict === 'no-data' && isGated(r)).map((r) => r.metric);
+  if (silent.length === 0) return [];
+  const why = 'too few baseline runs or samples, or no value in this run';
+  if (silent.length <= 3) return silent.map((m) => `gated metric ${m} has no data: the regression gate did not judge it (${why})`);
+  return [`${silent.length} gated metrics have no data, the regression gate did not judge them (${why}): ${silent.join(', ')}`];
 }
 
 function changeText(r: RegressionResult): string {

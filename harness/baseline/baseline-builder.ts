@@ -1,4 +1,6 @@
 import type { RunResult } from '../contract/run-result.ts';
+import { describeTargetExit, targetDied } from '../contract/target-exit.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
 import { defaultAnalysisParameters } from './analysis-defaults.ts';
 import { baselineMetrics } from './baseline-metrics.ts';
 import { BASELINE_SCHEMA_VERSION } from './baseline-schema.ts';
@@ -6,6 +8,20 @@ import type { AnalysisParameters, Baseline, BaselineRun } from './baseline-schem
 
 /** How many runs a baseline keeps: enough to estimate noise, recent enough to follow the system. */
 export const MAX_BASELINE_RUNS = 20;
+
+/**
+ * A run whose target died measured a dead port (refusals at the rate of the harness's retries):
+ * as a baseline it would make every later healthy run look like a regression or hide one. Refused
+ * whatever its verdict says (a re-analysis with other thresholds can pass it).
+ */
+function refuseDeadTarget(results: readonly RunResult[]): void {
+  const dead = results.filter((r) => targetDied(r.targetExits));
+  if (dead.length === 0) return;
+  const why = dead.map((r) => `${r.runId} (${(r.targetExits ?? []).filter((x) => !x.expected).map(describeTargetExit).join('; ')})`);
+  throw new StresslabError('BAD_BASELINE', `the target died during ${why.join(', ')}: a run against a dead target cannot be a baseline`, {
+    hint: 'record the baseline from runs whose target stayed up (see targetExits in result.json)',
+  });
+}
 
 function toBaselineRun(result: RunResult): BaselineRun {
   const { metrics, samples } = baselineMetrics(result);
@@ -16,6 +32,7 @@ function toBaselineRun(result: RunResult): BaselineRun {
 export function newBaseline(results: readonly RunResult[], opts: { nowIso: string; harnessVersion: string; analysis?: Partial<AnalysisParameters> }): Baseline {
   const last = results[results.length - 1];
   if (last === undefined) throw new RangeError('newBaseline needs at least one run');
+  refuseDeadTarget(results);
   return {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     createdAt: opts.nowIso,
@@ -36,6 +53,7 @@ export function newBaseline(results: readonly RunResult[], opts: { nowIso: strin
 export function addRuns(baseline: Baseline, results: readonly RunResult[], opts: { nowIso: string; harnessVersion: string }): Baseline {
   const last = results[results.length - 1];
   if (last === undefined) return baseline;
+  refuseDeadTarget(results);
   const sameWorkload = last.scenario.hash === baseline.scenario.hash;
   const kept = sameWorkload ? baseline.runs : [];
   const known = new Set(kept.map((r) => r.runId));

@@ -2,7 +2,9 @@ import * as nodeFs from 'node:fs/promises';
 import * as path from 'node:path';
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';
+import { formatJsonPath } from '../core/json-path.ts';
 import { BASELINE_SCHEMA_VERSION, baselineSchema } from './baseline-schema.ts';
+import { checkBaselineValues } from './check-baseline-values.ts';
 import type { Baseline } from './baseline-schema.ts';
 
 /**
@@ -58,7 +60,7 @@ export async function readBaseline(file: string, options: StoreOptions = {}): Pr
 export function parseBaseline(text: string, file: string): Baseline {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // a BOM from an editor is not corruption
   } catch (e) {
     throw new StresslabError('BAD_BASELINE', `baseline ${file} is not valid JSON: ${(e as Error).message}`, {
       file,
@@ -74,12 +76,29 @@ export function parseBaseline(text: string, file: string): Baseline {
     });
   }
   const parsed = baselineSchema.safeParse(json);
+  const values = checkBaselineValues(json);
   if (!parsed.success) {
-    const problems: InputProblem[] = parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message }));
+    // A value both checks refuse (an Infinity) is listed once, with the clearer message of the value check.
+    const valuePaths = new Set(values.problems.map((p) => p.path));
+    const schemaProblems: InputProblem[] = parsed.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message })).filter((p) => !valuePaths.has(p.path));
     throw new StresslabError('BAD_BASELINE', `baseline ${file} does not match the baseline schema`, {
       file,
-      problems,
+      problems: [...schemaProblems, ...values.problems],
       hint: 'fix the fields listed, or record a new baseline with `stresslab baseline record`',
+    });
+  }
+  if (values.problems.length > 0) {
+    throw new StresslabError('BAD_BASELINE', `baseline ${file} holds values no run can produce`, {
+      file,
+      problems: values.problems,
+      hint: 'fix the values listed, or record a new baseline with `stresslab baseline record`',
+    });
+  }
+  if (!values.gateable) {
+    throw new StresslabError('BAD_BASELINE', `baseline ${file} has no metrics to gate on: every run's metrics are empty or null`, {
+      file,
+      problems: [{ path: 'runs', message: `${parsed.data.runs.length} run(s), none with a metric value` }],
+      hint: 'record it again with `stresslab baseline record <scenario> --runs 5` from runs that sent traffic, or run with --no-baseline',
     });
   }
   return parsed.data;
@@ -131,6 +150,3 @@ function isNotFound(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
 }
 
-function jsonPath(segments: readonly PropertyKey[]): string {
-  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : `${i === 0 ? '' : '.'}${String(s)}`)).join('');
-}

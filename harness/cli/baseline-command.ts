@@ -9,6 +9,7 @@ import { harnessVersion } from '../core/version.ts';
 import { InterruptController } from '../run/interrupt-controller.ts';
 import { baselineName } from '../run/resolve-gate.ts';
 import { readResult } from '../run/read-result.ts';
+import { RunFailures } from '../run/run-failures.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { randomSeed } from '../core/seeded-rng.ts';
 import { loadPlan } from '../plan/load-plan.ts';
@@ -66,13 +67,15 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
   let rollback: () => Promise<void> = async () => {};
   const controller = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
   const dispose = controller.attach(process);
+  const failures = new RunFailures();
+  const detachFailures = failures.attach(process);
   const results: RunResult[] = [];
   try {
     for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
       io.out(`baseline run ${i + 1} of ${args.runs}…`);
       const { result } = await runScenario({
         loaded, plan: { ...plan, seed: randomSeed() }, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, args.out), cwd: io.cwd,
-        observer: liveObserver(io, { healthyBuckets: loaded.scenario.recovery.healthyBuckets, columns: () => process.stdout.columns }), signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r),
+        observer: liveObserver(io, { healthyBuckets: loaded.scenario.recovery.healthyBuckets, columns: () => process.stdout.columns }), signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r), failures,
       });
       if (result.verdict !== 'pass') {
         throw new StresslabError('BAD_BASELINE', `baseline run ${i + 1} did not pass (${result.reasons.join('; ')}): a baseline of a failing system would hide regressions`, { hint: 'fix the failure or the thresholds, then record again' });
@@ -80,6 +83,7 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
       results.push(result);
     }
   } finally {
+    detachFailures();
     dispose();
   }
   if (controller.signal.aborted) return ExitCode.aborted;

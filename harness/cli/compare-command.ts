@@ -1,7 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
-import { StresslabError } from '../core/stresslab-error.ts';
 import { newBaseline } from '../baseline/baseline-builder.ts';
 import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
 import { readBaseline } from '../baseline/baseline-store.ts';
@@ -37,14 +37,11 @@ export const compareCommand: StresslabCommand<CompareArgs> = {
   async run(args, io) {
     const current = await readResult(resultFile(io.cwd, args.current));
     const refFile = resultFile(io.cwd, args.reference);
-    const baseline = await readBaseline(refFile).catch(async (e: unknown) => {
-      // Not a baseline: maybe a result.json — then it becomes a one-run baseline.
-      if (e instanceof StresslabError && e.code === 'BAD_BASELINE') {
-        const ref = await readResult(refFile);
-        return newBaseline([ref], { nowIso: new Date().toISOString(), harnessVersion });
-      }
-      throw e;
-    });
+    // A result.json becomes a one-run baseline; anything else is read as a baseline, so a corrupt
+    // baseline shows the baseline parser's problems (file, path), not the result parser's.
+    const baseline = (await looksLikeResult(refFile))
+      ? newBaseline([await readResult(refFile)], { nowIso: new Date().toISOString(), harnessVersion })
+      : await readBaseline(refFile);
     const { regressions, warnings } = gateAgainstBaseline(baseline, [current], { tolerancePct: args.tolerance });
     const rows = regressions.map((r) => [r.metric, fmtValue(r.baseline), fmtValue(r.current), fmtPct(r.changePct), fmtInterval(r.ciLowPct, r.ciHighPct), r.verdict + (r.gated ? '' : ' (not gated)')]);
     io.out(table([['metric', 'baseline', 'current', 'change', 'CI', 'verdict'], ...rows]));
@@ -55,3 +52,20 @@ export const compareCommand: StresslabCommand<CompareArgs> = {
   },
 };
 
+/**
+ * Whether `file` holds a run result rather than a baseline: a result has `verdict` and `totals`,
+ * a baseline `runs` and `analysis`. An unreadable or non-JSON file is not a result: the baseline
+ * reader then says what is wrong with it (a path ending in result.json is read as a result).
+ */
+async function looksLikeResult(file: string): Promise<boolean> {
+  if (path.basename(file) === 'result.json') return true;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const has = (k: string): boolean => Object.hasOwn(json, k);
+  return !has('runs') && !has('analysis') && (has('verdict') || has('totals'));
+}

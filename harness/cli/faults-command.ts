@@ -4,6 +4,8 @@ import { ExitCode } from '../core/exit-codes.ts';
 import { cleanupLedger, listActive } from '../faults/ledger-cleanup.ts';
 import type { CleanupReport } from '../faults/ledger-cleanup.ts';
 import { machineLedgerPath } from '../faults/ledger-store.ts';
+import { sweepOrphanedRunProcesses } from '../faults/orphan-run-processes.ts';
+import type { OrphanAction } from '../faults/orphan-run-processes.ts';
 import type { LedgerEntry } from '../faults/ledger-store.ts';
 import { isAlive } from '../../process-kit/process-identity.ts';
 import { describeUndo } from '../faults/undo-action.ts';
@@ -36,8 +38,14 @@ export const faultsCommand: StresslabCommand<FaultsArgs> = {
       return ExitCode.ok;
     }
     const report = await cleanupLedger(file, { force: args.force });
-    printCleanup(report, io);
-    return report.entries.some((e) => e.outcome === 'failed') ? ExitCode.environmentNotReady : ExitCode.ok;
+    // After the ledger (whose entries stop what they name, newest first): what no ledger names.
+    const orphans = await sweepOrphanedRunProcesses();
+    printCleanup(report, orphans, io);
+    // A run ledger beside the reports that cannot be updated (a full disk) is a warning, exit 0: the
+    // faults are gone and the machine ledger says so, and running cleanup again cannot fix a disk.
+    // The cleaned ledger itself unwritable is exit 4: it still lists removed faults as active.
+    const failed = report.entries.some((e) => e.outcome === 'failed') || orphans.some((o) => o.outcome === 'failed');
+    return failed || report.unwritable.some((u) => u.file === report.ledgerFile) ? ExitCode.environmentNotReady : ExitCode.ok;
   },
 };
 
@@ -54,9 +62,13 @@ function printActive(entries: LedgerEntry[], file: string, io: CliIo): void {
   }
 }
 
-function printCleanup(report: CleanupReport, io: CliIo): void {
+function printCleanup(report: CleanupReport, orphans: OrphanAction[], io: CliIo): void {
+  for (const o of orphans) io.out(`${o.outcome.padEnd(12)} ${o.action}${o.detail ? ` (${o.detail})` : ''}`);
+  for (const u of report.unwritable) {
+    io.err(`warning: could not mark the removed faults done in ${u.file}: ${u.message}${u.file === report.ledgerFile ? ' (they are removed; it still lists them as active until it can be written)' : ' (they are removed and the machine ledger says so; that file is the run\'s own copy)'}`);
+  }
   if (report.entries.length === 0) {
-    io.out(`nothing to clean up in ${report.ledgerFile}`);
+    if (orphans.length === 0) io.out(`nothing to clean up in ${report.ledgerFile}`);
     return;
   }
   for (const e of report.entries) {

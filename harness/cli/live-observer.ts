@@ -4,6 +4,7 @@ import type { CliIo } from './command.ts';
 import { LiveRecovery, liveStateAt } from './live-state.ts';
 import { createLiveView } from './live-view.ts';
 import type { LiveView } from './live-view.ts';
+import { exitHow, runClock } from '../contract/target-exit.ts';
 
 export interface LiveObserverOptions {
   /** Consecutive healthy seconds that count as recovered (the scenario's recovery.healthyBuckets). */
@@ -20,6 +21,11 @@ export function liveObserver(io: CliIo, options: LiveObserverOptions): RunObserv
   let view: LiveView | null = null;
   let recovery: LiveRecovery | null = null;
   let plan: FaultPlan | null = null;
+  let targetDown: string | null = null;
+  const print = (line: string): void => {
+    if (view === null) io.out(line);
+    else view.print(line);
+  };
   return {
     onStart(e) {
       plan = e.plan;
@@ -29,12 +35,22 @@ export function liveObserver(io: CliIo, options: LiveObserverOptions): RunObserv
     onSecond({ second, elapsedMs }) {
       if (view === null || recovery === null || plan === null) return;
       recovery.add(second);
-      view.update(liveStateAt({ plan, elapsedMs, second, recovery: recovery.status(elapsedMs) }));
+      view.update(liveStateAt({ plan, elapsedMs, second, recovery: recovery.status(elapsedMs), targetDown }));
     },
     onFault(e) {
       const line = `${(e.atMs / 1000).toFixed(1)}s ${e.event} ${e.name}${e.detail ? `: ${e.detail}` : ''}`;
       if (view === null) io.out(line);
       else view.print(line);
+    },
+    onTargetExit(e) {
+      const how = `${exitHow(e)} at ${runClock(e.atMs)}`;
+      if (e.expected) {
+        print(`${(e.atMs / 1000).toFixed(1)}s target exited (${how}), ${e.detail ?? 'asked for by a fault'}`);
+        return;
+      }
+      // Not asked for: the load now hits a dead port; say so above the frame and keep it in the frame.
+      targetDown = `exited with ${how}${e.detail ? ` (${e.detail})` : ''}`;
+      print(`${(e.atMs / 1000).toFixed(1)}s TARGET DOWN: the target ${targetDown}`);
     },
     onWarning(message) {
       io.err(`warning: ${message}`);

@@ -16,6 +16,8 @@ export interface LiveStateInput {
   /** The last closed second, null before the first closes. */
   second: SecondPoint | null;
   recovery: string | null;
+  /** How the managed target died, once it did (live-observer.ts); absent or null while it lives. */
+  targetDown?: string | null;
 }
 
 export function liveStateAt(input: LiveStateInput): LiveState {
@@ -31,6 +33,7 @@ export function liveStateAt(input: LiveStateInput): LiveState {
     activeFault: fault === null ? null : { name: fault.name, kind: fault.kind, remainingMs: fault.removeAtMs - elapsedMs },
     recovery: input.recovery,
     phase,
+    ...(input.targetDown ? { targetDown: input.targetDown } : {}),
   };
 }
 

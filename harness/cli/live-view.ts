@@ -22,6 +22,8 @@ export interface LiveState {
   /** e.g. "recovering 3/5 healthy s"; null when there is nothing to recover from. */
   recovery: string | null;
   phase: string | null;
+  /** Set once the managed target died (e.g. "exited with signal SIGKILL at 0:15"); absent while it lives. */
+  targetDown?: string | null;
 }
 
 export interface RenderOptions {
@@ -51,6 +53,7 @@ export function ttyLines(state: LiveState, width: number): string[] {
     const fault = state.activeFault === null ? 'no fault active' : `fault ${state.activeFault.name} (${state.activeFault.kind}) ${clock(state.activeFault.remainingMs)} left`;
     lines.push(`${fault}${state.recovery ? `   ${state.recovery}` : ''}`);
   }
+  if (state.targetDown) lines.push(`TARGET DOWN: ${state.targetDown}`);
   return lines.map((l) => cut(l, width - 1));
 }
 
@@ -66,6 +69,7 @@ export function plainLine(state: LiveState): string {
     `errors=${percent(state.errorRate)}`,
     state.activeFault === null ? 'fault=none' : `fault=${state.activeFault.name} left=${clock(state.activeFault.remainingMs)}`,
     ...(state.recovery ? [`recovery="${state.recovery}"`] : []),
+    ...(state.targetDown ? [`target="down: ${state.targetDown}"`] : []),
   ];
   return parts.join(' ');
 }

@@ -5,6 +5,7 @@ import { isStresslabError } from '../core/stresslab-error.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 import { commands } from './commands.ts';
 import { redactText } from '../core/redact.ts';
+import { usageError } from './usage-error.ts';
 
 export function processIo(): CliIo {
   return {
@@ -20,7 +21,6 @@ export async function main(argv: readonly string[], rawIo: CliIo = processIo()):
   // Every line a person or a CI log sees passes here: credentials in URLs never get printed.
   const io: CliIo = { ...rawIo, out: (t) => rawIo.out(redactText(t)), err: (t) => rawIo.err(redactText(t)), isTTY: rawIo.isTTY, cwd: rawIo.cwd };
   let code: ExitCode = ExitCode.ok;
-  let usageError: string | null = null;
   const parser = yargs([...argv])
     .scriptName('stresslab')
     .usage('$0 <command> [options]\n\nStress, chaos and load tests for data validation and execution systems.')
@@ -32,9 +32,11 @@ export async function main(argv: readonly string[], rawIo: CliIo = processIo()):
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
-    .fail((msg, err) => {
+    // Throwing here stops the parse before any handler runs: a typo such as `--profle quick` must
+    // not run the full profile first (yargs calls a handler after a non-throwing fail callback).
+    .fail((msg, err, usage) => {
       if (err) throw err;
-      usageError = msg;
+      throw usageError(msg ?? 'bad usage', argv, knownFlagsOf(usage), commandSpecOf(argv));
     });
   for (const c of commands) register(parser, c, io, (result) => (code = result));
   try {
@@ -42,11 +44,20 @@ export async function main(argv: readonly string[], rawIo: CliIo = processIo()):
   } catch (e) {
     return reportError(e, io);
   }
-  if (usageError !== null) {
-    io.err(`${usageError}\nRun \`stresslab --help\` for the commands and their options.`);
-    return ExitCode.badInput;
-  }
   return code;
+}
+
+/** The flags of the command being parsed: yargs hands its usage instance (not an Argv) to `.fail()`. */
+function knownFlagsOf(usage: unknown): string[] {
+  const describe = (usage as { getDescriptions?: unknown } | null)?.getDescriptions;
+  if (typeof describe !== 'function') return [];
+  const descriptions: unknown = describe.call(usage);
+  return typeof descriptions === 'object' && descriptions !== null ? Object.keys(descriptions) : [];
+}
+
+function commandSpecOf(argv: readonly string[]): string | null {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return commands.find((c) => c.command.split(' ')[0] === first)?.command ?? null;
 }
 
 function register<A>(parser: Argv, c: StresslabCommand<A>, io: CliIo, done: (code: ExitCode) => void): void {

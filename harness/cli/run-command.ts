@@ -12,9 +12,15 @@ import { loadPlan } from '../plan/load-plan.ts';
 import type { LoadedPlan } from '../plan/load-plan.ts';
 import { askLine } from './ask-line.ts';
 import { runScenario } from '../run/run-scenario.ts';
-import type { RunOptions } from '../run/run-scenario.ts';
+import type { RunOptions, RunOutcome } from '../run/run-scenario.ts';
+import { RunFailures } from '../run/run-failures.ts';
 import { exitCodeForVerdict } from '../analysis/verdict.ts';
 import { resolveGate } from '../run/resolve-gate.ts';
+import { checkOutDir } from '../run/check-out-dir.ts';
+import { checkPortsFree } from '../run/check-ports-free.ts';
+import { checkToxiproxyReachable } from '../run/check-toxiproxy-reachable.ts';
+import { expectedOutputBytes } from '../run/expected-output-bytes.ts';
+import { faultProxy } from '../faults/index.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
 import { liveObserver } from './live-observer.ts';
 import { formatRunSummary } from './run-summary.ts';
@@ -86,6 +92,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
     const interrupts = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
     const controller = { signal: interrupts.signal };
     const dispose = interrupts.attach(process);
+    // From here on, an uncaught exception or rejection anywhere stops the run the way Ctrl-C does.
+    const failures = new RunFailures();
+    const detachFailures = failures.attach(process);
     try {
       const base: Omit<RunOptions, 'plan' | 'gate' | 'previousResults'> = {
         loaded: planned.loaded,
@@ -99,27 +108,31 @@ export const runCommand: StresslabCommand<RunArgs> = {
         signal: controller.signal,
         targetEnv: targetEnv(),
         onRollbackReady: (r) => (rollback = r),
+        failures,
       };
       const gate = await resolveGate({ loaded: planned.loaded, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
       const results: RunResult[] = [];
-      let last: { result: RunResult; runDir: string } | null = null;
-      for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
+      let last: RunOutcome | null = null;
+      for (let i = 0; i < args.runs && !controller.signal.aborted && failures.first === null; i++) {
         if (args.runs > 1) io.out(`run ${i + 1} of ${args.runs}`);
         last = await runScenario({ ...base, plan: { ...planned.plan, seed: seed + i }, gate, previousResults: results });
         results.push(last.result);
       }
       if (last === null) return ExitCode.aborted;
-      printOutcome(io, last.result, last.runDir);
+      printOutcome(io, last);
       return exitCodeForVerdict(last.result.verdict);
     } finally {
+      detachFailures();
       dispose();
     }
   },
 };
 
-function printOutcome(io: CliIo, result: RunResult, runDir: string): void {
+function printOutcome(io: CliIo, { result, runDir, unwritten }: RunOutcome): void {
   io.out(formatRunSummary(result));
   io.out(`results: ${path.relative(io.cwd, runDir) || runDir}/ (result.json, timeline.jsonl, report.md, report.html, junit.xml)`);
+  // Printed even when no file could take it: the verdict and what is missing reach the CI log.
+  if (unwritten.length > 0) io.err(`not written:\n${unwritten.map((u) => `  ${u}`).join('\n')}`);
 }
 
 function targetEnv(): Record<string, string> {
@@ -127,8 +140,11 @@ function targetEnv(): Record<string, string> {
 }
 
 /**
- * Before anything starts: the scenario is valid, and a non-loopback target or Toxiproxy is allowed
- * and confirmed. Returns the dry-run text (plan and what the run would touch).
+ * Before anything starts (PostgreSQL, the target, the load): the scenario is valid; --out is
+ * created, writable and has room for the run's output; the fixed ports the scenario declares are
+ * free; a non-loopback target or Toxiproxy is allowed and confirmed; a remote Toxiproxy answers.
+ * A dry run sends nothing and writes nothing, so it skips all but the first. Returns the dry-run
+ * text (plan and what the run would touch).
  */
 async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan): Promise<string> {
   const { scenario } = loaded;
@@ -136,6 +152,13 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
   const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded' });
   if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
+  await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(plan, scenario.requests.length, args.runs) });
+  // Same condition as the run's (run-scenario.ts): Toxiproxy is only in the path when something uses it.
+  const proxied = plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0;
+  // The embedded Toxiproxy listens on this machine; a remote one on its own host, not checkable here.
+  if (proxied && toxiproxyUrl === null) {
+    await checkPortsFree(scenario.proxies.map((p, i) => ({ path: `proxies[${i}].listen`, listen: p.listen })), loaded.file);
+  }
   await guardTargets(io, {
     urls: [targetUrl, ...(toxiproxyUrl ? [toxiproxyUrl] : [])].filter((u) => u !== 'embedded'),
     allowTargets: [...args['allow-target'], ...(scenario.allowTargets ?? [])],
@@ -143,6 +166,8 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
     isTTY: io.isTTY && Boolean(process.stdin.isTTY),
     ask: (q) => askLine(q),
   });
+  // After the guard: a non-loopback Toxiproxy is contacted only once it is allowed.
+  if (proxied && toxiproxyUrl !== null) await checkToxiproxyReachable(toxiproxyUrl, args.toxiproxy !== undefined ? '--toxiproxy' : `${loaded.file} toxiproxy.url`);
   return touches;
 }
 

@@ -5,6 +5,8 @@ import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
 /** What a person reads after a run: the request table, thresholds, regressions, faults, verdict. */
 export function formatRunSummary(result: RunResult): string {
   const parts = [formatSummaryTable(result)];
+  const cancelled = result.totals.cancelled ?? 0;
+  if (cancelled > 0) parts.push(`${cancelled} requests in flight were cancelled by the harness when the run stopped (not counted as requests or errors)`);
   if (result.thresholds.length > 0) {
     parts.push(result.thresholds.map((t) => `${t.pass ? '✓' : '✗'} ${t.metric}: ${t.expression} (actual ${t.actual === null ? 'no data' : round(t.actual)})`).join('\n'));
   }

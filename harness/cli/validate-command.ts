@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
+import type { StresslabError } from '../core/stresslab-error.ts';
 import { loadPlan } from '../plan/load-plan.ts';
 import { profileNames } from '../scenario/profiles.ts';
 import type { StresslabCommand } from './command.ts';
@@ -43,13 +44,18 @@ async function validateOne(file: string, cwd: string): Promise<string | null> {
       try {
         await loadPlan(file, { cwd, profile, seed: 0 });
       } catch (e) {
-        if (!isStresslabError(e)) throw e;
+        if (!isBadInput(e)) throw e;
         errors.push(e.format());
       }
     }
     return errors.length === 0 ? null : errors.join('\n');
   } catch (e) {
-    if (!isStresslabError(e)) throw e;
+    if (!isBadInput(e)) throw e;
     return e.format();
   }
+}
+
+/** A problem of the file (exit 2); anything else (an internal error, exit 70) ends the command with its own code. */
+function isBadInput(e: unknown): e is StresslabError {
+  return isStresslabError(e) && e.exitCode === ExitCode.badInput;
 }

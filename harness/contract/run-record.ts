@@ -60,6 +60,19 @@ export const auditOutcomeSchema = z.object({
 });
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
+/** Where a run failed (run/run-failures.ts): what the harness was doing when it did. */
+export const runStageSchema = z.enum(['setup', 'timeline', 'load', 'audit', 'record', 'analysis', 'report', 'history', 'uncaught']);
+export type RunStage = z.infer<typeof runStageSchema>;
+
+/** The harness's own failure during a run (a full disk, a crash): the verdict is then `error`. */
+export const runFailureSchema = z.object({
+  stage: runStageSchema,
+  message: z.string(),
+  /** The errno code (ENOSPC, EROFS, …) when the failure was the file system's. */
+  code: z.string().nullable(),
+});
+export type RunFailure = z.infer<typeof runFailureSchema>;
+
 export const runRecordMetaSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
   /**
@@ -92,6 +105,8 @@ export const runRecordMetaSchema = z.object({
   audit: auditOutcomeSchema.nullable(),
   /** What the run noticed that is not analysis (lost and stuck ids of the audit). */
   warnings: z.array(z.string()),
+  /** The harness's failures during the run, first the one that stopped it (absent in older records). */
+  failures: z.array(runFailureSchema).default([]),
 });
 export type RunRecordMeta = z.infer<typeof runRecordMetaSchema>;
 

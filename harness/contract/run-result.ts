@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { statsSchema } from './stats.ts';
+import { targetExitSchema } from './target-exit.ts';
 
 /**
  * The result contract (docs/architecture.md, section The result contract): what CI, dashboards
@@ -93,7 +94,8 @@ export const regressionResultSchema = z.object({
 });
 export type RegressionResult = z.infer<typeof regressionResultSchema>;
 
-export const verdictSchema = z.enum(['pass', 'fail', 'aborted']);
+/** `error`: the harness itself failed during the run (run-record.ts, failures); what it measured is partial. */
+export const verdictSchema = z.enum(['pass', 'fail', 'aborted', 'error']);
 export type Verdict = z.infer<typeof verdictSchema>;
 
 /** The scenario a run ran: `file` and `hash` say which file and whether it changed since. */
@@ -135,6 +137,8 @@ export const runResultSchema = z.object({
   requests: z.record(z.string(), statsSchema),
   phases: z.array(phaseResultSchema),
   faults: z.array(faultResultSchema),
+  /** Exits of the managed target during the load (absent in results written before it existed, and for k6 imports). */
+  targetExits: z.array(targetExitSchema).optional(),
   recovery: recoverySchema,
   resources: z.object({
     host: resourceUsageSchema.nullable(),

@@ -11,6 +11,14 @@ export type ErrorKinds = z.infer<typeof errorKindsSchema>;
 export type ErrorKind = keyof ErrorKinds;
 export const ERROR_KINDS: readonly ErrorKind[] = ['timeout', 'refused', 'reset', 'other'];
 
+/**
+ * How a request ended without an expected answer, as an engine reports it: a target error kind,
+ * or `cancelled` when the harness itself stopped it (in flight when the run was interrupted or
+ * aborted). Cancelled requests are counted apart (`cancelled` in Stats and timeline lines): they
+ * are neither requests nor errors of the target, so they never move the error rate or a threshold.
+ */
+export type OutcomeErrorKind = ErrorKind | 'cancelled';
+
 export const latencySummarySchema = z.strictObject({
   p50: z.number(),
   p90: z.number(),
@@ -27,7 +35,9 @@ export type LatencySummaryMs = z.infer<typeof latencySummarySchema>;
  * The `Stats` of the result contract (docs/percentiles.md, section Stats in result.json).
  * `errors` counts requests that failed: a transport error or a status outside the request's
  * expected statuses.
- * Latency is in milliseconds, measured from the intended send time in the open model.
+ * Latency is in milliseconds, measured from the intended send time in the open model, over the
+ * requests that got an answer or timed out: a request that got no answer (refused, reset, other
+ * transport errors) has no latency, so a dead target's instant refusals cannot pass for fast answers.
  */
 export const statsSchema = z.strictObject({
   requests: z.number().int().nonnegative(),
@@ -37,6 +47,11 @@ export const statsSchema = z.strictObject({
   droppedIterations: z.number().int().nonnegative(),
   statusCounts: z.record(z.string(), z.number().int().nonnegative()),
   errorKinds: errorKindsSchema,
+  /**
+   * Requests the harness cancelled (in flight when the run stopped early): not in `requests`,
+   * `errors` or the latency. Absent when none (and in results written before it existed).
+   */
+  cancelled: z.number().int().nonnegative().optional(),
   latencyMs: latencySummarySchema,
 });
 export type Stats = z.infer<typeof statsSchema>;

@@ -16,6 +16,8 @@ export interface RequestSecond {
   histogram: string;
   /** Latency histogram of the failed requests only (present when errors > 0), so success-only percentiles can be derived. */
   errorHistogram?: string;
+  /** Requests the harness cancelled (Ctrl-C, abort): not in `count`, `errors` or the histograms; absent when none. */
+  cancelled?: number;
 }
 
 /** A closed one-second bucket: `t` is the second index since the run's start (second t covers [t*1000, t*1000+1000) ms). */
@@ -69,14 +71,26 @@ export interface ProbeSample {
   latencyMs: number;
 }
 
-/** Something that happened on the run's clock: a phase or fault boundary, an abort, a note. */
+/**
+ * Something that happened on the run's clock: a phase or fault boundary, an abort, a note.
+ * `target-exit`: the managed target's process exited, with its exit `code` or `signal`;
+ * `expected` when a fault asked for it (process-kill, which restarts it). An expected exit whose
+ * target was still down at the end of the load is written again with `expected: false` (same
+ * `atMs`): it was a death after all.
+ */
 export interface TimelineEvent {
   type: 'event';
   atMs: number;
-  event: 'run-start' | 'phase-start' | 'phase-end' | 'fault-inject' | 'fault-remove' | 'fault-error' | 'abort' | 'run-end';
+  event: 'run-start' | 'phase-start' | 'phase-end' | 'fault-inject' | 'fault-remove' | 'fault-error' | 'abort' | 'target-exit' | 'run-end';
   name?: string;
   kind?: string;
   detail?: string;
+  /** target-exit: the exit code, null when a signal ended it. */
+  code?: number | null;
+  /** target-exit: the signal that ended it, null when it exited by itself. */
+  signal?: string | null;
+  /** target-exit: a fault asked for it (and restarts the target). */
+  expected?: boolean;
 }
 
 export type TimelineLine = TimelineSecond | TimelineLate | ResourceSample | ProbeSample | TimelineEvent;

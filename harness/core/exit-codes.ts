@@ -5,6 +5,8 @@ export const ExitCode = {
   badInput: 2,
   aborted: 3,
   environmentNotReady: 4,
+  /** The harness itself failed after the load started (a full disk, a crash): faults rolled back, what was measured written where it could be. */
+  harnessFailed: 5,
   internal: 70,
 } as const;
 

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'TOXIPROXY_UNREACHABLE'
   | 'FAULT_FAILED'
   | 'ABORTED'
+  | 'HARNESS_FAILED'
   | 'INTERNAL';
 
 const exitCodeOf: Record<ErrorCode, ExitCode> = {
@@ -25,6 +26,7 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   TOXIPROXY_UNREACHABLE: ExitCode.environmentNotReady,
   FAULT_FAILED: ExitCode.environmentNotReady,
   ABORTED: ExitCode.aborted,
+  HARNESS_FAILED: ExitCode.harnessFailed,
   INTERNAL: ExitCode.internal,
 };
 

@@ -63,11 +63,25 @@ export function compileTemplate(source: string, problems: TemplateProblem[], enc
 
 /** Compiles a JSON body into a template of its JSON text (identical to JSON.stringify when it has no templates). */
 export function compileJsonTemplate(value: unknown, problems: TemplateProblem[]): CompiledTemplate {
+  // Most bodies hold no template at all (a 1,000-row file): the native serializer gives the same
+  // text many times faster than the walk. It throws on nesting too deep for its own stack; the walk
+  // below has no such limit.
+  const text = nativeJson(value);
+  if (text !== undefined && !text.includes('{{')) return assemble([text], [], []);
   const parts: Part[] = [];
   const captures: string[] = [];
   const envNames: string[] = [];
   writeJson(value, [], { parts, captures, envNames, problems });
   return assemble(parts, captures, envNames);
+}
+
+function nativeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 interface JsonWriter {
@@ -77,34 +91,70 @@ interface JsonWriter {
   problems: TemplateProblem[];
 }
 
+/**
+ * Appends the JSON text of `value` to the writer's parts. Iterative, with an explicit stack of what
+ * is left to write: a body nested thousands of levels deep would overflow the call stack of a
+ * recursive walk (the loader also refuses bodies past a depth limit; this does not rely on it).
+ */
 function writeJson(value: unknown, path: PropertyKey[], w: JsonWriter): void {
-  if (typeof value === 'string' && value.includes('{{')) {
-    const local: TemplateProblem[] = [];
-    const t = compileTemplate(value, local);
-    for (const p of local) w.problems.push({ ...p, path: [...path, ...p.path] });
-    w.captures.push(...t.captures);
-    w.envNames.push(...t.envNames);
-    w.parts.push((scope) => mapDefined(t.render(scope), (s) => JSON.stringify(s)));
-  } else if (Array.isArray(value)) {
-    w.parts.push('[');
-    value.forEach((item, i) => {
-      if (i > 0) w.parts.push(',');
-      writeJson(item === undefined ? null : item, [...path, i], w);
-    });
-    w.parts.push(']');
-  } else if (value !== null && typeof value === 'object') {
-    w.parts.push('{');
-    let first = true;
-    for (const [k, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      w.parts.push(`${first ? '' : ','}${JSON.stringify(k)}:`);
-      first = false;
-      writeJson(v, [...path, k], w);
+  // Either a value to write at a path, or literal text (separators and closing brackets). Paths are
+  // linked to their parent and spelled out only for a problem: copying them per value would cost
+  // depth² on a deep body.
+  type Task = { value: unknown; at: PathLink } | string;
+  const todo: Task[] = [{ value, at: { parent: null, key: null, prefix: path } }];
+  while (todo.length > 0) {
+    const task = todo.pop() as Task;
+    if (typeof task === 'string') {
+      w.parts.push(task);
+      continue;
     }
-    w.parts.push('}');
-  } else {
-    w.parts.push(JSON.stringify(value) ?? 'null');
+    const { value: v, at } = task;
+    if (typeof v === 'string' && v.includes('{{')) {
+      const local: TemplateProblem[] = [];
+      const t = compileTemplate(v, local);
+      for (const p of local) w.problems.push({ ...p, path: spell(at).concat(p.path) });
+      for (const c of t.captures) w.captures.push(c);
+      for (const e of t.envNames) w.envNames.push(e);
+      w.parts.push((scope) => mapDefined(t.render(scope), (s) => JSON.stringify(s)));
+    } else if (Array.isArray(v)) {
+      w.parts.push('[');
+      // Pushed in reverse: the stack pops the first item first.
+      todo.push(']');
+      for (let i = v.length - 1; i >= 0; i--) {
+        const item: unknown = v[i];
+        todo.push({ value: item === undefined ? null : item, at: { parent: at, key: i, prefix: null } });
+        if (i > 0) todo.push(',');
+      }
+    } else if (v !== null && typeof v === 'object') {
+      w.parts.push('{');
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+      todo.push('}');
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i] as [string, unknown];
+        todo.push({ value: x, at: { parent: at, key: k, prefix: null } });
+        todo.push(`${i === 0 ? '' : ','}${JSON.stringify(k)}:`);
+      }
+    } else {
+      w.parts.push(JSON.stringify(v) ?? 'null');
+    }
   }
+}
+
+/** A path as a chain to the root; the root holds the path the walk started at. */
+interface PathLink {
+  parent: PathLink | null;
+  key: PropertyKey | null;
+  prefix: PropertyKey[] | null;
+}
+
+function spell(link: PathLink): PropertyKey[] {
+  const keys: PropertyKey[] = [];
+  let root: PathLink = link;
+  for (let l: PathLink | null = link; l !== null; l = l.parent) {
+    if (l.key !== null) keys.push(l.key);
+    root = l;
+  }
+  return (root.prefix ?? []).concat(keys.reverse());
 }
 
 type Filler = (scope: TemplateScope) => string | undefined;

@@ -11,6 +11,11 @@ export interface FaultLedgerOptions {
   runFile: string | null;
   /** The machine-wide ledger (machineLedgerPath()); done entries are dropped from it. */
   machineFile: string | null;
+  /**
+   * Told when the run's own copy cannot be written (a full disk): the machine ledger alone is what
+   * cleanup needs, so the fault goes on (or its removal is recorded) and the copy's failure is said.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -21,11 +26,15 @@ export class FaultLedger {
   readonly runId: string;
   private readonly files: LedgerEntry['files'];
   private readonly owner: ProcessIdentity = identify(process.pid);
+  private readonly onWarning: (message: string) => void;
+  /** Run copies already reported as unwritable: one warning per file, not one per update. */
+  private readonly warned = new Set<string>();
   /** Updates of this process go one at a time; the lock file orders them against other processes. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: FaultLedgerOptions) {
     this.runId = opts.runId;
+    this.onWarning = opts.onWarning ?? (() => {});
     this.files = [];
     if (opts.runFile !== null) this.files.push({ path: path.resolve(opts.runFile), keepDone: true });
     if (opts.machineFile !== null) this.files.push({ path: path.resolve(opts.machineFile), keepDone: false });
@@ -66,9 +75,30 @@ export class FaultLedger {
     return this.update((doc, file) => markDone(doc, this.entryId(fault), !file.keepDone));
   }
 
+  /**
+   * Updates every file on its own: a run copy that cannot be written (ENOSPC beside the reports) must
+   * not keep the machine ledger from recording the step, so its failure is a warning. The machine
+   * ledger's failure (or the only file's) is thrown: without it cleanup could not find the fault.
+   */
   private update(change: (doc: LedgerDocument, file: LedgerEntry['files'][number]) => LedgerDocument): Promise<void> {
     const next = this.queue.then(async () => {
-      for (const file of this.files) await updateLedger(file.path, (doc) => change(doc, file));
+      let essential: unknown = null;
+      for (const file of this.files) {
+        try {
+          await updateLedger(file.path, (doc) => change(doc, file));
+        } catch (e) {
+          const isRunCopy = file.keepDone && this.files.some((f) => !f.keepDone);
+          if (!isRunCopy) {
+            essential ??= e;
+            continue;
+          }
+          if (!this.warned.has(file.path)) {
+            this.warned.add(file.path);
+            this.onWarning(`could not update the run's fault ledger ${file.path}: ${(e as Error).message} (the machine ledger still records every fault; \`stresslab faults list\` shows them)`);
+          }
+        }
+      }
+      if (essential !== null) throw essential;
     });
     this.queue = next.catch(() => undefined);
     return next;

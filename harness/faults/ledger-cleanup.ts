@@ -25,6 +25,11 @@ export interface CleanupEntryReport {
 export interface CleanupReport {
   ledgerFile: string;
   entries: CleanupEntryReport[];
+  /**
+   * Ledgers that could not be updated (a full disk, a read-only mount): the faults are removed all the
+   * same. The cleaned ledger itself among them means a second cleanup repeats the (harmless) undo.
+   */
+  unwritable: Array<{ file: string; message: string }>;
 }
 
 /** The entries of a ledger still marked active (injected and not known to be removed). */
@@ -40,12 +45,14 @@ export async function listActive(ledgerFile: string): Promise<LedgerEntry[]> {
  */
 export async function cleanupLedger(ledgerFile: string, opts: CleanupOptions = {}): Promise<CleanupReport> {
   const file = path.resolve(ledgerFile);
-  const report: CleanupReport = { ledgerFile: file, entries: [] };
+  const report: CleanupReport = { ledgerFile: file, entries: [], unwritable: [] };
   const entries = (await listActive(file)).reverse();
   for (const entry of entries) {
     const r = await cleanupEntry(entry, opts);
     report.entries.push(r);
-    if (r.outcome === 'cleaned') await markEntryDone(entry, file);
+    if (r.outcome === 'cleaned') {
+      for (const u of await markEntryDone(entry, file)) if (!report.unwritable.some((x) => x.file === u.file)) report.unwritable.push(u);
+    }
   }
   return report;
 }
@@ -70,11 +77,18 @@ async function cleanupEntry(entry: LedgerEntry, opts: CleanupOptions): Promise<C
   return report;
 }
 
-async function markEntryDone(entry: LedgerEntry, file: string): Promise<void> {
+/** Marks the entry done in every ledger holding it; each file on its own, so one full disk does not keep the others stale. */
+async function markEntryDone(entry: LedgerEntry, file: string): Promise<CleanupReport['unwritable']> {
   const files = entry.files.some((f) => f.path === file) ? entry.files : [...entry.files, { path: file, keepDone: true }];
+  const unwritable: CleanupReport['unwritable'] = [];
   for (const f of files) {
     // A run ledger deleted with its report directory is not brought back just to say "done".
     if (f.path !== file && !fs.existsSync(f.path)) continue;
-    await updateLedger(f.path, (doc) => markDone(doc, entry.id, !f.keepDone));
+    try {
+      await updateLedger(f.path, (doc) => markDone(doc, entry.id, !f.keepDone));
+    } catch (e) {
+      unwritable.push({ file: f.path, message: (e as Error).message });
+    }
   }
+  return unwritable;
 }

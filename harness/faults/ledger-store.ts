@@ -83,7 +83,15 @@ async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await fs.open(lockFile, 'wx', 0o600);
-      await handle.writeFile(JSON.stringify({ pid: process.pid }));
+      try {
+        await handle.writeFile(JSON.stringify({ pid: process.pid }));
+      } catch (e) {
+        // A full disk creates the file but not its content: an empty lock would read as a live
+        // holder for staleLockMs, so every later update (and `faults cleanup`) would wait and fail.
+        await handle.close().catch(() => {});
+        await fs.rm(lockFile, { force: true });
+        throw e;
+      }
       await handle.close();
       return () => fs.rm(lockFile, { force: true });
     } catch (e) {

@@ -19,6 +19,8 @@ export const undoActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('enable-proxy'), toxiproxyUrl: z.string(), proxy: z.string(), embedded: z.boolean() }),
   z.object({ kind: z.literal('kill-process'), ...processId, label: z.string() }),
   z.object({ kind: z.literal('resume-process'), ...processId }),
+  /** An embedded PostgreSQL a run started: its postmaster (pid + start time) and throw-away data directory. */
+  z.object({ kind: z.literal('stop-postgres-cluster'), ...processId, dir: z.string() }),
   z.object({ kind: z.literal('terminate-backends'), databaseUrl: z.string(), applicationName: z.string() }),
   z.object({ kind: z.literal('run-sql'), databaseUrl: z.string(), sql: z.string(), label: z.string() }),
   z.object({ kind: z.literal('http-request'), method: z.enum(['DELETE', 'POST']), url: z.string(), headers: z.record(z.string(), z.string()) }),
@@ -38,6 +40,8 @@ export function describeUndo(a: UndoAction): string {
       return `kill ${a.label} (pid ${a.pid})`;
     case 'resume-process':
       return `resume paused pid ${a.pid} (SIGCONT)`;
+    case 'stop-postgres-cluster':
+      return `stop the embedded PostgreSQL (pid ${a.pid}) and remove ${a.dir}`;
     case 'terminate-backends':
       return `terminate PostgreSQL backends with application_name ${a.applicationName} at ${redactUrl(a.databaseUrl)}`;
     case 'run-sql':

@@ -1,6 +1,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { terminateBackends, withDatabase } from './fault-database.ts';
 import { isAlive, signalIdentified } from '../../process-kit/process-identity.ts';
+import { stopCluster } from '../../process-kit/postgres/orphan-clusters.ts';
 import type { ProcessIdentity } from '../../process-kit/process-identity.ts';
 import { runShell } from './shell-command.ts';
 import { enableProxy, removeToxic } from './toxic-fault.ts';
@@ -32,6 +33,10 @@ async function execute(a: UndoAction): Promise<UndoResult> {
       return killProcess(a);
     case 'resume-process':
       return signalIdentified(a, 'SIGCONT') ? { outcome: 'undone' } : { outcome: 'already-gone' };
+    case 'stop-postgres-cluster': {
+      const r = await stopCluster(a.dir, { pid: a.pid, startTime: a.startTime });
+      return r.stopped || r.removed ? { outcome: 'undone' } : { outcome: 'already-gone' };
+    }
     case 'terminate-backends': {
       const n = await terminateBackends(a.databaseUrl, { applicationName: a.applicationName });
       return n > 0 ? { outcome: 'undone', detail: `${n} session(s) terminated` } : { outcome: 'already-gone' };

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { ErrorKind } from '../contract/stats.ts';
+import type { OutcomeErrorKind } from '../contract/stats.ts';
 import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../contract/plan-types.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import type { EngineContext, LoadEngine, PhaseRunSummary } from './engine.ts';
@@ -108,7 +108,7 @@ class ArrivalRun {
     this.#pool.dispatch({ path: this.#basePath + req.path, method: req.method, headers: req.headers, body: req.body ?? null }, flight);
   }
 
-  readonly #done = (f: InFlightRequest, status: number | null, errorKind: ErrorKind | null, body: string | null): void => {
+  readonly #done = (f: InFlightRequest, status: number | null, errorKind: OutcomeErrorKind | null, body: string | null): void => {
     f.done = true;
     const now = this.#ctx.clock.nowMs();
     if (body !== null && status !== null) {
@@ -152,17 +152,17 @@ class ArrivalRun {
     }
   }
 
-  #giveUpAll(kind: ErrorKind, reason: Error): void {
+  #giveUpAll(kind: OutcomeErrorKind, reason: Error): void {
     for (let i = this.#head; i < this.#flights.length; i++) this.#flights[i]?.giveUp(kind, reason);
     this.#flights = [];
     this.#head = 0;
   }
 
-  /** Signal: stop at once; requests still in flight are reported as failed (`other`) so nothing stays open. */
+  /** Signal: stop at once; requests still in flight are reported `cancelled` (the harness's doing, not the target's) so nothing stays open. */
   readonly #cancel = (): void => {
     if (this.#finished) return;
     this.#nextAtMs = null;
-    this.#giveUpAll('other', new Error('run aborted'));
+    this.#giveUpAll('cancelled', new Error('run aborted'));
     this.#end();
   };
 

@@ -28,7 +28,7 @@ function until(atMs: number, ctx: EngineContext): Promise<void> {
 /**
  * Runs steps in sequence. A step ends softly (each connection finishes its request) and the next
  * one starts at once; after the last, in-flight requests get `gracefulStopMs`, then are given up
- * (reported as timeouts). An abort stops everything at once (in-flight reported as `other`).
+ * (reported as timeouts). An abort stops everything at once (in-flight reported as `cancelled`).
  */
 async function runSteps(
   phase: ClosedPhase,
@@ -38,7 +38,7 @@ async function runSteps(
   counters: PhaseRunSummary,
 ): Promise<void> {
   const live: AutocannonStep[] = [];
-  const abort = (): void => live.forEach((s) => s.hardStop('other'));
+  const abort = (): void => live.forEach((s) => s.hardStop('cancelled'));
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
     for (const step of steps) {
@@ -53,7 +53,7 @@ async function runSteps(
     }
     const deadline = phase.startMs + phase.durationMs + phase.gracefulStopMs;
     await Promise.race([Promise.all(live.map((s) => s.done)), until(deadline, ctx)]);
-    for (const s of live) s.hardStop(ctx.signal.aborted ? 'other' : 'timeout');
+    for (const s of live) s.hardStop(ctx.signal.aborted ? 'cancelled' : 'timeout');
     await Promise.all(live.map((s) => s.done));
   } finally {
     ctx.signal.removeEventListener('abort', abort);

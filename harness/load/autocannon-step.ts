@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
-import type { ErrorKind } from '../contract/stats.ts';
+import type { OutcomeErrorKind } from '../contract/stats.ts';
+import { ConnectBackoff } from './connect-backoff.ts';
 import type { EngineContext, PhaseRunSummary, PreparedRequest } from './engine.ts';
 import { classifyError, isExpectedStatus } from './error-kind.ts';
 import { encodeRequest } from './encode-request.ts';
@@ -12,6 +13,9 @@ interface AcRequest {
 interface AcClient extends EventEmitter {
   reqsMade: number;
   responseMax: number | undefined;
+  destroyed: boolean;
+  /** Opens the socket and writes the first request; autocannon calls it again at once after every connection error or close. */
+  _connect(): void;
   setRequests(requests: AcRequest[]): void;
   /** Called by the client's send path right before each socket write (autocannon 9 `httpClient.js`). */
   getRequestBuffer(): Buffer;
@@ -34,6 +38,9 @@ interface ClientState {
   pending: Pending | null;
   /** A request replaced by a reconnect before anything ended it: a timeout claims it, otherwise it was reset. */
   orphan: Pending | null;
+  backoff: ConnectBackoff;
+  /** A reconnect waiting out the backoff. */
+  retry: NodeJS.Timeout | null;
 }
 
 export interface StepOptions {
@@ -93,6 +100,7 @@ export class AutocannonStep {
         },
         (err) => {
           this.#giveUpAll('other');
+          for (const s of this.#clients) this.#cancelRetry(s);
           if (err) reject(err);
           else resolve();
         },
@@ -108,22 +116,41 @@ export class AutocannonStep {
   softStop(): void {
     for (const s of this.#clients) {
       if (s.pending !== null && s.client.reqsMade > 0) s.client.responseMax = s.client.reqsMade;
-      else s.client.destroy();
+      else {
+        this.#cancelRetry(s);
+        s.client.destroy();
+      }
     }
   }
 
   /** Ends now: requests still in flight are reported failed with `kind` (the harness gave up on them). */
-  hardStop(kind: ErrorKind): void {
+  hardStop(kind: OutcomeErrorKind): void {
     this.#giveUpAll(kind);
     this.#stopped = true;
+    for (const s of this.#clients) this.#cancelRetry(s);
     this.#instance?.stop();
   }
 
   readonly #setupClient = (raw: unknown): void => {
     const client = raw as AcClient;
-    const state: ClientState = { vu: this.#clients.length, client, pending: null, orphan: null };
+    const state: ClientState = { vu: this.#clients.length, client, pending: null, orphan: null, backoff: new ConnectBackoff(), retry: null };
     this.#clients.push(state);
     client.getRequestBuffer = () => this.#next(state);
+    // Every reconnect goes through the VU's backoff (see connect-backoff.ts). autocannon's timeout
+    // timer may ask again while one waits: the waiting one stands.
+    const connect = client._connect.bind(client);
+    client._connect = () => {
+      const delayMs = state.backoff.delayMs;
+      // A VU that has made its last request connects only for autocannon to see that and end it.
+      // (autocannon's own test is truthiness: 0 means no limit.)
+      const last = client.responseMax !== undefined && client.responseMax > 0 && client.reqsMade >= client.responseMax;
+      if (delayMs === 0 || last || this.#stopped) return connect();
+      if (state.retry !== null) return;
+      state.retry = setTimeout(() => {
+        state.retry = null;
+        if (!client.destroyed && !this.#stopped) connect();
+      }, delayMs);
+    };
     client.on('timeout', () => {
       const p = state.orphan ?? state.pending;
       if (p !== null) this.#resolve(state, p, null, 'timeout', 0);
@@ -173,9 +200,16 @@ export class AutocannonStep {
     });
   }
 
-  #resolve(state: ClientState, p: Pending, status: number | null, errorKind: ErrorKind | null, bytes: number): void {
+  #cancelRetry(state: ClientState): void {
+    if (state.retry !== null) clearTimeout(state.retry);
+    state.retry = null;
+  }
+
+  #resolve(state: ClientState, p: Pending, status: number | null, errorKind: OutcomeErrorKind | null, bytes: number): void {
     if (state.pending === p) state.pending = null;
     if (state.orphan === p) state.orphan = null;
+    if (status !== null) state.backoff.answered();
+    else if (errorKind !== 'cancelled') state.backoff.failed();
     const now = this.#ctx.clock.nowMs();
     const failed = errorKind !== null || status === null || !isExpectedStatus(status, p.req.expectedStatuses);
     this.#inFlight--;
@@ -183,7 +217,7 @@ export class AutocannonStep {
     this.#ctx.sink.onOutcome({ name: p.req.name, intendedAtMs: p.intendedAtMs, latencyUs: (now - p.intendedAtMs) * 1000, status, failed, errorKind, bytes });
   }
 
-  #giveUpAll(kind: ErrorKind): void {
+  #giveUpAll(kind: OutcomeErrorKind): void {
     for (const s of this.#clients) {
       if (s.orphan !== null) this.#resolve(s, s.orphan, null, kind, 0);
       if (s.pending !== null) this.#resolve(s, s.pending, null, kind, 0);

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import type { ErrorKind } from '../contract/stats.ts';
+import type { OutcomeErrorKind } from '../contract/stats.ts';
 import type { LoadPhasePlan } from '../contract/plan-types.ts';
 
 /** A request ready to send: templating already applied. */
@@ -27,12 +27,16 @@ export interface RequestOutcome {
   name: string;
   /** When the request was meant to go out (open model) or went out (closed model), on the run clock. */
   intendedAtMs: number;
-  /** Latency in microseconds from `intendedAtMs` to the end of the response (or the error). */
+  /**
+   * Time in microseconds from `intendedAtMs` to the end of the response (or the error). Only a
+   * response or a timeout makes it a latency sample (metrics/request-second-builder.ts).
+   */
   latencyUs: number;
   status: number | null;
   /** True when a transport error happened or the status is not an expected one. */
   failed: boolean;
-  errorKind: ErrorKind | null;
+  /** `cancelled`: the harness stopped the request (the run was interrupted); counted apart from target errors. */
+  errorKind: OutcomeErrorKind | null;
   /** Response bytes received (headers not counted). */
   bytes: number;
 }

@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
-import type { ErrorKind } from '../contract/stats.ts';
+import type { OutcomeErrorKind } from '../contract/stats.ts';
 import type { PreparedRequest } from './engine.ts';
 import { classifyError } from './error-kind.ts';
 
 /** Told once per request, when it ends for any reason. */
-export type FlightDone = (flight: InFlightRequest, status: number | null, errorKind: ErrorKind | null, body: string | null) => void;
+export type FlightDone = (flight: InFlightRequest, status: number | null, errorKind: OutcomeErrorKind | null, body: string | null) => void;
 
 /**
  * One request on the wire, and its undici handler. Uses undici's callback handler API
@@ -60,7 +60,7 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
   }
 
   /** Ends the request from our side (timeout, graceful-stop expiry, abort): reported now, the socket is torn down. */
-  giveUp(errorKind: ErrorKind, reason: Error): void {
+  giveUp(errorKind: OutcomeErrorKind, reason: Error): void {
     if (this.done) return;
     this.#onDone(this, null, errorKind, null);
     this.#abort?.(reason);

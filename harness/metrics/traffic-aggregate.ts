@@ -14,7 +14,9 @@ export interface TrafficAggregate {
   bytes: number;
   statusCounts: Record<string, number>;
   errorKinds: ErrorKinds;
-  /** Latency of all requests, µs. */
+  /** Requests the harness cancelled: not in `requests` or `errors` (contract/stats.ts). */
+  cancelled: number;
+  /** Latency of the requests that have one (answered or timed out; request-second-builder.ts), µs. */
   histogram: LatencyHistogram;
 }
 
@@ -26,13 +28,15 @@ export function emptyAggregate(): TrafficAggregate {
     bytes: 0,
     statusCounts: {},
     errorKinds: emptyErrorKinds(),
+    cancelled: 0,
     histogram: LatencyHistogram.empty(),
   };
 }
 
 /** Adds counters (not the histogram) of one request name's second. */
-export function addCounters(into: TrafficAggregate, from: Pick<RequestSecond, 'count' | 'errors' | 'bytes' | 'statusCounts' | 'errorKinds'>): void {
+export function addCounters(into: TrafficAggregate, from: Pick<RequestSecond, 'count' | 'errors' | 'bytes' | 'statusCounts' | 'errorKinds' | 'cancelled'>): void {
   into.requests += from.count;
+  into.cancelled += from.cancelled ?? 0;
   into.errors += from.errors;
   into.bytes += from.bytes;
   for (const [cls, n] of Object.entries(from.statusCounts)) into.statusCounts[cls] = (into.statusCounts[cls] ?? 0) + n;
@@ -41,7 +45,7 @@ export function addCounters(into: TrafficAggregate, from: Pick<RequestSecond, 'c
 
 /** Adds a whole aggregate (counters and histogram) into another. */
 export function addAggregate(into: TrafficAggregate, from: TrafficAggregate): void {
-  addCounters(into, { count: from.requests, errors: from.errors, bytes: from.bytes, statusCounts: from.statusCounts, errorKinds: from.errorKinds });
+  addCounters(into, { count: from.requests, errors: from.errors, bytes: from.bytes, statusCounts: from.statusCounts, errorKinds: from.errorKinds, cancelled: from.cancelled });
   into.droppedIterations += from.droppedIterations;
   into.histogram.add(from.histogram);
 }

@@ -31,7 +31,7 @@ export function planProblems(scenario: Scenario): InputProblem[] {
 function planWithProblems(scenario: Scenario, options: BuildPlanOptions): { plan: FaultPlan; problems: InputProblem[] } {
   const phases = scenario.load.map(planPhase);
   const faults = planFaults(scenario.faults, loadEndMs(phases));
-  const durationMs = Math.max(0, ...phases.map((p) => p.startMs + p.durationMs + p.gracefulStopMs));
+  const durationMs = maxOf(phases, (p) => p.startMs + p.durationMs + p.gracefulStopMs);
   return {
     plan: { scenarioName: scenario.name, seed: options.seed, profile: options.profile, durationMs, phases, faults: faults.events },
     problems: faults.problems,
@@ -40,5 +40,12 @@ function planWithProblems(scenario: Scenario, options: BuildPlanOptions): { plan
 
 /** When the last phase stops scheduling new work (graceful stops excluded). */
 export function loadEndMs(phases: readonly LoadPhasePlan[]): number {
-  return Math.max(0, ...phases.map((p) => p.startMs + p.durationMs));
+  return maxOf(phases, (p) => p.startMs + p.durationMs);
+}
+
+/** The largest value, at least 0. A loop, not Math.max(...spread): a scenario may list very many phases. */
+function maxOf<T>(items: readonly T[], f: (item: T) => number): number {
+  let max = 0;
+  for (const item of items) max = Math.max(max, f(item));
+  return max;
 }

@@ -2,6 +2,7 @@ import type { InputProblem } from '../core/stresslab-error.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { FaultSpec } from '../faults/fault-spec-schema.ts';
 import type { PlannedFault } from '../faults/index.ts';
+import { INPUT_LIMITS } from '../scenario/input-limits.ts';
 
 export interface PlannedFaults {
   events: PlannedFault[];
@@ -10,20 +11,42 @@ export interface PlannedFaults {
 
 /**
  * Expands each fault into one event per injection (`NAME#1`, `NAME#2`…), all inside the load
- * window [0, loadEndMs]: a fault injected when no load runs could not be measured.
+ * window [0, loadEndMs]: a fault injected when no load runs could not be measured. The number of
+ * injections is counted before any is expanded and limited (INPUT_LIMITS.maxFaultInjections): a
+ * short `every` over a long load would otherwise make hundreds of thousands.
  */
 export function planFaults(faults: readonly FaultSpec[], loadEndMs: number): PlannedFaults {
   const out: PlannedFaults = { events: [], problems: [] };
   const names = new Set<string>();
+  let planned = 0;
   faults.forEach((f, i) => {
     if (names.has(f.name)) {
       out.problems.push({ path: `faults[${i}]`, message: `fault name "${f.name}" is used twice`, hint: 'give each fault a unique "name"' });
     }
     names.add(f.name);
-    out.events.push(...expandFault(f, i, loadEndMs, out.problems));
+    const max = INPUT_LIMITS.maxFaultInjections;
+    const times = injectionCount(f, loadEndMs);
+    if (planned + times > max) {
+      const field = f.times !== null ? 'times' : 'every';
+      out.problems.push({
+        path: `faults[${i}].${field}`,
+        message: `${f.times !== null ? `times ${f.times}` : `every ${formatDuration(f.everyMs ?? 0)} over a load of ${formatDuration(loadEndMs)}`} makes ${times.toLocaleString('en-US')} injections${planned > 0 ? ` (${(planned + times).toLocaleString('en-US')} with the faults before it)` : ''}, more than the limit of ${max.toLocaleString('en-US')} per scenario`,
+        hint: `make "every" longer (at least ${formatDuration(1000 * Math.ceil((Math.max(0, loadEndMs - f.atMs - f.durationMs) / Math.max(1, max - planned) + 1) / 1000))} for this fault) or set "times"`,
+      });
+      return;
+    }
+    // One at a time, not push(...events): spreading a large array as arguments overflows the stack.
+    for (const event of expandFault(f, i, loadEndMs, out.problems)) out.events.push(event);
+    planned += times;
   });
   out.events.sort((a, b) => a.injectAtMs - b.injectAtMs || a.name.localeCompare(b.name));
   return out;
+}
+
+/** How many injections a fault asks for (before checking that they fit in the load window). */
+function injectionCount(f: FaultSpec, loadEndMs: number): number {
+  if (f.everyMs === null || f.everyMs <= 0) return 1;
+  return f.times ?? Math.max(1, Math.floor((loadEndMs - f.atMs - f.durationMs) / f.everyMs) + 1);
 }
 
 function expandFault(f: FaultSpec, i: number, loadEndMs: number, problems: InputProblem[]): PlannedFault[] {
@@ -42,7 +65,7 @@ function expandFault(f: FaultSpec, i: number, loadEndMs: number, problems: Input
     });
     return [];
   }
-  const times = f.everyMs === null ? 1 : (f.times ?? Math.max(1, Math.floor((loadEndMs - f.atMs - f.durationMs) / f.everyMs) + 1));
+  const times = injectionCount(f, loadEndMs);
   const events: PlannedFault[] = [];
   for (let k = 0; k < times; k++) {
     const injectAtMs = f.atMs + k * (f.everyMs ?? 0);

@@ -72,4 +72,5 @@ export const CHART_COLORS = {
   pass: '#1f9d55',
   fail: '#c0392b',
   aborted: '#e67e22',
+  error: '#7f8c8d',
 } as const;

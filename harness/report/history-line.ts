@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
 import { verdictSchema, type RunResult } from '../contract/run-result.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';
+import { targetDied } from '../contract/target-exit.ts';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 
@@ -39,6 +40,11 @@ export const historyLineSchema = z.object({
   targetCpuMsPerRequest: z.number().nonnegative().nullable().optional(),
   /** The machine's speed during the run (result.json environment.calibration; absent in older lines). */
   calibrationUs: z.number().positive().nullable().optional(),
+  /**
+   * The managed target died during the load (an exit no fault asked for): its rps and latency are
+   * those of a dead port, not of the system. Absent in older lines.
+   */
+  targetExited: z.boolean().optional(),
 });
 export type HistoryLine = z.infer<typeof historyLineSchema>;
 
@@ -72,6 +78,7 @@ export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
     regressions: result.regressions.filter((x) => x.verdict === 'regression').length,
     targetCpuMsPerRequest: cpuMsPerRequest(result.resources.target, t.requests),
     calibrationUs: result.environment.calibration?.unitCpuUs ?? null,
+    targetExited: targetDied(result.targetExits),
   };
 }
 

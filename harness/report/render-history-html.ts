@@ -32,7 +32,7 @@ export function renderHistoryHtml(
   const charts: ChartSpec[] = [];
   const body: string[] = [`<h1>Run history${options.title ? ` · ${escapeHtml(options.title)}` : ''}</h1>`];
   body.push(`<p class="meta">${formatCount(sorted.length)} runs · dots: <span style="color:${C.pass}">●</span> pass `
-    + `<span style="color:${C.fail}">●</span> fail <span style="color:${C.aborted}">●</span> aborted</p>`);
+    + `<span style="color:${C.fail}">●</span> fail <span style="color:${C.aborted}">●</span> aborted <span style="color:${C.error}">●</span> harness error</p>`);
   if (options.skippedLines) body.push(`<p class="meta">⚠ ${formatCount(options.skippedLines)} unreadable lines were skipped.</p>`);
   if (sorted.length === 0) body.push('<p>No runs recorded yet.</p>');
   [...groups.entries()].forEach(([key, runs], index) => {
@@ -81,7 +81,7 @@ function trendCharts(runs: readonly HistoryLine[], prefix: string): ChartSpec[] 
 }
 
 function runsTable(runs: readonly HistoryLine[]): string {
-  const verdictCls = { pass: 'good', fail: 'bad', aborted: 'warn' } as const;
+  const verdictCls = { pass: 'good', fail: 'bad', aborted: 'warn', error: 'bad' } as const;
   const rows = runs.map((r): HtmlCell[] => [
     r.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'),
     { text: r.profile === null ? r.scenario : `${r.scenario} (${r.profile})`, cls: 'text' },

@@ -63,7 +63,7 @@ function caseXml(c: JunitCase): string {
 function verdictCase(r: RunResult, suite: string): JunitCase {
   const c: JunitCase = { classname: `${suite}.run`, name: 'verdict' };
   if (r.verdict !== 'pass') {
-    c.failure = { type: r.verdict, message: `run ${r.verdict === 'aborted' ? 'was aborted' : 'failed'}`, detail: r.reasons.join('\n') };
+    c.failure = { type: r.verdict, message: `run ${r.verdict === 'aborted' ? 'was aborted' : r.verdict === 'error' ? 'could not finish: the harness failed' : 'failed'}`, detail: r.reasons.join('\n') };
   }
   if (r.warnings.length > 0) c.out = r.warnings.map((w) => `warning: ${w}`).join('\n');
   return c;

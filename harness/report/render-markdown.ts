@@ -56,7 +56,10 @@ function requestsSection(r: RunResult): string {
   const dropped = r.totals.droppedIterations > 0
     ? `\n\n${formatCount(r.totals.droppedIterations)} iterations were dropped: the load generator could not keep the arrival rate.`
     : '';
-  return `### Requests\n\n${markdownTable(headers, rows, STATS_ALIGN)}${dropped}`;
+  const cancelled = (r.totals.cancelled ?? 0) > 0
+    ? `\n\n${formatCount(r.totals.cancelled ?? 0)} requests in flight were cancelled by the harness when the run stopped: not counted as requests or errors.`
+    : '';
+  return `### Requests\n\n${markdownTable(headers, rows, STATS_ALIGN)}${dropped}${cancelled}`;
 }
 
 function phasesSection(r: RunResult): string | null {

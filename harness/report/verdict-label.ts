@@ -9,6 +9,7 @@ export const VERDICT_LABEL: Record<Verdict, { icon: string; text: string }> = {
   pass: { icon: '✅', text: 'PASS' },
   fail: { icon: '❌', text: 'FAIL' },
   aborted: { icon: '⚠️', text: 'ABORTED' },
+  error: { icon: '🛑', text: 'HARNESS ERROR' },
 };
 
 export const REGRESSION_LABEL: Record<RegressionResult['verdict'], { icon: string; symbol: string; text: string }> = {

@@ -2,6 +2,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
+import { failpoint } from '../core/failpoint.ts';
 import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
 import { parseHistory, type HistoryLine } from './history-line.ts';
 import { renderHistoryHtml } from './render-history-html.ts';
@@ -39,14 +40,40 @@ export async function writeReports(
   data: ReportData,
   options: WriteReportsOptions = {},
 ): Promise<Partial<Record<ReportFormat, string>>> {
+  const { written, failed } = await writeEachReport(runDir, data, options);
+  if (failed[0] !== undefined) throw failed[0].error;
+  return written;
+}
+
+export interface ReportWriteFailure {
+  format: ReportFormat;
+  file: string;
+  error: unknown;
+}
+
+/**
+ * `writeReports` that goes on past a failed file (a full disk, a renderer that threw): every report
+ * that can still be written is, and the failures come back instead of stopping at the first.
+ */
+export async function writeEachReport(
+  runDir: string,
+  data: ReportData,
+  options: WriteReportsOptions = {},
+): Promise<{ written: Partial<Record<ReportFormat, string>>; failed: ReportWriteFailure[] }> {
   await mkdir(runDir, { recursive: true });
   const written: Partial<Record<ReportFormat, string>> = {};
+  const failed: ReportWriteFailure[] = [];
   for (const format of options.formats ?? REPORT_FORMATS) {
     const file = path.join(runDir, REPORT_FILE_NAMES[format]);
-    await writeFileAtomic(file, renderFormat(format, data, options.assets));
-    written[format] = file;
+    try {
+      failpoint(`report:${format}`);
+      await writeFileAtomic(file, renderFormat(format, data, options.assets));
+      written[format] = file;
+    } catch (error) {
+      failed.push({ format, file, error });
+    }
   }
-  return written;
+  return { written, failed };
 }
 
 function renderFormat(format: ReportFormat, data: ReportData, assets: ChartAssets | undefined): string {
@@ -65,9 +92,10 @@ function renderFormat(format: ReportFormat, data: ReportData, assets: ChartAsset
 /**
  * Appends one line to history.jsonl in a single write (O_APPEND), creating the directory.
  * If a crash left the file without a final newline, a newline goes first so the new line is
- * not glued to the damaged one.
+ * not glued to the damaged one. A failed append leaves the file as it was.
  */
 export async function appendHistory(historyFile: string, line: HistoryLine): Promise<void> {
+  failpoint('history');
   await mkdir(path.dirname(historyFile), { recursive: true });
   const handle = await open(historyFile, 'a+');
   try {
@@ -78,8 +106,14 @@ export async function appendHistory(historyFile: string, line: HistoryLine): Pro
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await handle.appendFile(`${prefix}${JSON.stringify(line)}\n`, 'utf8');
-    await handle.sync();
+    try {
+      await handle.appendFile(`${prefix}${JSON.stringify(line)}\n`, 'utf8');
+      await handle.sync();
+    } catch (e) {
+      // A disk that filled during the write may have taken part of the line: cut it off again.
+      await handle.truncate(size).catch(() => undefined);
+      throw e;
+    }
   } finally {
     await handle.close();
   }

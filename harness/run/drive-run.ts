@@ -21,11 +21,13 @@ import type { TimelineEvent } from '../contract/timeline-types.ts';
 import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
 import type { FaultPlan } from '../faults/index.ts';
 import { monotonicClock } from '../core/clock.ts';
+import { failpointHit } from '../core/failpoint.ts';
 import type { Clock } from '../core/clock.ts';
 import { runPhases } from './phase-scheduler.ts';
 import type { PhaseOutcome } from './phase-scheduler.ts';
 import type { RunObserver } from './run-observer.ts';
 import type { TargetHandle } from './target-setup.ts';
+import { watchTargetExits } from './target-exit-watch.ts';
 
 export interface DriveDeps {
   plan: FaultPlan;
@@ -40,6 +42,8 @@ export interface DriveDeps {
   observer?: RunObserver | undefined;
   /** The person's stop (Ctrl-C); abort conditions add their own. */
   signal: AbortSignal;
+  /** Aborted when the harness itself failed (run-failures.ts): the load stops as on Ctrl-C. */
+  failure?: AbortSignal | undefined;
   timeoutMs: number;
   /** The request factory a phase uses. */
   requestsFor: (phase: LoadPhasePlan) => RequestFactory;
@@ -99,6 +103,9 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const onUserStop = () => halt('interrupted (Ctrl-C or SIGTERM)');
   if (d.signal.aborted) onUserStop();
   d.signal.addEventListener('abort', onUserStop, { once: true });
+  const onFailure = () => halt(`the harness failed: ${(d.failure?.reason as Error | undefined)?.message ?? 'unknown failure'}`);
+  if (d.failure?.aborted) onFailure();
+  d.failure?.addEventListener('abort', onFailure, { once: true });
 
   const monitor = createAbortMonitor(d.abort);
   const thresholdAbort = createThresholdAbort(d.thresholds, plan.phases);
@@ -116,6 +123,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
       const failed = thresholdAbort?.(recorder.traffic, (line.t + 1) * 1000);
       if (failed) halt(`threshold ${failed.threshold} failed at ${(failed.atMs / 1000).toFixed(0)} s (actual ${Number(failed.actual.toPrecision(4))}; abortOnFail)`);
       observer.onSecond?.({ second, elapsedMs });
+      if (line.t === 1) injectUncaught();
     },
     writeLate: (line) => writer.write(line),
   });
@@ -144,6 +152,15 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     clock,
     intervalMs: d.probeIntervalMs,
     onProbe: (p) => writer.write(p),
+  });
+  // A managed target that exits is an event at once (timeline, observer, then a verdict reason),
+  // not something to read later out of an error rate.
+  const targetExits = watchTargetExits(d.target.managed, {
+    nowMs: () => clock.nowMs(),
+    onExit: (x, detail) => {
+      event({ event: 'target-exit', code: x.code, signal: x.signal, expected: x.expected, ...(detail === null ? {} : { detail }) }, x.atMs);
+      observer.onTargetExit?.({ ...x, detail });
+    },
   });
 
   const faultRunner = new FaultRunner({
@@ -179,10 +196,13 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     // Faults never outlive the load, whatever happened to it: the runner rolls back on abort.
     if (!stop.signal.aborted) stop.abort(new Error('load finished'));
     await faultsDone.catch(() => undefined);
+    // After the rollback: a process fault's restart is over by now, so a target still down died.
+    targetExits.stop();
     await prober.stop();
     await sampler.stop().catch(() => undefined);
     await calibration?.stop().catch(() => undefined);
     d.signal.removeEventListener('abort', onUserStop);
+    d.failure?.removeEventListener('abort', onFailure);
   }
   const faults = await faultsDone;
   recorder.finish();
@@ -190,6 +210,16 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   event({ event: 'run-end' }, endMs);
   observer.onEnd?.({ endMs, abortReason });
   return { startedAtEpochMs: clock.epochMs, endMs, calibration: calibration?.samples ?? [], faults, phases, abortReason };
+}
+
+/** The reliability tests' stand-in for a bug anywhere in the process (failpoint.ts), outside any caller's try. */
+function injectUncaught(): void {
+  if (failpointHit('uncaught-exception')) {
+    setImmediate(() => {
+      throw new Error('injected uncaught exception (failpoint uncaught-exception)');
+    });
+  }
+  if (failpointHit('unhandled-rejection')) void Promise.reject(new Error('injected unhandled rejection (failpoint unhandled-rejection)'));
 }
 
 function faultContext(d: DriveDeps) {
@@ -201,7 +231,8 @@ function faultContext(d: DriveDeps) {
     proxies: t.proxies,
     databaseUrl: t.databaseUrl,
     target: { baseUrl: t.directUrl, ...(t.chaosToken ? { chaosToken: t.chaosToken } : {}), managed: t.managed },
-    ledger: new FaultLedger({ runId: d.runId, runFile: d.ledgerFile, machineFile: machineLedgerPath() }),
+    // A run copy that cannot be written (full disk) is said, not fatal: the machine ledger is what cleanup reads.
+    ledger: new FaultLedger({ runId: d.runId, runFile: d.ledgerFile, machineFile: machineLedgerPath(), onWarning: (msg: string) => d.observer?.onWarning?.(msg) }),
     log: (msg: string) => d.observer?.onLog?.(msg),
   };
 }

@@ -19,6 +19,20 @@ export interface ManagedTargetOptions {
   healthPath: string;
   startTimeoutMs?: number;
   onLog?: (line: string) => void;
+  /** A run marker for its argv (marked-processes.ts): cleanup finds the target after a SIGKILL of the harness. */
+  marker?: string;
+  /** Told the pid of every start (restarts too), so the run can record it before anything else happens. */
+  onSpawn?: (pid: number) => void;
+}
+
+/** How the target's process exited (ManagedTarget.onExit). */
+export interface TargetExitNotice {
+  pid: number | null;
+  /** Exit code, null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** A signal sent through `ManagedTarget.signal()` (a process fault) preceded it. */
+  requested: boolean;
 }
 
 /**
@@ -46,13 +60,15 @@ export class ManagedTarget {
 
   async start(): Promise<void> {
     const timeoutMs = this.opts.startTimeoutMs ?? 60_000;
-    const child = spawn(process.execPath, [...TSX_IMPORT, REFERENCE_SERVICE_MAIN], {
+    const child = spawn(process.execPath, [...TSX_IMPORT, REFERENCE_SERVICE_MAIN, ...(this.opts.marker === undefined ? [] : [this.opts.marker])], {
       cwd: repoRoot,
       env: { ...process.env, ...this.opts.env, HOST: this.opts.host ?? '127.0.0.1', PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    if (child.pid !== undefined) this.opts.onSpawn?.(child.pid);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.once('exit', (code, signal) => this.tellExit(child, code, signal));
     readline.createInterface({ input: child.stderr! }).on('line', (line) => this.keepStderr(line));
     const url = await this.readListeningLine(child, timeoutMs);
     this.url = url;
@@ -94,7 +110,34 @@ export class ManagedTarget {
   /** Sends a signal to the target process (process faults); returns false when it is not running. */
   signal(sig: NodeJS.Signals): boolean {
     if (!this.running || !this.child) return false;
+    // An exit that follows a signal sent through here was asked for (see onExit); a pause is not an exit.
+    if (sig !== 'SIGSTOP' && sig !== 'SIGCONT') this.signalled = this.child;
     return this.child.kill(sig);
+  }
+
+  /**
+   * Calls `listener` at once whenever the target's process exits (each restart's too) until the
+   * returned function is called. `requested`: the exit followed a signal sent through `signal()`
+   * (a process fault, which restarts it); any other exit is the target dying on its own.
+   */
+  onExit(listener: (exit: TargetExitNotice) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  private readonly exitListeners = new Set<(exit: TargetExitNotice) => void>();
+  private signalled: ChildProcess | null = null;
+
+  private tellExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const notice: TargetExitNotice = { pid: child.pid ?? null, code, signal, requested: this.signalled === child };
+    if (this.signalled === child) this.signalled = null;
+    for (const l of this.exitListeners) {
+      try {
+        l(notice);
+      } catch {
+        // A listener's failure is its own: the others and the target's bookkeeping go on.
+      }
+    }
   }
 
   /** Stops gracefully (SIGTERM), escalating to SIGKILL after `graceMs`. Safe to call twice. */

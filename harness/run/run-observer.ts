@@ -1,5 +1,6 @@
 import type { SecondPoint } from '../contract/second-point.ts';
 import type { FaultPlan } from '../faults/index.ts';
+import type { TargetExit } from '../contract/target-exit.ts';
 
 /**
  * What a run tells whoever watches it, as it happens. The runner never prints: the CLI passes an
@@ -13,6 +14,12 @@ export interface RunObserver {
   onSecond?(event: { second: SecondPoint; elapsedMs: number }): void;
   onPhase?(event: { event: 'phase-start' | 'phase-end'; name: string; atMs: number }): void;
   onFault?(event: { event: 'fault-inject' | 'fault-remove' | 'fault-error'; name: string; kind: string; atMs: number; detail?: string }): void;
+  /**
+   * The managed target's process exited: at once, with its code or signal. `expected` when a
+   * process fault asked for it; an expected exit whose target was not running again when the
+   * faults were over is told a second time with `expected: false` and detail `not restarted`.
+   */
+  onTargetExit?(event: TargetExit & { detail: string | null }): void;
   /** Something a person should know that does not stop the run (a sampler unavailable, a cleanup). */
   onWarning?(message: string): void;
   /** What a fault driver did (a toxic added, a process started), for whoever follows it closely. */

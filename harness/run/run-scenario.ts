@@ -2,9 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { analyzeRunWithSeries } from '../analysis/analyze-run.ts';
-import type { AnalyzeOptions } from '../analysis/analyze-run.ts';
+import type { AnalyzeOptions, RunAnalysis } from '../analysis/analyze-run.ts';
+import { failureReason, withFailures } from '../analysis/failure-verdict.ts';
 import { RUN_RECORD_SCHEMA_VERSION } from '../contract/run-record.ts';
-import type { RunRecordMeta } from '../contract/run-record.ts';
+import type { RunRecord, RunRecordMeta } from '../contract/run-record.ts';
+import { failpoint } from '../core/failpoint.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import { splitTimeline } from '../metrics/split-timeline.ts';
+import { readTimeline } from '../metrics/timeline-reader.ts';
 import type { RunResult } from '../contract/run-result.ts';
 import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
 import type { GateOptions } from '../baseline/baseline-gate.ts';
@@ -12,17 +17,22 @@ import type { Baseline } from '../baseline/baseline-schema.ts';
 import { summarizeCalibration } from '../calibration/summarize-calibration.ts';
 import { cleanupLedger } from '../faults/ledger-cleanup.ts';
 import { machineLedgerPath } from '../faults/ledger-store.ts';
+import { sweepOrphanedRunProcesses } from '../faults/orphan-run-processes.ts';
+import { RUN_PROCESSES_KIND } from '../faults/run-process-ledger.ts';
 import { createRequestMix } from '../load/request-mix.ts';
 import { TimelineWriter } from '../metrics/timeline-writer.ts';
 import { createRng } from '../core/seeded-rng.ts';
 import { historyLine } from '../report/history-line.ts';
-import { appendHistory, writeReports } from '../report/write-reports.ts';
+import { appendHistory, writeEachReport } from '../report/write-reports.ts';
 import { faultProxy } from '../faults/index.ts';
 import type { FaultPlan } from '../faults/index.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
 import { AcceptedIdStore } from './accepted-ids.ts';
 import { driveRun } from './drive-run.ts';
+import type { DriveOutcome } from './drive-run.ts';
+import { RunFailures } from './run-failures.ts';
+import { RUN_RECORD_FILES } from './run-record-files.ts';
 import { environmentFingerprint, fingerprintHash } from './environment-fingerprint.ts';
 import { gitSha } from './git-sha.ts';
 import { auditAccepted } from './integrity-audit.ts';
@@ -66,21 +76,33 @@ export interface RunOptions {
   history?: boolean;
   /** Receives the function that rolls every active fault back at once (Ctrl-C twice). */
   onRollbackReady?: (rollback: () => Promise<void>) => void;
+  /**
+   * The run's failure path (the CLI attaches it to the process's uncaught exceptions and
+   * rejections); a run makes its own when absent. A failure stops the load like Ctrl-C does.
+   */
+  failures?: RunFailures;
 }
 
 export interface RunOutcome {
+  /** Verdict `error` when the harness failed during the run (its reasons say where). */
   result: RunResult;
   runDir: string;
+  /** Files of the run that could not be (fully) written, each with why: empty unless the harness failed. */
+  unwritten: string[];
 }
 
 /**
  * Runs a resolved scenario's plan: brings the target (and its proxies) up, drives the run, audits,
  * writes the run record, analyses it and writes every report. Loads and prints nothing itself.
+ * Before the load starts, a failure throws; after, it goes the way of Ctrl-C (run-failures.ts): the
+ * load stops, faults are rolled back, what was measured is written where it can be, verdict `error`.
+ * Only a failed analysis throws then (HARNESS_FAILED, exit 5), with the record on disk to analyse again.
  */
 export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const { loaded, plan } = opts;
   const { scenario } = loaded;
   const observer = opts.observer ?? {};
+  const failures = opts.failures ?? new RunFailures();
   await cleanUpLeftovers(observer);
   const targetUrl = opts.targetUrl ?? scenario.target.url;
   const target = await setUpTarget({
@@ -93,12 +115,16 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     toxiproxyUrl: opts.toxiproxyUrl ?? scenario.toxiproxy?.url ?? null,
     declaredProxies: scenario.proxies,
     chaosToken: randomBytes(16).toString('hex'),
+    onWarning: (message) => observer.onWarning?.(message),
   });
   try {
     const runId = newRunId(Date.now());
     const runDir = path.join(opts.outDir, scenario.name, runId);
-    await fs.mkdir(runDir, { recursive: true });
-    const writer = await TimelineWriter.open(path.join(runDir, 'timeline.jsonl'));
+    await fs.mkdir(runDir, { recursive: true }).catch((e: unknown) => {
+      throw new StresslabError('BAD_USAGE', `cannot create the run directory ${runDir}: ${(e as Error).message}`, { hint: 'choose another --out', cause: e });
+    });
+    const timelineFile = path.join(runDir, RUN_RECORD_FILES.timeline);
+    const writer = await TimelineWriter.open(timelineFile, { onError: (e) => failures.fail('timeline', e) });
     const auditSection = scenario.audit?.executions;
     const accepted = new AcceptedIdStore();
     // One mix per run: phases share captured ids and {{seq}}.
@@ -128,32 +154,47 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       faults: [],
       audit: null,
       warnings: [],
+      failures: [],
     };
     // Written as the load starts, so a run killed half way can still be analysed up to where its timeline ends.
     let startRecord: Promise<unknown> = Promise.resolve();
-    const drive = await driveRun({
-      plan, writer, target, runId, runDir, observer, signal: opts.signal, timeoutMs,
-      ledgerFile: path.join(runDir, 'faults-ledger.json'),
-      requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
-      healthPath: scenario.target.health,
-      probeIntervalMs: settings.probeIntervalMs,
-      abort: scenario.abort,
-      thresholds: scenario.thresholds,
-      targetPid: opts.targetPid,
-      onRollbackReady: opts.onRollbackReady,
-      onStarted: (startedAtEpochMs) => {
-        startRecord = writeRunRecord(runDir, { ...meta, startedAtEpochMs }).catch((e: unknown) => {
-          observer.onWarning?.(`could not write ${runDir}/record.json at the start of the run: ${(e as Error).message} (it is written again at the end)`);
-        });
-      },
-    });
+    let drive: DriveOutcome | null = null;
+    try {
+      drive = await driveRun({
+        plan, writer, target, runId, runDir, observer, signal: opts.signal, timeoutMs,
+        failure: failures.signal,
+        ledgerFile: path.join(runDir, 'faults-ledger.json'),
+        requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
+        healthPath: scenario.target.health,
+        probeIntervalMs: settings.probeIntervalMs,
+        abort: scenario.abort,
+        thresholds: scenario.thresholds,
+        targetPid: opts.targetPid,
+        onRollbackReady: opts.onRollbackReady,
+        onStarted: (startedAtEpochMs) => {
+          startRecord = writeRunRecord(runDir, { ...meta, startedAtEpochMs }).catch((e: unknown) => {
+            observer.onWarning?.(`could not write ${runDir}/record.json at the start of the run: ${(e as Error).message} (it is written again at the end)`);
+          });
+        },
+      });
+    } catch (e) {
+      // driveRun rolls its faults back before it throws; what it measured is in the timeline.
+      failures.fail('load', e);
+    }
     await writer.close();
-    const audit = auditSection && drive.abortReason === null && accepted.size > 0
-      ? await auditAccepted(accepted, { baseUrl: target.directUrl, lookup: auditSection.lookup, terminal: auditSection.terminal, graceSeconds: auditSection.graceSeconds, batchSize: auditSection.batchSize, concurrency: auditSection.concurrency, signal: opts.signal })
-      : null;
+    let audit: AcceptedAudit | null = null;
+    const audited = auditSection !== undefined && drive !== null && drive.abortReason === null;
+    if (audited && accepted.size > 0) {
+      try {
+        failpoint('audit');
+        audit = await auditAccepted(accepted, { baseUrl: target.directUrl, lookup: auditSection.lookup, terminal: auditSection.terminal, graceSeconds: auditSection.graceSeconds, batchSize: auditSection.batchSize, concurrency: auditSection.concurrency, signal: opts.signal });
+      } catch (e) {
+        failures.fail('audit', e);
+      }
+    }
     const noIds = { lostIds: [], stuckIds: [], duplicatedIds: [], states: {} };
     await startRecord;
-    await writeRunRecord(runDir, {
+    const finalMeta: RunRecordMeta = drive === null ? meta : {
       ...meta,
       complete: true,
       startedAtEpochMs: drive.startedAtEpochMs,
@@ -165,30 +206,83 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       audit: audit !== null
         ? { integrity: audit.integrity, lostIds: audit.lostIds, stuckIds: audit.stuckIds, duplicatedIds: audit.duplicatedIds, states: audit.states }
         // An audited run that accepted nothing audited nothing, and lost nothing.
-        : auditSection && drive.abortReason === null ? { integrity: { accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 }, ...noIds } : null,
+        : audited && accepted.size === 0 ? { integrity: { accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 }, ...noIds } : null,
       warnings: auditWarnings(audit),
-    });
-    // Analysed from the record as read back, so result.json and the reports come from what is on disk.
-    const record = await readRunRecord(runDir);
-    const { result, series } = analyzeRunWithSeries(record, { thresholds: settings.thresholds, recovery: settings.recovery, gate: gateFor(opts) });
-    await writeReports(runDir, reportDataFrom(result, series, record.timeline));
-    if (opts.history !== false) {
-      await appendHistory(path.join(opts.outDir, opts.envName, 'history.jsonl'), historyLine(result, await gitSha(opts.cwd)));
+    };
+    const unwritten: string[] = [];
+    if (writer.error !== null) unwritten.push(`${timelineFile}: ${writer.dropped} line(s) after the failure not written (${(writer.error as Error).message}); the lines before it are whole`);
+    let recordOnDisk = true;
+    try {
+      failpoint('record');
+      await writeRunRecord(runDir, { ...finalMeta, failures: [...failures.all] });
+    } catch (e) {
+      recordOnDisk = false;
+      unwritten.push(`${path.join(runDir, RUN_RECORD_FILES.meta)}: ${failures.fail('record', e).message}`);
     }
-    return { result, runDir };
+    let analysis: RunAnalysis;
+    let record: RunRecord;
+    try {
+      // Analysed from the record as read back, so result.json and the reports come from what is on
+      // disk; from memory (with the timeline as on disk) when the record could not be written.
+      record = recordOnDisk ? await readRunRecord(runDir) : { meta: { ...finalMeta, failures: [...failures.all] }, timeline: splitTimeline(await readTimeline(timelineFile)) };
+      failpoint('analysis');
+      analysis = analyzeRunWithSeries(record, { thresholds: settings.thresholds, recovery: settings.recovery, gate: gateFor(opts) });
+    } catch (e) {
+      const f = failures.fail('analysis', e);
+      throw new StresslabError('HARNESS_FAILED', failureReason(f), {
+        cause: e,
+        hint: `the load ran and its faults were rolled back; what was measured is in ${runDir}/ (record.json, timeline.jsonl)${recordOnDisk ? `: \`stresslab report ${runDir} --reanalyze\` analyses it again` : ''}${unwritten.length > 0 ? `\nnot written: ${unwritten.join('; ')}` : ''}`,
+      });
+    }
+    let result = withFailures(analysis.result, failures.all);
+    if (opts.history !== false) {
+      const historyFile = path.join(opts.outDir, opts.envName, 'history.jsonl');
+      try {
+        await appendHistory(historyFile, historyLine(result, await gitSha(opts.cwd)));
+      } catch (e) {
+        unwritten.push(`${historyFile}: ${failures.fail('history', e).message}`);
+        result = withFailures(result, failures.all);
+      }
+    }
+    const reports = (r: RunResult) => writeEachReport(runDir, reportDataFrom(r, analysis.series, record.timeline));
+    let { failed } = await reports(result);
+    if (failed.length > 0) {
+      for (const f of failed) failures.fail('report', Object.assign(new Error(`could not write ${path.basename(f.file)}: ${(f.error as Error).message}`), { code: (f.error as NodeJS.ErrnoException).code }));
+      // Written again with the verdict that says so; a file that failed gets one more try.
+      result = withFailures(result, failures.all);
+      ({ failed } = await reports(result));
+    }
+    for (const f of failed) unwritten.push(`${f.file}: ${(f.error as Error).message}`);
+    return { result, runDir, unwritten };
   } finally {
     await target.stop();
   }
 }
 
-/** What a SIGKILLed earlier run left behind (toxics, hogs, held locks, paused processes) goes first. */
+/**
+ * What a SIGKILLed earlier run left behind goes first: its faults (toxics, hogs, held locks, paused
+ * processes) and the processes it started for itself (target, PostgreSQL and its data directory,
+ * embedded Toxiproxy), from the machine ledger, then by run marker and cluster directory name for
+ * whatever the ledger never heard of. A live run's are left alone.
+ */
 async function cleanUpLeftovers(observer: RunObserver): Promise<void> {
   const report = await cleanupLedger(machineLedgerPath()).catch((e: unknown) => {
     observer.onWarning?.(`could not clean up faults left by an earlier run: ${(e as Error).message} (try \`stresslab faults cleanup\`)`);
     return null;
   });
-  const undone = report?.entries.filter((e) => e.outcome === 'cleaned').length ?? 0;
-  if (undone > 0) observer.onWarning?.(`removed ${undone} fault(s) left active by an earlier run (see \`stresslab faults list\`)`);
+  const orphans = await sweepOrphanedRunProcesses().catch((e: unknown) => {
+    observer.onWarning?.(`could not stop processes left by an earlier run: ${(e as Error).message} (try \`stresslab faults cleanup\`)`);
+    return [];
+  });
+  const cleaned = report?.entries.filter((e) => e.outcome === 'cleaned') ?? [];
+  const faults = cleaned.filter((e) => e.kind !== RUN_PROCESSES_KIND).length;
+  // An entry whose processes had all exited already (the run died through its exit hooks) stopped nothing.
+  const runs = cleaned.filter((e) => e.kind === RUN_PROCESSES_KIND && e.actions.some((a) => a.outcome === 'undone')).length;
+  if (faults > 0) observer.onWarning?.(`removed ${faults} fault(s) left active by an earlier run (see \`stresslab faults list\`)`);
+  if (runs > 0 || orphans.length > 0) {
+    observer.onWarning?.(`stopped what ${runs > 0 ? `${runs} killed earlier run(s)` : 'a killed earlier run'} had started (target, database, proxy${orphans.length > 0 ? `; ${orphans.length} found by marker or cluster directory` : ''})`);
+  }
+  for (const u of report?.unwritable ?? []) observer.onWarning?.(`could not mark faults of an earlier run done in ${u.file}: ${u.message}`);
 }
 
 function idempotencyKey(headers: Readonly<Record<string, string>>): string | null {

@@ -1,7 +1,10 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startEmbeddedPostgres } from '../../process-kit/postgres/embedded-postgres.ts';
+import { identify } from '../../process-kit/process-identity.ts';
 import type { EmbeddedPostgresHandle } from '../../process-kit/postgres/embedded-postgres.ts';
 import type { ProxyDeclaration } from '../faults/fault-kind.ts';
+import { machineLedgerPath } from '../faults/ledger-store.ts';
+import { RunProcessLedger } from '../faults/run-process-ledger.ts';
 import { ManagedTarget } from './managed-target.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import { startToxiproxyChild } from './toxiproxy-child.ts';
@@ -46,6 +49,8 @@ export interface TargetSetupOptions {
   declaredProxies: readonly ProxyDeclaration[];
   chaosToken?: string;
   onLog?: (line: string) => void;
+  /** Something a person should know that does not stop the run (the machine ledger unwritable). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -57,11 +62,15 @@ export async function setUpTarget(opts: TargetSetupOptions): Promise<TargetHandl
   const stopAll = async () => {
     for (const s of stack.splice(0).reverse()) await s().catch(() => {});
   };
+  // Every process started below is recorded (and marked) so that a SIGKILL of this harness leaves
+  // nothing `faults cleanup` or the next run cannot stop; the entry is closed once all are stopped.
+  const owned = new RunProcessLedger({ machineFile: machineLedgerPath(), ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
+  stack.push(() => owned.close());
   try {
-    const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack) : null;
+    const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack, owned) : null;
     const proxies: Record<string, ProxyDeclaration> = {};
     if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p);
-    const handle = opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack) : await remote(opts, toxiproxy, proxies);
+    const handle = opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack, owned) : await remote(opts, toxiproxy, proxies);
     return { ...handle, stop: stopAll };
   } catch (e) {
     await stopAll();
@@ -77,9 +86,12 @@ async function remote(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | nul
   return { baseUrl, directUrl: baseUrl, embedded: false, managed: null, databaseUrl: null, version: await targetVersion(baseUrl), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
-async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>): Promise<TargetParts> {
+async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<TargetParts> {
+  await owned.open();
+  // A SIGKILL before this record is covered by the cluster directory's name (it names this harness).
   const db: EmbeddedPostgresHandle = await startEmbeddedPostgres();
   stack.push(() => db.stop());
+  await owned.record({ kind: 'stop-postgres-cluster', ...db.postmaster, dir: db.dir });
   let targetDbUrl = db.url;
   if (toxiproxy) {
     proxies.db = await upsertProxy(toxiproxy.client, { name: 'db', listen: '127.0.0.1:0', upstream: `127.0.0.1:${db.port}` });
@@ -92,6 +104,9 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
     healthPath: opts.healthPath,
     startTimeoutMs: opts.readyTimeoutMs,
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
+    marker: owned.marker,
+    // Restarts (process faults) too; the marker covers the moment between spawn and this record.
+    onSpawn: (pid) => void owned.record({ kind: 'kill-process', ...identify(pid), label: 'embedded target (reference service)' }),
   });
   stack.push(() => managed.stop());
   await managed.start();
@@ -104,7 +119,7 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
   return { baseUrl, directUrl: managed.url, embedded: true, managed, databaseUrl: db.url, version: await targetVersion(managed.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
-async function connectToxiproxy(url: string | null, stack: Array<() => Promise<void>>): Promise<ToxiproxyHandle> {
+async function connectToxiproxy(url: string | null, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<ToxiproxyHandle> {
   if (url !== null) {
     const base = url.replace(/\/+$/, '');
     await waitForHealthy(`${base}/version`, { timeoutMs: 10_000 }).catch((e: unknown) => {
@@ -115,8 +130,10 @@ async function connectToxiproxy(url: string | null, stack: Array<() => Promise<v
     });
     return { url: base, client: new Toxiproxy(base), embedded: false };
   }
-  const child: ToxiproxyChild = await startToxiproxyChild();
+  await owned.open();
+  const child: ToxiproxyChild = await startToxiproxyChild(undefined, owned.marker);
   stack.push(() => child.stop());
+  await owned.record({ kind: 'kill-process', ...identify(child.pid), label: 'embedded Toxiproxy' });
   return { url: child.url, client: new Toxiproxy(child.url), embedded: true };
 }
 

@@ -9,9 +9,13 @@ export interface ToxiproxyChild {
   stop(): Promise<void>;
 }
 
-/** Starts the embedded Toxiproxy in a child process and resolves with its API URL. */
-export function startToxiproxyChild(timeoutMs = 20_000): Promise<ToxiproxyChild> {
-  const proc = forkTypeScript(path.join(repoRoot, 'harness', 'toxiproxy', 'child-main.ts'));
+/**
+ * Starts the embedded Toxiproxy in a child process and resolves with its API URL. `marker` (a run
+ * marker) goes into its argv: it exits when its run's IPC channel closes, and cleanup finds it by the
+ * marker should it not.
+ */
+export function startToxiproxyChild(timeoutMs = 20_000, marker?: string): Promise<ToxiproxyChild> {
+  const proc = forkTypeScript(path.join(repoRoot, 'harness', 'toxiproxy', 'child-main.ts'), 2_000, marker === undefined ? [] : [marker]);
   const { child } = proc;
   return new Promise((resolve, reject) => {
     let started = false;

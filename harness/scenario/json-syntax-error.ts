@@ -31,6 +31,10 @@ class StopAt {
   constructor(readonly offset: number) {}
 }
 
+/**
+ * Iterative (an explicit stack of open containers), so a text nested thousands of levels deep is
+ * scanned like any other instead of overflowing the call stack.
+ */
 class Scanner {
   i = 0;
   constructor(private readonly s: string) {}
@@ -40,36 +44,54 @@ class Scanner {
   }
 
   value(): void {
+    /** Closing characters of the open containers: `}` for objects, `]` for arrays. */
+    const open: string[] = [];
+    for (;;) {
+      this.space();
+      const c = this.s[this.i];
+      if (c === '{' || c === '[') {
+        this.i++;
+        this.space();
+        const close = c === '{' ? '}' : ']';
+        if (this.s[this.i] === close) this.i++;
+        else {
+          open.push(close);
+          if (close === '}') this.key();
+          continue;
+        }
+      } else this.scalar();
+      // After a value: close containers or go on with the next member.
+      for (;;) {
+        const close = open.at(-1);
+        if (close === undefined) return;
+        this.space();
+        const d = this.s[this.i];
+        this.i++;
+        if (d === close) {
+          open.pop();
+          continue;
+        }
+        if (d !== ',') throw new StopAt(this.i - 1);
+        if (close === '}') this.key();
+        break;
+      }
+    }
+  }
+
+  private key(): void {
     this.space();
-    const c = this.s[this.i];
-    if (c === '{') return this.container('}', true);
-    if (c === '[') return this.container(']', false);
-    if (c === '"') return this.string();
+    if (this.s[this.i] !== '"') throw new StopAt(this.i);
+    this.string();
+    this.space();
+    if (this.s[this.i] !== ':') throw new StopAt(this.i);
+    this.i++;
+  }
+
+  private scalar(): void {
+    if (this.s[this.i] === '"') return this.string();
     const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.s.slice(this.i, this.i + 400));
     if (!m) throw new StopAt(this.i);
     this.i += m[0].length;
-  }
-
-  private container(close: string, keyed: boolean): void {
-    this.i++;
-    this.space();
-    if (this.s[this.i] === close) return void this.i++;
-    for (;;) {
-      if (keyed) {
-        this.space();
-        if (this.s[this.i] !== '"') throw new StopAt(this.i);
-        this.string();
-        this.space();
-        if (this.s[this.i] !== ':') throw new StopAt(this.i);
-        this.i++;
-      }
-      this.value();
-      this.space();
-      const c = this.s[this.i];
-      this.i++;
-      if (c === close) return;
-      if (c !== ',') throw new StopAt(this.i - 1);
-    }
   }
 
   private string(): void {

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { StresslabError, isStresslabError } from '../core/stresslab-error.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';
 import { checkScenario } from './check-scenario.ts';
+import { INPUT_LIMITS } from './input-limits.ts';
+import { documentLimitProblems } from './document-limits.ts';
 import { formatOf, parseSource } from './parse-source.ts';
 import { FULL_PROFILE, applyProfile, findProfile, profileNames } from './profiles.ts';
 import { loadRequestBodies } from './request-bodies.ts';
 import type { RequestBody } from './request-bodies.ts';
+import { readInputFile } from './read-input-file.ts';
 import { presetNames, resolveScenarioFile } from './scenario-files.ts';
 import { knownScenarioKeys } from './scenario-json-schema.ts';
 import { scenarioSchema } from './scenario-schema.ts';
@@ -39,16 +41,18 @@ export interface LoadScenarioOptions {
 
 /**
  * Reads a preset name (scenarios/<name>.json|yaml of this repository) or a file path, validates and
- * resolves it, applies the profile and runs the caller's further checks. Every failure is a BAD_SCENARIO
- * StresslabError listing all problems found (with JSON paths and hints), never another exception.
+ * resolves it, applies the profile and runs the caller's further checks. Every problem of the input is a
+ * BAD_SCENARIO StresslabError listing all problems found (with JSON paths and hints). Anything else
+ * thrown while loading is a bug of the loader, not of the file: it becomes INTERNAL (exit 70), so a
+ * crash is never reported as bad input with no path.
  */
 export async function loadScenario(fileOrName: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
   try {
     return await load(fileOrName, options);
   } catch (e) {
     if (isStresslabError(e)) throw e;
-    throw new StresslabError('BAD_SCENARIO', `could not read scenario "${fileOrName}": ${e instanceof Error ? e.message : String(e)}`, {
-      hint: 'check the file; if it looks right, this is a stresslab bug worth reporting',
+    throw new StresslabError('INTERNAL', `internal error while loading scenario "${fileOrName}": ${e instanceof Error ? e.message : String(e)}`, {
+      hint: 'this is a bug in stresslab; please report it with the scenario file and the command you ran',
       cause: e,
     });
   }
@@ -62,10 +66,9 @@ async function load(fileOrName: string, options: LoadScenarioOptions): Promise<L
       hint: `give a path to a .json/.yaml file, or a preset: ${presets.join(', ')}`,
     });
   }
-  const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new StresslabError('BAD_SCENARIO', `cannot read ${file}`, { file, hint: 'check the path and its permissions', cause: e });
-  });
-  return scenarioFromSource(parseSource(text, file, formatOf(file)), file, options);
+  const read = await readInputFile(file, INPUT_LIMITS.maxScenarioBytes);
+  if (!read.ok) throw new StresslabError('BAD_SCENARIO', `cannot read scenario: ${read.message}`, { file, hint: read.hint });
+  return scenarioFromSource(parseSource(read.text, file, formatOf(file)), file, options);
 }
 
 /**
@@ -74,6 +77,9 @@ async function load(fileOrName: string, options: LoadScenarioOptions): Promise<L
  */
 export async function scenarioFromSource(raw: unknown, file: string, options: Omit<LoadScenarioOptions, 'cwd'>): Promise<LoadedScenario> {
   const profileName = options.profile;
+  // Before anything walks the document (the schema, the hash): those walks recurse.
+  const limits = documentLimitProblems(raw);
+  if (limits.length > 0) fail(file, limits);
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) fail(file, zodProblems(parsed.error.issues, raw, knownScenarioKeys()));
   const profile = findProfile(parsed.data, profileName ?? FULL_PROFILE);

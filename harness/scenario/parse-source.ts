@@ -1,10 +1,17 @@
-import { parseDocument } from 'yaml';
+import { Lexer, parseDocument } from 'yaml';
 import { StresslabError } from '../core/stresslab-error.ts';
-import { jsonErrorPosition } from './json-syntax-error.ts';
+import { formatJsonPath } from '../core/json-path.ts';
+import { duplicateJsonKeys } from './json-duplicate-keys.ts';
+import { jsonErrorPosition, positionOf } from './json-syntax-error.ts';
+import { INPUT_LIMITS } from './input-limits.ts';
 
-/** Parses a scenario (or JSON body file) text; syntax errors become BAD_SCENARIO with line and column. */
+/**
+ * Parses a scenario (or JSON body file) text; syntax errors and duplicate keys become BAD_SCENARIO
+ * with line and column. A leading byte-order mark is ignored in both formats.
+ */
 export function parseSource(text: string, file: string, format: 'json' | 'yaml'): unknown {
-  return format === 'json' ? parseJson(text, file) : parseYaml(text, file);
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  return format === 'json' ? parseJson(body, file) : parseYaml(body, file);
 }
 
 export function formatOf(file: string): 'json' | 'yaml' {
@@ -12,8 +19,9 @@ export function formatOf(file: string): 'json' | 'yaml' {
 }
 
 function parseJson(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     const { line, column } = jsonErrorPosition(text);
     const detail = e instanceof Error ? e.message.replace(/,? ".*" is not valid JSON$/s, '') : 'syntax error';
@@ -22,12 +30,39 @@ function parseJson(text: string, file: string): unknown {
       problems: [{ path: '', message: `line ${line}, column ${column}: ${detail}`, hint: 'fix the JSON syntax (a trailing comma or a missing quote is the usual cause)' }],
     });
   }
+  const duplicates = duplicateJsonKeys(text);
+  if (duplicates.length > 0) {
+    throw new StresslabError('BAD_SCENARIO', `duplicate keys in ${file}`, {
+      file,
+      problems: duplicates.map((d) => {
+        const { line, column } = positionOf(text, d.offset);
+        const key = String(d.path.at(-1));
+        return { path: formatJsonPath(d.path), message: `line ${line}, column ${column}: key "${key}" is written twice in the same object`, hint: 'keep one of them (JSON would silently use the last)' };
+      }),
+    });
+  }
+  return value;
 }
 
 function parseYaml(text: string, file: string): unknown {
   // The document API reports every error with its position instead of throwing on the first.
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const deepAt = flowDeeperThan(text, INPUT_LIMITS.maxDocumentDepth);
+  if (deepAt >= 0) {
+    const { line, column } = positionOf(text, deepAt);
+    throw tooDeepYaml(file, { line, col: column });
+  }
+  let doc;
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    throw tooDeepYaml(file, null);
+  }
   if (doc.errors.length > 0) {
+    // The parser recurses per nesting level and reports running out of stack as an error of its
+    // own (at about 800 levels): that is the nesting limit, not a syntax error.
+    const overflow = doc.errors.find((err) => err.message.includes(STACK_OVERFLOW));
+    if (overflow) throw tooDeepYaml(file, overflow.linePos?.[0] ?? null);
     throw new StresslabError('BAD_SCENARIO', `invalid YAML in ${file}`, {
       file,
       problems: doc.errors.map((err) => {
@@ -40,9 +75,52 @@ function parseYaml(text: string, file: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
+    if (isStackOverflow(e)) throw tooDeepYaml(file, null);
+    // What toJS throws is about the document's aliases (unresolved, or too many expansions).
     throw new StresslabError('BAD_SCENARIO', `invalid YAML in ${file}`, {
       file,
       problems: [{ path: '', message: e instanceof Error ? e.message : String(e), hint: 'avoid deeply nested aliases' }],
     });
   }
+}
+
+/** The lexer's control tokens, which stand for no text of the source. */
+const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f', '\uFEFF']);
+
+/**
+ * Offset of the first flow bracket (`[` or `{`) past `maxDepth` levels, or -1. The parser needs
+ * tens of seconds for megabytes of nested brackets before it overflows; its lexer, iterative and
+ * aware of quotes, comments and block scalars, finds them in milliseconds. A text with fewer
+ * brackets than the limit cannot nest that deep, so most files skip the lexer.
+ */
+function flowDeeperThan(text: string, maxDepth: number): number {
+  let brackets = 0;
+  for (let i = 0; i < text.length && brackets <= maxDepth; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) brackets++;
+  }
+  if (brackets <= maxDepth) return -1;
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      if (++depth > maxDepth) return offset;
+    } else if (token === ']' || token === '}') depth--;
+    if (!CONTROL_TOKENS.has(token)) offset += token.length;
+  }
+  return -1;
+}
+
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes(STACK_OVERFLOW);
+}
+
+function tooDeepYaml(file: string, pos: { line: number; col: number } | null): StresslabError {
+  const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+  return new StresslabError('BAD_SCENARIO', `${file} is nested too deeply`, {
+    file,
+    problems: [{ path: '', message: `${where}nested deeper than the limit of ${INPUT_LIMITS.maxDocumentDepth} levels`, hint: `keep objects and lists under ${INPUT_LIMITS.maxDocumentDepth} levels (request bodies under ${INPUT_LIMITS.maxBodyDepth})` }],
+  });
 }

@@ -20,7 +20,11 @@ export function profileNames(scenario: Scenario): string[] {
 /** The profile's definition, `{}` for full, or null when the scenario has no such profile. */
 export function findProfile(scenario: Scenario, name: string): ScenarioProfile | null {
   if (name === FULL_PROFILE) return {};
-  return scenario.profiles?.[name] ?? BUILT_IN_PROFILES[name] ?? null;
+  // Own keys only: `--profile toString` (or constructor, __proto__) would otherwise find
+  // Object.prototype's members, which apply as an empty profile and run the full one.
+  const own = scenario.profiles;
+  if (own !== undefined && Object.hasOwn(own, name)) return own[name] ?? null;
+  return Object.hasOwn(BUILT_IN_PROFILES, name) ? (BUILT_IN_PROFILES[name] ?? null) : null;
 }
 
 export interface ApplyProfileOptions {

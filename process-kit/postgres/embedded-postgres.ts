@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { identify } from '../process-identity.ts';
+import type { ProcessIdentity } from '../process-identity.ts';
 import { stopChild } from '../stop-child.ts';
 import { clusterDirPrefix, sweepOrphanClusters } from './orphan-clusters.ts';
 import { postgresAccount } from './postgres-account.ts';
@@ -13,6 +15,10 @@ import type { OsAccount, PostgresBinaries } from './postgres-binaries.ts';
 export interface EmbeddedPostgresHandle {
   url: string;
   port: number;
+  /** The cluster's data directory (named after its owner: orphan-clusters.ts). */
+  dir: string;
+  /** The postmaster, so that whoever records what a run started can stop it after a SIGKILL. */
+  postmaster: ProcessIdentity;
   stop(): Promise<void>;
 }
 
@@ -64,6 +70,8 @@ export async function startEmbeddedPostgres(opts: { port?: number } = {}): Promi
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     port,
+    dir,
+    postmaster: identify(running.pid ?? -1),
     stop: () => {
       process.off('exit', onExit);
       stopped ??= stopServer(running).finally(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { identify, isAlive as identityAlive } from '../process-identity.ts';
+import { identify, isAlive as identityAlive, signalIdentified, waitUntilGone } from '../process-identity.ts';
 import type { ProcessIdentity } from '../process-identity.ts';
 
 /**
@@ -68,6 +68,43 @@ export function sweepOrphanClusters(tmp = os.tmpdir(), isAlive: (owner: ProcessI
     swept.push({ dir, ownerPid: owner.pid, postmasterPid: postmaster });
   }
   return swept;
+}
+
+/** Whether `dir` is named like a throw-away cluster of ours: the only directories stopCluster removes. */
+export function isClusterDir(dir: string): boolean {
+  return NAME.test(path.basename(dir));
+}
+
+export interface StoppedCluster {
+  /** The postmaster was running and has been stopped. */
+  stopped: boolean;
+  /** The directory existed and has been removed. */
+  removed: boolean;
+}
+
+/**
+ * Stops one cluster and removes its directory, waiting for the postmaster to exit (its workers exit
+ * before it does): the undo a run records for its embedded database, for `faults cleanup` after a
+ * SIGKILL. The postmaster is signalled only while it is the process identified (pid and start time)
+ * or, unidentified, while its command line names this directory; a directory not named like ours
+ * is refused, since the path comes from a ledger file.
+ */
+export async function stopCluster(dir: string, postmaster: ProcessIdentity | null, waitMs = 10_000): Promise<StoppedCluster> {
+  if (!isClusterDir(dir)) throw new Error(`${dir} is not a stresslab cluster directory; not removing it`);
+  const targets: ProcessIdentity[] = [];
+  if (postmaster !== null && identityAlive(postmaster)) targets.push(postmaster);
+  const fromPidFile = postmasterOf(dir);
+  if (fromPidFile !== null && !targets.some((t) => t.pid === fromPidFile)) targets.push(identify(fromPidFile));
+  let stopped = false;
+  // SIGQUIT: immediate shutdown, the data is discarded anyway; SIGKILL if it does not go in time.
+  for (const t of targets) stopped = signalIdentified(t, 'SIGQUIT') || stopped;
+  if (!(await waitUntilGone(targets, waitMs))) {
+    for (const t of targets) signalIdentified(t, 'SIGKILL');
+    await waitUntilGone(targets, 2_000);
+  }
+  const existed = fs.existsSync(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { stopped, removed: existed };
 }
 
 /** The pid in the directory's postmaster.pid, if that process is a postgres serving this directory. */

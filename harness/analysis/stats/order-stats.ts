@@ -31,6 +31,20 @@ export function medianAbsoluteDeviation(values: readonly number[]): number {
   return median(values.map((v) => Math.abs(v - m)));
 }
 
+/** The largest value; -Infinity when empty. A loop, not Math.max(...spread): a day of 1 s samples overflows the call stack. */
+export function max(values: readonly number[]): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
+/** The smallest value; Infinity when empty. A loop for the same reason as max. */
+export function min(values: readonly number[]): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const v of values) if (v < m) m = v;
+  return m;
+}
+
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   let s = 0;

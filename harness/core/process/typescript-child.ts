@@ -13,9 +13,10 @@ export interface TypeScriptChild {
 /**
  * Forks a TypeScript file of the harness as a child process of a run, with an IPC channel (so the
  * child can exit when the run goes away, even on SIGKILL), stdout ignored and stderr kept for errors.
+ * `args` go to its argv (a run marker, so cleanup can find it after a SIGKILL).
  */
-export function forkTypeScript(file: string, stderrLimit = 2_000): TypeScriptChild {
-  const child = fork(file, [], { execArgv: [...TSX_IMPORT], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+export function forkTypeScript(file: string, stderrLimit = 2_000, args: readonly string[] = []): TypeScriptChild {
+  const child = fork(file, [...args], { execArgv: [...TSX_IMPORT], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-stderrLimit)));
   return {

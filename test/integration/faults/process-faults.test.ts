@@ -5,6 +5,7 @@ import { createFaultDriver } from '../../../harness/faults/index.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { isAlive } from '../../../process-kit/process-identity.ts';
 import { ManagedTarget } from '../../../harness/run/managed-target.ts';
+import type { TargetExitNotice } from '../../../harness/run/managed-target.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { backgroundLoad, faultContext, freshGet, plannedFault, procState, rssMb, tempDir, removeTempDirs } from './fault-fixture.ts';
 
@@ -109,11 +110,34 @@ describe('host and process faults', () => {
 
   it('process-kill: SIGKILL of the managed target, restarted after restartAfter with a new pid', async () => {
     const oldPid = managed.pid!;
-    await runFault({ kind: 'process-kill', restartAfter: '300ms' }, async () => {
-      await expect.poll(() => gone(oldPid), { timeout: 5_000 }).toBe(true);
-      await expect.poll(() => managed.pid !== oldPid && managed.running, { timeout: 30_000, interval: 100 }).toBe(true);
-    });
+    const exits: TargetExitNotice[] = [];
+    const unwatch = managed.onExit((x) => exits.push(x));
+    try {
+      await runFault({ kind: 'process-kill', restartAfter: '300ms' }, async () => {
+        await expect.poll(() => gone(oldPid), { timeout: 5_000 }).toBe(true);
+        await expect.poll(() => managed.pid !== oldPid && managed.running, { timeout: 30_000, interval: 100 }).toBe(true);
+      });
+    } finally {
+      unwatch();
+    }
     expect(managed.pid).not.toBe(oldPid);
+    expect((await freshGet(`${managed.url}/healthz`)).status).toBe(200);
+    // The exit was told at once, as one the fault asked for (not a death of the target).
+    expect(exits).toEqual([{ pid: oldPid, code: null, signal: 'SIGKILL', requested: true }]);
+  });
+
+  it('an exit nobody asked for is told as such (SIGKILL from outside the harness)', async () => {
+    const pid = managed.pid!;
+    const told = new Promise<TargetExitNotice>((resolve) => {
+      const unwatch = managed.onExit((x) => {
+        unwatch();
+        resolve(x);
+      });
+    });
+    process.kill(pid, 'SIGKILL');
+    expect(await told).toEqual({ pid, code: null, signal: 'SIGKILL', requested: false });
+    expect(managed.running).toBe(false);
+    await managed.start();
     expect((await freshGet(`${managed.url}/healthz`)).status).toBe(200);
   });
 });

@@ -66,14 +66,19 @@ describe('arrival engine: transport errors by kind', () => {
     onlyKind(run.agg.totals.errorKinds, 'timeout', 10);
   });
 
-  it('stops at once when the signal aborts', async () => {
+  it('stops at once when the signal aborts; requests it cut off are cancelled, not target errors', async () => {
+    // The server first: its start-up can take longer than the abort's delay.
+    const url = await serve({ kind: 'hang' });
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 400);
-    const run = await runEnginePhase(await serve({ kind: 'hang' }), { ...arrival, durationMs: 5000 }, { signal: ctl.signal });
+    const run = await runEnginePhase(url, { ...arrival, durationMs: 5000 }, { signal: ctl.signal });
     expect(run.elapsedMs).toBeLessThan(1500);
+    expect(run.summary.sent).toBeGreaterThan(0);
     expect(run.summary.sent).toBeLessThan(20);
-    expect(run.agg.totals.requests).toBe(run.summary.sent);
-    expect(run.agg.totals.errorKinds.other).toBe(run.summary.sent);
+    expect(run.agg.totals.cancelled).toBe(run.summary.sent);
+    expect(run.agg.totals.requests).toBe(0);
+    expect(run.agg.totals.errors).toBe(0);
+    onlyKind(run.agg.totals.errorKinds, 'other', 0);
   });
 });
 
@@ -86,6 +91,17 @@ describe('autocannon engine: transport errors by kind', () => {
     expect(reset.agg.totals.errorKinds.reset).toBeGreaterThan(0);
     expect(reset.agg.totals.errors).toBe(reset.agg.totals.requests);
     expect(reset.agg.totals.statusCounts).toEqual({});
+  });
+
+  it('an abort cancels what is in flight: counted apart, not as target errors', async () => {
+    const url = await serve({ kind: 'hang' });
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 400);
+    const run = await runEnginePhase(url, { executor: 'constant-vus', vus: 3, durationMs: 5000, gracefulStopMs: 500 }, { signal: ctl.signal, timeoutMs: 10_000 });
+    expect(run.elapsedMs).toBeLessThan(2000);
+    expect(run.agg.totals.cancelled).toBe(3);
+    expect(run.agg.totals.requests).toBe(0);
+    expect(run.agg.totals.errors).toBe(0);
   });
 
   it('no answer → timeout', async () => {

@@ -157,6 +157,19 @@ describe('analyzeRun on recorded runs', () => {
     expect(Object.keys(r).indexOf('verdict')).toBeLessThan(Object.keys(r).indexOf('totals'));
   });
 
+  it('a run the harness failed in is `error`, its failures first, whatever else it found (and without the abort repeated)', () => {
+    const { record, settings } = runs['short-light'];
+    const failures = [{ stage: 'timeline' as const, message: 'ENOSPC: no space left on device, write', code: 'ENOSPC' }];
+    const failed: RunRecord = { meta: { ...record.meta, abortReason: 'the harness failed: ENOSPC: no space left on device, write', failures }, timeline: record.timeline };
+    const r = analyzeRun(failed, settings);
+    expect(r.verdict).toBe('error');
+    expect(r.reasons[0]).toBe('the harness failed (timeline): ENOSPC: no space left on device, write (the disk is full: free space or choose another --out)');
+    expect(r.reasons.some((x) => x.startsWith('aborted: the harness failed'))).toBe(false);
+    expect(runResultSchema.safeParse(r).success).toBe(true);
+    // The same record without failures keeps the verdict it had.
+    expect(analyzeRun({ ...record, meta: { ...record.meta, failures: [] } }, settings).verdict).not.toBe('error');
+  });
+
   it('analyses a run killed half way from the record written at its start and the timeline so far', () => {
     const { record, settings } = runs['stall-chaos'];
     // as a SIGKILL at 30 s leaves it: record.json from the start, the timeline up to there

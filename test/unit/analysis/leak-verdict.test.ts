@@ -72,6 +72,14 @@ describe('summarizeResource', () => {
     expect(summarizeResource([])).toBeNull();
   });
 
+  it('summarises a three-day endurance run of 1 s samples (Math.max over a spread of 259,200 values overflowed the stack)', () => {
+    const n = 3 * 86_400;
+    const s = Array.from({ length: n }, (_, i) => ({ atMs: i * 1000, cpuPercent: i === 1234 ? 180 : 20, rssBytes: 100 * MIB + (i === n - 7 ? 5 : 0) }));
+    const u = summarizeResource(s);
+    expect(u?.cpuPercent.max).toBe(180);
+    expect(u?.rssBytes.max).toBe(100 * MIB + 5);
+  });
+
   it('integrates CPU over time into cpuSeconds, a restart gap counting as one usual interval', () => {
     // 10 s at 50 % of a core, sampled every second: 5 CPU seconds.
     const steady = Array.from({ length: 10 }, (_, i) => ({ atMs: (i + 1) * 1000, cpuPercent: 50, rssBytes: MIB }));

@@ -27,6 +27,18 @@ describe('summarizeStats', () => {
     expect(s.statusCounts['2xx']).toBe(980);
   });
 
+  it('shows requests the harness cancelled as a count of their own, outside requests and the error rate', () => {
+    const agg = emptyAggregate();
+    agg.histogram.recordUs(1000);
+    agg.requests = 10;
+    agg.errors = 1;
+    agg.cancelled = 4;
+    const s = summarizeStats(agg, 1000);
+    expect(statsSchema.parse(s)).toEqual(s);
+    expect(s).toMatchObject({ requests: 10, errors: 1, errorRate: 0.1, cancelled: 4 });
+    expect(summarizeStats(emptyAggregate(), 1000)).not.toHaveProperty('cancelled');
+  });
+
   it('is all zeros for an empty window', () => {
     const s = summarizeStats(emptyAggregate(), 0);
     expect(s).toMatchObject({ requests: 0, errorRate: 0, rps: 0, latencyMs: { p50: 0, max: 0 } });

@@ -159,9 +159,40 @@ describe('TimelineRecorder', () => {
     expect(s?.droppedIterations).toBe(2);
     const a = s?.requests.a;
     expect(a).toMatchObject({ count: 3, errors: 2, bytes: 20, statusCounts: { '2xx': 1, '5xx': 1 }, errorKinds: { timeout: 0, refused: 0, reset: 1, other: 0 } });
+    // The reset got no answer: an error without a latency, in neither histogram.
     const errH = LatencyHistogram.decode(a?.errorHistogram ?? '');
-    expect(errH.count).toBe(2);
-    expect(LatencyHistogram.decode(a?.histogram ?? '').count).toBe(3);
+    expect(errH.count).toBe(1);
+    expect(LatencyHistogram.decode(a?.histogram ?? '').count).toBe(2);
+  });
+
+  it('refused requests are errors without a latency, so they cannot pull p95 down; timeouts keep theirs', () => {
+    const { clock, lines, rec } = setup();
+    for (let i = 0; i < 10; i++) complete(rec, outcome('a', i * 10, 200));
+    // A dead port: 90 refusals in a few microseconds each.
+    for (let i = 0; i < 90; i++) complete(rec, outcome('a', 100 + i, 0.005, { status: null, failed: true, errorKind: 'refused', bytes: 0 }));
+    complete(rec, outcome('a', 300, 5000, { status: null, failed: true, errorKind: 'timeout', bytes: 0 }));
+    clock.set(1500);
+    rec.tick();
+    const a = lines[0]?.requests.a;
+    expect(a).toMatchObject({ count: 101, errors: 91, errorKinds: { refused: 90, timeout: 1 } });
+    const h = LatencyHistogram.decode(a?.histogram ?? '');
+    expect(h.count).toBe(11);
+    expect(h.percentileMs(50)).toBeCloseTo(200, 0);
+    expect(LatencyHistogram.decode(a?.errorHistogram ?? '').count).toBe(1);
+  });
+
+  it('counts requests the harness cancelled apart: not requests, not errors, no latency', () => {
+    const { clock, lines, rec } = setup();
+    complete(rec, outcome('a', 10, 2));
+    complete(rec, outcome('a', 20, 0.5, { status: null, failed: true, errorKind: 'cancelled', bytes: 0 }));
+    complete(rec, outcome('a', 30, 0.5, { status: null, failed: true, errorKind: 'cancelled', bytes: 0 }));
+    clock.set(1500);
+    const agg = rec.finish();
+    const a = lines[0]?.requests.a;
+    expect(a).toMatchObject({ count: 1, errors: 0, cancelled: 2, errorKinds: { timeout: 0, refused: 0, reset: 0, other: 0 } });
+    expect(LatencyHistogram.decode(a?.histogram ?? '').count).toBe(1);
+    expect(agg.totals).toMatchObject({ requests: 1, errors: 0, cancelled: 2 });
+    expect(rec.inFlight).toBe(0);
   });
 
   it('merges seconds into per-request, per-phase and total aggregates that match the timeline', () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTimeline, readTimeline } from '../../../harness/metrics/timeline-reader.ts';
 import type { TimelineLine } from '../../../harness/contract/timeline-types.ts';
 import { TimelineWriter } from '../../../harness/metrics/timeline-writer.ts';
+import { resetFailpoints } from '../../../harness/core/failpoint.ts';
 import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
 
 let dir = '';
@@ -46,6 +47,35 @@ describe('TimelineWriter', () => {
     await w.close();
     expect((await readTimeline(file)).length).toBe(20);
     expect(() => w.write(big)).toThrow(/closed/);
+  });
+});
+
+describe('TimelineWriter on a failing disk', () => {
+  it('keeps whole lines, reports the error once and drops later lines without throwing', async () => {
+    const file = join(dir, 'timeline.jsonl');
+    const errors: unknown[] = [];
+    // From its 3rd write on, the disk is "full" (failpoint.ts; a real full disk is tested in test/reliability/).
+    const env = process.env.STRESSLAB_FAILPOINTS;
+    process.env.STRESSLAB_FAILPOINTS = 'timeline-write@3';
+    resetFailpoints();
+    try {
+      const w = await TimelineWriter.open(file, { onError: (e) => errors.push(e) });
+      for (let t = 0; t < 5; t++) {
+        w.write(second(t));
+        await w.flush();
+      }
+      expect(w.error).toBeInstanceOf(Error);
+      expect((w.error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      expect(w.dropped).toBe(3);
+      await w.close();
+    } finally {
+      if (env === undefined) delete process.env.STRESSLAB_FAILPOINTS;
+      else process.env.STRESSLAB_FAILPOINTS = env;
+    }
+    expect(errors).toHaveLength(1);
+    const text = await readFile(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect((await readTimeline(file)).map((l) => (l.type === 'second' ? l.t : -1))).toEqual([0, 1]);
   });
 });
 

@@ -7,7 +7,7 @@ import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { historyLine } from '../../../harness/report/history-line.ts';
 import { renderMarkdown } from '../../../harness/report/render-markdown.ts';
 import {
-  appendHistory, readHistory, writeHistoryReport, writeReports,
+  appendHistory, readHistory, writeHistoryReport, writeReports, writeEachReport,
 } from '../../../harness/report/write-reports.ts';
 import { loadFixtureResult } from '../../fixtures/report/load-fixture.ts';
 import { FIXTURE_FAULTS, syntheticRun } from '../../fixtures/report/synthetic-run.ts';
@@ -36,14 +36,17 @@ describe('writeReports', () => {
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/^## ❌ FAIL/);
   });
 
-  it('leaves earlier files intact and no temp file behind when a write fails', async () => {
+  it('a failed write leaves no temp file, and the other reports are still written', async () => {
     const dir = path.join(root, 'atomic');
     mkdirSync(path.join(dir, 'report.md'), { recursive: true });
     writeFileSync(path.join(dir, 'result.json'), 'previous');
     const data = { result: loadFixtureResult(), series: [], resources: [] };
-    await expect(writeReports(dir, data, { formats: ['md', 'json'] })).rejects.toThrow();
+    await expect(writeReports(dir, data, { formats: ['md', 'json'] })).rejects.toThrow(/report\.md/);
     expect(readdirSync(dir).sort()).toEqual(['report.md', 'result.json']);
-    expect(readFileSync(path.join(dir, 'result.json'), 'utf8')).toBe('previous');
+    expect(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')).runId).toBe(data.result.runId);
+    const each = await writeEachReport(dir, data, { formats: ['md', 'json'] });
+    expect(each.failed.map((f) => f.format)).toEqual(['md']);
+    expect(Object.keys(each.written)).toEqual(['json']);
   });
 });
 
