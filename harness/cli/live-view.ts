@@ -1,3 +1,4 @@
+import { formatClockSeconds } from '../core/duration.ts';
 /**
  * What a person at the terminal sees while a run goes on: a frame redrawn in place (progress bar,
  * rps, p95, error rate, the active fault's countdown, recovery status). When stdout is not a
@@ -158,11 +159,7 @@ function clamp(n: number, lo: number, hi: number): number {
 
 /** m:ss or h:mm:ss, rounded up so a countdown reaches 0:00 only when it is over. */
 export function clock(msValue: number): string {
-  const total = Math.max(0, Math.ceil(msValue / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return formatClockSeconds(Math.ceil(msValue / 1000));
 }
 
 function rate(rps: number | null): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatClockSeconds } from '../core/duration.ts';
 
 /**
  * An exit of the managed target's process during the load (`targetExits` in result.json, from the
@@ -20,11 +21,7 @@ export function exitHow(exit: Pick<TargetExit, 'code' | 'signal'>): string {
 
 /** "0:15", "1:02:03": a run-clock time as people read it (whole seconds, rounded down). */
 export function runClock(atMs: number): string {
-  const total = Math.max(0, Math.floor(atMs / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return formatClockSeconds(Math.floor(atMs / 1000));
 }
 
 /** "the target exited with signal SIGKILL at 0:15": the verdict's reason for an unexpected exit. */

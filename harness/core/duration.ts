@@ -30,6 +30,18 @@ export function formatDuration(ms: number): string {
   return out;
 }
 
+/**
+ * A whole number of seconds on a clock face: "0:15", "1:02:03". Callers round first, each as its
+ * reading needs (a countdown up, a time something happened down, a table to the nearest).
+ */
+export function formatClockSeconds(totalSec: number): string {
+  const total = Math.max(0, totalSec);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
 export const DURATION_HINT = 'write a duration such as "500ms", "30s", "1m30s", "10m" or "24h"';
 
 /**

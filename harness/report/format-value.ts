@@ -1,3 +1,4 @@
+import { formatClockSeconds } from '../core/duration.ts';
 /**
  * Number formatting shared by the renderers, so Markdown, HTML and JUnit show the same figures.
  * Every formatter prints an en dash for a missing value rather than "null" or "NaN".
@@ -24,11 +25,7 @@ export function formatSec(sec: number | null | undefined): string {
 /** A position on the run's clock (ms since start) as m:ss or h:mm:ss. */
 export function formatClock(ms: number | null | undefined): string {
   if (isMissing(ms)) return MISSING;
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return formatClockSeconds(Math.round(ms / 1000));
 }
 
 /** A ratio (0…1) as a percentage. */

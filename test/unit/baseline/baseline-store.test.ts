@@ -4,12 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { baselinePath, readBaseline, readBaselineIfExists, writeBaseline } from '../../../harness/baseline/baseline-store.ts';
 import type { BaselineFs } from '../../../harness/baseline/baseline-store.ts';
-import type { Baseline } from '../../../harness/baseline/baseline-schema.ts';
-import { defaultAnalysisParameters } from '../../../harness/baseline/analysis-defaults.ts';
-import { baselineMetrics } from '../../../harness/baseline/baseline-metrics.ts';
 import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { ExitCode } from '../../../harness/core/exit-codes.ts';
-import { runResult } from './run-result-fixture.ts';
+import { baselineOf, runResult } from './run-result-fixture.ts';
 
 let root: string;
 beforeAll(async () => {
@@ -18,20 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
-
-function baseline(runs = 3): Baseline {
-  const r = runResult();
-  return {
-    schemaVersion: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-02T00:00:00.000Z',
-    harnessVersion: '0.1.0',
-    scenario: { name: r.scenario.name, hash: r.scenario.hash },
-    environment: r.environment,
-    analysis: defaultAnalysisParameters(),
-    runs: Array.from({ length: runs }, (_, i) => ({ runId: `run-${i}`, startedAt: r.startedAt, fingerprintHash: 'fp-1', ...baselineMetrics(r) })),
-  };
-}
 
 async function expectBadBaseline(p: Promise<unknown>, message: RegExp): Promise<StresslabError> {
   const e = await p.then(() => null, (x: unknown) => x);
@@ -53,7 +36,7 @@ describe('baseline store', () => {
 
   it('round-trips a baseline, creating the directory', async () => {
     const file = baselinePath(root, 'ci', 'light');
-    const b = baseline();
+    const b = baselineOf();
     await writeBaseline(file, b);
     expect(await readBaseline(file)).toEqual(b);
     const leftovers = (await fs.readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'));
@@ -62,10 +45,10 @@ describe('baseline store', () => {
 
   it('leaves the old file intact when the process dies between write and rename', async () => {
     const file = baselinePath(root, 'ci', 'crash');
-    const old = baseline(2);
+    const old = baselineOf(2);
     await writeBaseline(file, old);
     const crashing: BaselineFs = { ...fs, rename: async () => { throw new Error('simulated crash before rename'); } };
-    await expect(writeBaseline(file, baseline(5), { fs: crashing })).rejects.toThrow(/simulated crash/);
+    await expect(writeBaseline(file, baselineOf(5), { fs: crashing })).rejects.toThrow(/simulated crash/);
     expect((await readBaseline(file)).runs).toHaveLength(2);
     expect((await fs.readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -77,15 +60,15 @@ describe('baseline store', () => {
     const err = await expectBadBaseline(readBaseline(file), /not valid JSON/);
     expect(err.file).toBe(file);
     expect(err.format()).toContain('record a new one');
-    await expectBadBaseline(writeBaseline(file, baseline()), /not valid JSON/);
+    await expectBadBaseline(writeBaseline(file, baselineOf()), /not valid JSON/);
     expect(await fs.readFile(file, 'utf8')).toBe('{"schemaVersion": 1, "runs": [');
-    await writeBaseline(file, baseline(), { replaceCorrupt: true });
+    await writeBaseline(file, baselineOf(), { replaceCorrupt: true });
     expect((await readBaseline(file)).runs).toHaveLength(3);
   });
 
   it('reports a foreign schema version or a result.json as BAD_BASELINE', async () => {
     const future = path.join(root, 'future.json');
-    await fs.writeFile(future, JSON.stringify({ ...baseline(), schemaVersion: 2 }));
+    await fs.writeFile(future, JSON.stringify({ ...baselineOf(), schemaVersion: 2 }));
     await expectBadBaseline(readBaseline(future), /schema version 1 \(schemaVersion: 2\)/);
     const result = path.join(root, 'result.json');
     await fs.writeFile(result, JSON.stringify({ ...runResult(), schemaVersion: 1 }));
@@ -98,7 +81,7 @@ describe('baseline store', () => {
 
   it('lists every schema problem with its JSON path', async () => {
     const file = path.join(root, 'bad-fields.json');
-    const b = baseline();
+    const b = baselineOf();
     await fs.writeFile(file, JSON.stringify({ ...b, analysis: { ...b.analysis, tolerancePct: -1 }, runs: [{ ...b.runs[0], startedAt: 'yesterday' }], extra: 1 }));
     const err = await expectBadBaseline(readBaseline(file), /does not match/);
     const paths = err.problems.map((p) => p.path);

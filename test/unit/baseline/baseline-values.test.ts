@@ -3,12 +3,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBaseline } from '../../../harness/baseline/baseline-store.ts';
-import type { Baseline } from '../../../harness/baseline/baseline-schema.ts';
-import { defaultAnalysisParameters } from '../../../harness/baseline/analysis-defaults.ts';
-import { baselineMetrics } from '../../../harness/baseline/baseline-metrics.ts';
 import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { ExitCode } from '../../../harness/core/exit-codes.ts';
-import { runResult } from './run-result-fixture.ts';
+import { baselineOf } from './run-result-fixture.ts';
 
 // A baseline that passes the schema but cannot gate used to turn the gate off silently (every
 // metric no-data, exit 0), and negative latencies printed a −10,531 % change. Real files on disk.
@@ -20,20 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
-
-function baseline(): Baseline {
-  const r = runResult();
-  return {
-    schemaVersion: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-02T00:00:00.000Z',
-    harnessVersion: '0.1.0',
-    scenario: { name: r.scenario.name, hash: r.scenario.hash },
-    environment: r.environment,
-    analysis: defaultAnalysisParameters(),
-    runs: [0, 1, 2].map((i) => ({ runId: `run-${i}`, startedAt: r.startedAt, fingerprintHash: 'fp-1', ...baselineMetrics(r) })),
-  };
-}
 
 async function refusedWith(name: string, text: string): Promise<StresslabError> {
   const file = path.join(root, name);
@@ -51,12 +34,12 @@ async function refusedWith(name: string, text: string): Promise<StresslabError> 
 describe('a baseline that cannot gate is refused at load', () => {
   it('accepts a recorded baseline as it is', async () => {
     const file = path.join(root, 'good.json');
-    await fs.writeFile(file, JSON.stringify(baseline()));
+    await fs.writeFile(file, JSON.stringify(baselineOf()));
     expect((await readBaseline(file)).runs).toHaveLength(3);
   });
 
   it('refuses runs whose metrics are all empty or null: "has no metrics to gate on"', async () => {
-    const b = baseline();
+    const b = baselineOf();
     const empty = { ...b, runs: b.runs.map((r) => ({ ...r, metrics: {}, samples: {} })) };
     const err = await refusedWith('empty.json', JSON.stringify(empty));
     expect(err.message).toMatch(/has no metrics to gate on/);
@@ -65,7 +48,7 @@ describe('a baseline that cannot gate is refused at load', () => {
   });
 
   it('refuses a negative latency, naming the JSON path', async () => {
-    const b = baseline();
+    const b = baselineOf();
     b.runs[1]!.metrics['p95Ms'] = -12.5;
     b.runs[2]!.metrics['p50Ms{request:validate}'] = -1;
     const err = await refusedWith('negative.json', JSON.stringify(b));
@@ -75,7 +58,7 @@ describe('a baseline that cannot gate is refused at load', () => {
   });
 
   it('refuses an error rate above 1 or below 0', async () => {
-    const b = baseline();
+    const b = baselineOf();
     b.runs[0]!.metrics['errorRate'] = 1.3;
     b.runs[2]!.metrics['errorRate'] = -0.01;
     const err = await refusedWith('rate.json', JSON.stringify(b));
@@ -86,7 +69,7 @@ describe('a baseline that cannot gate is refused at load', () => {
   });
 
   it('refuses a non-finite number (1e999 parses as Infinity), once, with its path', async () => {
-    const b = baseline();
+    const b = baselineOf();
     b.runs[0]!.metrics['p99Ms'] = 123456.789;
     const text = JSON.stringify(b).replace('123456.789', '1e999');
     const err = await refusedWith('infinite.json', text);

@@ -1,3 +1,6 @@
+import { defaultAnalysisParameters } from '../../../harness/baseline/analysis-defaults.ts';
+import { baselineMetrics } from '../../../harness/baseline/baseline-metrics.ts';
+import type { Baseline } from '../../../harness/baseline/baseline-schema.ts';
 import type { RunResult } from '../../../harness/contract/run-result.ts';
 import type { Stats } from '../../../harness/contract/stats.ts';
 
@@ -49,5 +52,20 @@ export function runResult(overrides: Partial<RunResult> = {}): RunResult {
     thresholds: [],
     regressions: [],
     ...overrides,
+  };
+}
+
+/** A valid baseline file of `runs` copies of runResult()'s metrics. */
+export function baselineOf(runs = 3): Baseline {
+  const r = runResult();
+  return {
+    schemaVersion: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    harnessVersion: '0.1.0',
+    scenario: { name: r.scenario.name, hash: r.scenario.hash },
+    environment: r.environment,
+    analysis: defaultAnalysisParameters(),
+    runs: Array.from({ length: runs }, (_, i) => ({ runId: `run-${i}`, startedAt: r.startedAt, fingerprintHash: 'fp-1', ...baselineMetrics(r) })),
   };
 }
