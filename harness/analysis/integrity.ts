@@ -60,7 +60,7 @@ export function auditIntegrity(
     if ((rec.effects ?? 0) > 1 || requests > 1) duplicated.push(id);
   }
   return {
-    integrity: { accepted: keysById.size, terminal, lost: lost.length, stuck: stuck.length, duplicated: duplicated.length },
+    integrity: { status: 'complete', reason: null, accepted: keysById.size, terminal, lost: lost.length, stuck: stuck.length, duplicated: duplicated.length },
     lostIds: lost.slice(0, listLimit),
     stuckIds: stuck.slice(0, listLimit),
     duplicatedIds: duplicated.slice(0, listLimit),

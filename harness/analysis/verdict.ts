@@ -26,6 +26,11 @@ export interface VerdictInput {
   faults: readonly FaultResult[];
   /** Exits of the managed target during the load; those no fault asked for fail the run (absent: none known). */
   targetExits?: readonly TargetExit[];
+  /**
+   * Why the run could not show what it was meant to (a fault without observable effect, …): the
+   * verdict is `inconclusive` when nothing failed; listed after the failures otherwise.
+   */
+  inconclusive?: readonly string[];
 }
 
 export interface VerdictOutcome {
@@ -40,6 +45,7 @@ export function exitCodeForVerdict(verdict: Verdict): ExitCode {
     case 'pass':
       return ExitCode.ok;
     case 'fail':
+    case 'inconclusive':
       return ExitCode.gateFailed;
     case 'aborted':
       return ExitCode.aborted;
@@ -51,10 +57,12 @@ export function exitCodeForVerdict(verdict: Verdict): ExitCode {
 export function decideVerdict(input: VerdictInput): VerdictOutcome {
   const reasons = [...targetExitReasons(input), ...steadyStateReasons(input), ...thresholdReasons(input), ...regressionReasons(input), ...integrityReasons(input), ...faultReasons(input)];
   const warnings = warningsOf(input);
+  const inconclusive = [...integrityInconclusive(input), ...(input.inconclusive ?? [])];
   if (input.abortReason !== null) {
-    return { verdict: 'aborted', reasons: [`aborted: ${input.abortReason}`, ...reasons], warnings };
+    return { verdict: 'aborted', reasons: [`aborted: ${input.abortReason}`, ...reasons, ...inconclusive], warnings };
   }
-  return reasons.length > 0 ? { verdict: 'fail', reasons, warnings } : { verdict: 'pass', reasons: [], warnings };
+  if (reasons.length > 0) return { verdict: 'fail', reasons: [...reasons, ...inconclusive], warnings };
+  return inconclusive.length > 0 ? { verdict: 'inconclusive', reasons: inconclusive, warnings } : { verdict: 'pass', reasons: [], warnings };
 }
 
 /** A target that died is the first thing to know: every other failure of the run follows from it. */
@@ -85,9 +93,15 @@ function integrityReasons(i: VerdictInput): string[] {
   const g = i.integrity;
   if (g === null) return [];
   const out: string[] = [];
-  if (g.lost > 0) out.push(`${g.lost} of ${g.accepted} accepted executions were lost`);
-  if (g.duplicated > 0) out.push(`${g.duplicated} executions ran more than once`);
+  if (g.lost !== null && g.lost > 0) out.push(`${g.lost} of ${g.accepted} accepted executions were lost`);
+  if (g.duplicated !== null && g.duplicated > 0) out.push(`${g.duplicated} executions ran more than once`);
   return out;
+}
+
+/** An audit that could not be completed cannot say nothing was lost: the run cannot pass. */
+function integrityInconclusive(i: VerdictInput): string[] {
+  const g = i.integrity;
+  return g !== null && g.status === 'error' ? [`the integrity audit could not be completed: ${g.reason ?? 'unknown error'}`] : [];
 }
 
 function faultReasons(i: VerdictInput): string[] {
@@ -98,7 +112,7 @@ function warningsOf(i: VerdictInput): string[] {
   const out = i.regressions
     .filter((r) => r.verdict === 'suspect' || (r.verdict === 'regression' && !isGated(r)))
     .map((r) => `${r.metric} ${r.verdict === 'suspect' ? 'may have regressed (suspect)' : 'regressed (not gated)'}: ${changeText(r)}`);
-  if (i.integrity !== null && i.integrity.stuck > 0) out.push(`${i.integrity.stuck} executions were not in a terminal state after the grace period`);
+  if (i.integrity !== null && i.integrity.stuck !== null && i.integrity.stuck > 0) out.push(`${i.integrity.stuck} executions were not in a terminal state after the grace period`);
   out.push(...noDataWarnings(i));
   return out;
 }

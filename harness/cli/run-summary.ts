@@ -21,7 +21,8 @@ export function formatRunSummary(result: RunResult): string {
   }
   if (result.integrity) {
     const i = result.integrity;
-    parts.push(`integrity: ${i.accepted} accepted, ${i.terminal} terminal, ${i.lost} lost, ${i.stuck} stuck, ${i.duplicated} duplicated`);
+    if (i.status === 'error') parts.push(`integrity: the audit could not be completed (${i.accepted} accepted): ${i.reason ?? 'unknown error'}`);
+    else parts.push(`integrity: ${i.accepted} accepted, ${i.terminal} terminal, ${i.lost} lost, ${i.stuck} stuck, ${i.duplicated} duplicated`);
   }
   for (const w of result.warnings) parts.push(`warning: ${w}`);
   parts.push(`verdict: ${result.verdict.toUpperCase()}${result.reasons.length ? `\n  - ${result.reasons.join('\n  - ')}` : ''}`);

@@ -65,12 +65,20 @@ export const resourceUsageSchema = z.object({
 });
 export type ResourceUsage = z.infer<typeof resourceUsageSchema>;
 
+/**
+ * The integrity audit's outcome. `complete`: every accepted id was looked up and classified.
+ * `error`: the audit source failed (down, past its timeout, an answer its mapping cannot read);
+ * `reason` says why, and the counts it could not establish are null, so no gate reads "0 lost".
+ * Results written before `status` existed are complete.
+ */
 export const integritySchema = z.object({
+  status: z.enum(['complete', 'error']).default('complete'),
+  reason: z.string().nullable().default(null),
   accepted: z.number().int().nonnegative(),
-  terminal: z.number().int().nonnegative(),
-  lost: z.number().int().nonnegative(),
-  stuck: z.number().int().nonnegative(),
-  duplicated: z.number().int().nonnegative(),
+  terminal: z.number().int().nonnegative().nullable(),
+  lost: z.number().int().nonnegative().nullable(),
+  stuck: z.number().int().nonnegative().nullable(),
+  duplicated: z.number().int().nonnegative().nullable(),
 });
 export type Integrity = z.infer<typeof integritySchema>;
 
@@ -94,8 +102,12 @@ export const regressionResultSchema = z.object({
 });
 export type RegressionResult = z.infer<typeof regressionResultSchema>;
 
-/** `error`: the harness itself failed during the run (run-record.ts, failures); what it measured is partial. */
-export const verdictSchema = z.enum(['pass', 'fail', 'aborted', 'error']);
+/**
+ * `inconclusive`: nothing failed, but the run could not show what it was meant to (a fault with no
+ * observable effect, an integrity audit that could not be completed); exit 1 like `fail`.
+ * `error`: the harness itself failed during the run (run-record.ts, failures); what it measured is partial.
+ */
+export const verdictSchema = z.enum(['pass', 'fail', 'inconclusive', 'aborted', 'error']);
 export type Verdict = z.infer<typeof verdictSchema>;
 
 /** The scenario a run ran: `file` and `hash` say which file and whether it changed since. */

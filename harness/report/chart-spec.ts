@@ -71,6 +71,7 @@ export const CHART_COLORS = {
   event: '#555555',
   pass: '#1f9d55',
   fail: '#c0392b',
+  inconclusive: '#8e44ad',
   aborted: '#e67e22',
   error: '#7f8c8d',
 } as const;

@@ -17,7 +17,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: 
 main { max-width: 1200px; margin: 0 auto; padding: 20px 24px 48px; }
 h1 { font-size: 22px; margin: 8px 0 4px; } h2 { font-size: 17px; margin: 28px 0 10px; }
 .meta { color: #5a6270; } .verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-weight: 600; }
-.verdict.pass { background: #1f9d55; } .verdict.fail { background: #c0392b; } .verdict.aborted { background: #e67e22; } .verdict.error { background: #7f8c8d; }
+.verdict.pass { background: #1f9d55; } .verdict.fail { background: #c0392b; } .verdict.inconclusive { background: #8e44ad; } .verdict.aborted { background: #e67e22; } .verdict.error { background: #7f8c8d; }
 ul.reasons { margin: 8px 0; } ul.warnings li { color: #8a5a00; }
 table { border-collapse: collapse; background: #fff; margin: 4px 0 8px; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #dde1e6; padding: 4px 10px; text-align: right; } th { background: #eef1f4; }

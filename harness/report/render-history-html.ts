@@ -81,7 +81,7 @@ function trendCharts(runs: readonly HistoryLine[], prefix: string): ChartSpec[] 
 }
 
 function runsTable(runs: readonly HistoryLine[]): string {
-  const verdictCls = { pass: 'good', fail: 'bad', aborted: 'warn', error: 'bad' } as const;
+  const verdictCls = { pass: 'good', fail: 'bad', inconclusive: 'warn', aborted: 'warn', error: 'bad' } as const;
   const rows = runs.map((r): HtmlCell[] => [
     r.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'),
     { text: r.profile === null ? r.scenario : `${r.scenario} (${r.profile})`, cls: 'text' },

@@ -103,9 +103,10 @@ function faultsHtml(r: RunResult): string | null {
 function integrityHtml(r: RunResult): string | null {
   const i = r.integrity;
   if (i === null) return null;
-  const bad = (n: number): HtmlCell => ({ text: formatCount(n), cls: n > 0 ? 'bad' : 'good' });
+  if (i.status === 'error') return `<p class="bad">The audit could not be completed (${formatCount(i.accepted)} accepted ids): ${escapeHtml(i.reason ?? 'unknown error')}</p>`;
+  const bad = (n: number | null): HtmlCell => ({ text: formatCount(n ?? 0), cls: (n ?? 0) > 0 ? 'bad' : 'good' });
   return htmlTable(['accepted', 'terminal', 'lost', 'stuck', 'duplicated'], [
-    [{ text: formatCount(i.accepted), cls: '' }, formatCount(i.terminal), bad(i.lost), bad(i.stuck), bad(i.duplicated)],
+    [{ text: formatCount(i.accepted), cls: '' }, formatCount(i.terminal ?? 0), bad(i.lost), bad(i.stuck), bad(i.duplicated)],
   ]);
 }
 

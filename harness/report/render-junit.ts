@@ -63,7 +63,7 @@ function caseXml(c: JunitCase): string {
 function verdictCase(r: RunResult, suite: string): JunitCase {
   const c: JunitCase = { classname: `${suite}.run`, name: 'verdict' };
   if (r.verdict !== 'pass') {
-    c.failure = { type: r.verdict, message: `run ${r.verdict === 'aborted' ? 'was aborted' : r.verdict === 'error' ? 'could not finish: the harness failed' : 'failed'}`, detail: r.reasons.join('\n') };
+    c.failure = { type: r.verdict, message: `run ${r.verdict === 'aborted' ? 'was aborted' : r.verdict === 'error' ? 'could not finish: the harness failed' : r.verdict === 'inconclusive' ? 'was inconclusive' : 'failed'}`, detail: r.reasons.join('\n') };
   }
   if (r.warnings.length > 0) c.out = r.warnings.map((w) => `warning: ${w}`).join('\n');
   return c;
@@ -87,14 +87,18 @@ function regressionCase(g: RegressionResult, suite: string): JunitCase {
 function integrityCases(r: RunResult, suite: string): JunitCase[] {
   const i = r.integrity;
   if (i === null) return [];
+  if (i.status === 'error') {
+    const reason = i.reason ?? 'unknown error';
+    return [{ classname: `${suite}.integrity`, name: 'audit', out: reason, failure: { type: 'integrity', message: `the integrity audit could not be completed: ${reason}` } }];
+  }
   const checks = [
     ['lost', i.lost, 'accepted but never stored'],
     ['stuck', i.stuck, 'not terminal after the grace period'],
     ['duplicated', i.duplicated, 'with a duplicated effect'],
   ] as const;
   return checks.map(([name, n, what]): JunitCase => {
-    const c: JunitCase = { classname: `${suite}.integrity`, name, out: `${formatCount(n)} of ${formatCount(i.accepted)} accepted` };
-    if (n > 0) c.failure = { type: 'integrity', message: `${formatCount(n)} of ${formatCount(i.accepted)} accepted requests ${what}` };
+    const c: JunitCase = { classname: `${suite}.integrity`, name, out: `${formatCount(n ?? 0)} of ${formatCount(i.accepted)} accepted` };
+    if (n !== null && n > 0) c.failure = { type: 'integrity', message: `${formatCount(n)} of ${formatCount(i.accepted)} accepted requests ${what}` };
     return c;
   });
 }

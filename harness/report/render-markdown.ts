@@ -107,8 +107,9 @@ function faultsSection(r: RunResult): string | null {
 function integritySection(r: RunResult): string | null {
   const i = r.integrity;
   if (i === null) return null;
-  const bad = (n: number): string => (n > 0 ? `❌ **${formatCount(n)}**` : '0');
-  const rows = [[formatCount(i.accepted), formatCount(i.terminal), bad(i.lost), bad(i.stuck), bad(i.duplicated)]];
+  if (i.status === 'error') return `### Integrity\n\n❔ The audit could not be completed (${formatCount(i.accepted)} accepted ids): ${i.reason ?? 'unknown error'}`;
+  const bad = (n: number | null): string => (n !== null && n > 0 ? `❌ **${formatCount(n)}**` : '0');
+  const rows = [[formatCount(i.accepted), formatCount(i.terminal ?? 0), bad(i.lost), bad(i.stuck), bad(i.duplicated)]];
   const headers = ['accepted', 'terminal', 'lost', 'stuck', 'duplicated'];
   return `### Integrity\n\n${markdownTable(headers, rows, ['right', 'right', 'right', 'right', 'right'])}`;
 }

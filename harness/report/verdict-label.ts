@@ -8,6 +8,7 @@ import type { RegressionResult, Verdict } from '../contract/run-result.ts';
 export const VERDICT_LABEL: Record<Verdict, { icon: string; text: string }> = {
   pass: { icon: '✅', text: 'PASS' },
   fail: { icon: '❌', text: 'FAIL' },
+  inconclusive: { icon: '❔', text: 'INCONCLUSIVE' },
   aborted: { icon: '⚠️', text: 'ABORTED' },
   error: { icon: '🛑', text: 'HARNESS ERROR' },
 };

@@ -206,7 +206,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       audit: audit !== null
         ? { integrity: audit.integrity, lostIds: audit.lostIds, stuckIds: audit.stuckIds, duplicatedIds: audit.duplicatedIds, states: audit.states }
         // An audited run that accepted nothing audited nothing, and lost nothing.
-        : audited && accepted.size === 0 ? { integrity: { accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 }, ...noIds } : null,
+        : audited && accepted.size === 0 ? { integrity: { status: 'complete' as const, reason: null, accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 }, ...noIds } : null,
       warnings: auditWarnings(audit),
     };
     const unwritten: string[] = [];

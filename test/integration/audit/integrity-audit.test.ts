@@ -55,13 +55,13 @@ describe('integrity audit against the reference target', () => {
     await submit(shared, store, 'ok', 10, (i) => ({ asset_id: i % 40, action: 'sync', params: { ms: 0 } }));
     expect(store.acceptanceCount).toBe(160);
     const audit = await auditAccepted(store, { baseUrl: shared.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 30, batchSize: 40, concurrency: 3 });
-    expect(audit.integrity).toEqual({ accepted: 150, terminal: 150, lost: 0, stuck: 0, duplicated: 0 });
+    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 150, terminal: 150, lost: 0, stuck: 0, duplicated: 0 });
     expect(audit.states).toEqual({ succeeded: 150 });
 
     const unknown = Array.from({ length: 5 }, () => randomUUID());
     for (const id of [...unknown, 'not-a-uuid']) store.add(id, `ghost-${id}`);
     const withGhosts = await auditAccepted(store, { baseUrl: shared.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 1, pollIntervalMs: 200 });
-    expect(withGhosts.integrity).toEqual({ accepted: 156, terminal: 150, lost: 6, stuck: 0, duplicated: 0 });
+    expect(withGhosts.integrity).toEqual({ status: 'complete', reason: null, accepted: 156, terminal: 150, lost: 6, stuck: 0, duplicated: 0 });
     expect(new Set(withGhosts.lostIds)).toEqual(new Set([...unknown, 'not-a-uuid']));
     // Unknown ids are re-polled through the grace period before they count as lost.
     expect(withGhosts.rounds).toBeGreaterThanOrEqual(3);
@@ -72,7 +72,7 @@ describe('integrity audit against the reference target', () => {
     const store = new AcceptedIdStore();
     await submit(shared, store, 'slow', 3, (i) => ({ asset_id: `slow-${i}`, action: 'sync', params: { ms: 6_000 } }));
     const audit = await auditAccepted(store, { baseUrl: shared.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 1, pollIntervalMs: 250 });
-    expect(audit.integrity).toEqual({ accepted: 3, terminal: 0, lost: 0, stuck: 3, duplicated: 0 });
+    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 3, terminal: 0, lost: 0, stuck: 3, duplicated: 0 });
     expect(audit.stuckIds).toHaveLength(3);
     expect(audit.waitedMs).toBeGreaterThanOrEqual(1_000);
     expect(audit.waitedMs).toBeLessThan(4_000);
@@ -89,6 +89,6 @@ describe('integrity audit against the reference target', () => {
     const dropped = Number(/^target_test_dropped_executions_total(?:\{[^}]*\})? (\d+)/m.exec(metrics.body)?.[1]);
     expect(dropped).toBeGreaterThan(0);
     const audit = await auditAccepted(store, { baseUrl: dropping.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 0.5, batchSize: 64 });
-    expect(audit.integrity).toEqual({ accepted: 300, terminal: 300 - dropped, lost: dropped, stuck: 0, duplicated: 0 });
+    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 300, terminal: 300 - dropped, lost: dropped, stuck: 0, duplicated: 0 });
   });
 });

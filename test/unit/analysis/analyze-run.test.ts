@@ -109,7 +109,7 @@ describe('analyzeRun on recorded runs', () => {
     expect(r.faults[1]?.recoveredAtMs).toBe(29_000);
     expect(r.recovery).toEqual({ mttrSec: 0.496, medianTtrSec: 0.496, maxTtrSec: 0.991, notRecovered: 0, probe: { mttrSec: 0.009 } });
     expect(r.thresholds.find((t) => t.metric === 'mttr_seconds')).toMatchObject({ actual: 0.991, pass: true });
-    expect(r.integrity).toEqual({ accepted: 244, terminal: 244, lost: 0, stuck: 0, duplicated: 0 });
+    expect(r.integrity).toEqual({ status: 'complete', reason: null, accepted: 244, terminal: 244, lost: 0, stuck: 0, duplicated: 0 });
     expect(r.thresholds.find((t) => t.metric === 'lost_executions')).toMatchObject({ actual: 0, pass: true });
     expect(r.warnings).toContain('the health probe stayed green while traffic failed during net-latency#1: a monitoring blind spot');
     expect(r.resources.target?.rssBytes.max).toBeGreaterThan(0);

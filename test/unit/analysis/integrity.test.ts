@@ -21,7 +21,7 @@ describe('auditIntegrity', () => {
       // e is absent from the lookup answer: lost as well
     };
     const audit = auditIntegrity(acceptances, lookups, terminal);
-    expect(audit.integrity).toEqual({ accepted: 5, terminal: 2, lost: 2, stuck: 1, duplicated: 0 });
+    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 5, terminal: 2, lost: 2, stuck: 1, duplicated: 0 });
     expect(audit.lostIds).toEqual(['d', 'e']);
     expect(audit.stuckIds).toEqual(['c']);
     expect(audit.states).toEqual({ succeeded: 1, dead_lettered: 1, running: 1 });

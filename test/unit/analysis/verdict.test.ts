@@ -8,7 +8,7 @@ const clean: VerdictInput = {
   steadyState: { valid: true, reason: null },
   thresholds: [{ metric: 'http_req_failed', expression: 'rate<0.01', actual: 0.001, pass: true }],
   regressions: [{ metric: 'p95Ms', baseline: 100, current: 101, changePct: 1, ciLowPct: -1, ciHighPct: 3, verdict: 'ok' }],
-  integrity: { accepted: 100, terminal: 100, lost: 0, stuck: 0, duplicated: 0 },
+  integrity: { status: 'complete', reason: null, accepted: 100, terminal: 100, lost: 0, stuck: 0, duplicated: 0 },
   faults: [{ name: 'db-down#1', kind: 'db-down', injectedAtMs: 1, removedAtMs: 2, detectedAtMs: 1, recoveredAtMs: 3, ttdSec: 0, ttrSec: 1, recovered: true }],
 };
 
@@ -24,7 +24,7 @@ describe('decideVerdict', () => {
       steadyState: { valid: false, reason: 'steady state not met before the first fault' },
       thresholds: [{ metric: 'http_req_duration', expression: 'p(95)<300', actual: 412.5, pass: false }, { metric: 'ttd_seconds', expression: 'max<5', actual: null, pass: false }],
       regressions: [{ metric: 'p95Ms', baseline: 100, current: 112, changePct: 12, ciLowPct: 9.5, ciHighPct: 14.6, verdict: 'regression' }],
-      integrity: { accepted: 100, terminal: 97, lost: 2, stuck: 1, duplicated: 1 },
+      integrity: { status: 'complete', reason: null, accepted: 100, terminal: 97, lost: 2, stuck: 1, duplicated: 1 },
       faults: [{ ...clean.faults[0]!, recovered: false, recoveredAtMs: null, ttrSec: null }],
     });
     expect(v.verdict).toBe('fail');

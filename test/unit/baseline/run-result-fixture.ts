@@ -48,7 +48,7 @@ export function runResult(overrides: Partial<RunResult> = {}): RunResult {
       target: { cpuPercent: { mean: 40, p95: 70, max: 85 }, rssBytes: { mean: 90e6, max: 120e6, slopeBytesPerHour: null }, leak: 'n/a' },
       harness: null,
     },
-    integrity: { accepted: 2000, terminal: 2000, lost: 0, stuck: 0, duplicated: 0 },
+    integrity: { status: 'complete', reason: null, accepted: 2000, terminal: 2000, lost: 0, stuck: 0, duplicated: 0 },
     thresholds: [],
     regressions: [],
     ...overrides,
