@@ -25,6 +25,8 @@ export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, Reques
 export { runResultSchema, RESULT_SCHEMA_VERSION } from './contract/run-result.ts';
 export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './contract/run-result.ts';
 export type { Stats } from './contract/stats.ts';
+export type { FaultEffect, FaultEvidence, TrafficShift } from './contract/fault-evidence.ts';
+export type { FaultObservation } from './contract/fault-observation.ts';
 export type { TargetExit } from './contract/target-exit.ts';
 export type { TimelineLine, TimelineSecond, TimelineLate, ResourceSample, ProbeSample, TimelineEvent } from './contract/timeline-types.ts';
 export { runRecordMetaSchema, RUN_RECORD_SCHEMA_VERSION } from './contract/run-record.ts';

@@ -14,6 +14,10 @@ interface ProcStat {
   /** R running, S sleeping, T stopped, Z zombie, … */
   state: string;
   startTime: string;
+  /** The process group (field 5). */
+  pgrp: number;
+  /** CPU clock ticks in user and kernel mode (fields 14 and 15), children not included. */
+  cpuTicks: number;
 }
 
 export function readProcStat(pid: number): ProcStat | null {
@@ -27,7 +31,7 @@ export function readProcStat(pid: number): ProcStat | null {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];
   const startTime = fields[19];
-  return state === undefined || startTime === undefined ? null : { state, startTime };
+  return state === undefined || startTime === undefined ? null : { state, startTime, pgrp: Number(fields[2]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
 }
 
 export function identify(pid: number): ProcessIdentity {

@@ -10,6 +10,7 @@ import { summarizeStats } from './summarize-stats.ts';
 import { evaluateThresholds } from './threshold-evaluate.ts';
 import type { Threshold } from '../core/threshold-expression.ts';
 import { timelineAggregates } from './timeline-aggregates.ts';
+import { sliceSeries } from './slice-series.ts';
 import { trafficMetricSource } from './traffic-metric-source.ts';
 import { decideVerdict } from './verdict.ts';
 import { targetExitsFrom } from './target-exits.ts';
@@ -62,7 +63,7 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     series: folded.series,
     injections: faultRecords.flatMap((r): InjectionRecord[] => {
       const event = plan.faults.find((f) => f.name === r.name);
-      return event === undefined ? [] : [{ event, injectedAtMs: r.injectedAtMs, removedAtMs: r.removedAtMs, error: r.error }];
+      return event === undefined ? [] : [{ event, injectedAtMs: r.injectedAtMs, removedAtMs: r.removedAtMs, error: r.error, observation: r.observation ?? null }];
     }),
     probes: timeline.probes,
     probeIntervalMs: meta.probeIntervalMs,
@@ -70,6 +71,8 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     integrity,
     recovery: options.recovery,
     openModel: plan.phases.every((p) => p.executor.endsWith('arrival-rate')),
+    targetExits: targetExitsFrom(timeline.events),
+    slices: sliceSeries(timeline),
   });
   const phaseMs = Object.fromEntries(plan.phases.map((p) => [p.name, p.durationMs]));
   const thresholds = evaluateThresholds(options.thresholds, trafficMetricSource(folded.traffic, { runMs: endMs, phaseMs }, chaos.scalars));
@@ -78,11 +81,12 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const runWarnings = [...chaos.warnings, ...meta.warnings];
   const targetExits = targetExitsFrom(timeline.events);
   const judge = (gate: RunGateOutcome): Pick<RunResult, 'verdict' | 'reasons' | 'warnings'> => {
-    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions: gate.regressions, integrity, faults: chaos.faults, targetExits });
+    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions: gate.regressions, integrity, faults: chaos.faults, targetExits, inconclusive: chaos.inconclusive });
     return {
-      // A harness that failed (an engine threw, a fault could not be injected) measured less than asked.
-      verdict: decided.verdict === 'pass' && engineReasons.length > 0 ? 'fail' : decided.verdict,
-      reasons: [...decided.reasons, ...engineReasons],
+      // A harness that failed (an engine threw, a fault could not be injected) measured less than asked;
+      // that failure outranks "inconclusive" and is listed before its reasons.
+      verdict: (decided.verdict === 'pass' || decided.verdict === 'inconclusive') && engineReasons.length > 0 ? 'fail' : decided.verdict,
+      reasons: decided.verdict === 'inconclusive' ? [...engineReasons, ...decided.reasons] : [...decided.reasons, ...engineReasons],
       warnings: [...runWarnings, ...gate.warnings, ...decided.warnings],
     };
   };

@@ -12,6 +12,11 @@ import type { SecondPoint } from '../contract/second-point.ts';
 import { computeSteadyState } from './steady-state.ts';
 import type { HealthTolerances } from './steady-state.ts';
 import type { ScalarMetrics } from './traffic-metric-source.ts';
+import { sliceSecondHealth } from './slice-series.ts';
+import type { SliceSeries } from './slice-series.ts';
+import type { FaultObservation } from '../contract/fault-observation.ts';
+import type { TargetExit } from '../contract/target-exit.ts';
+import { withFaultEffects } from './fault-effects.ts';
 
 /** A planned injection with the times it really happened (inject/remove finished), or its error. */
 export interface InjectionRecord {
@@ -19,6 +24,8 @@ export interface InjectionRecord {
   injectedAtMs: number | null;
   removedAtMs: number | null;
   error: string | null;
+  /** What the fault saw of its own effect (record.json); absent for runs killed before their end. */
+  observation?: FaultObservation | null;
 }
 
 export interface ChaosAnalysisInput {
@@ -31,13 +38,17 @@ export interface ChaosAnalysisInput {
   /** The scenario's `recovery` section, durations in ms. */
   recovery: {
     steadyStateWindowMs: number;
-    healthyBuckets: number;
-    unhealthyBuckets: number;
+    healthyForMs: number;
+    unhealthyForMs: number;
     observationWindowMs: number;
     tolerances: { errorRate?: number | undefined; p95Ms?: number | undefined; throughputRatio?: number | undefined };
   };
   /** Open model (arrival rate): throughput is part of health; in a closed model it follows latency. */
   openModel: boolean;
+  /** Exits of the managed target (a process-kill's evidence); absent: none known. */
+  targetExits?: readonly TargetExit[];
+  /** The timeline's sub-second traffic (slice-series.ts); null or absent: recovery on whole seconds. */
+  slices?: SliceSeries | null;
 }
 
 export interface ChaosAnalysis {
@@ -49,6 +60,8 @@ export interface ChaosAnalysis {
   scalars: ScalarMetrics;
   reasons: string[];
   warnings: string[];
+  /** Faults whose expected effect was not seen (fault-effects.ts): the run is inconclusive when nothing failed. */
+  inconclusive: string[];
 }
 
 /**
@@ -77,9 +90,9 @@ export function analyzeChaos(input: ChaosAnalysisInput): ChaosAnalysis {
   return { ...recoveryPart, resources, scalars, reasons, warnings };
 }
 
-function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRecord[], warnings: string[]): Pick<ChaosAnalysis, 'faults' | 'recovery' | 'steadyState'> {
+function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRecord[], warnings: string[]): Pick<ChaosAnalysis, 'faults' | 'recovery' | 'steadyState' | 'inconclusive'> {
   const empty = { mttrSec: null, medianTtrSec: null, maxTtrSec: null, notRecovered: 0, probe: { mttrSec: null } };
-  if (injected.length === 0) return { faults: [], recovery: empty, steadyState: null };
+  if (injected.length === 0) return { faults: [], recovery: empty, steadyState: null, inconclusive: [] };
   const faults: FaultInjection[] = injected.map((r) => ({
     ...r.event,
     injectAtMs: r.injectedAtMs ?? r.event.injectAtMs,
@@ -90,13 +103,15 @@ function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRe
     maxWindowSec: input.recovery.steadyStateWindowMs / 1000,
     openModel: input.openModel,
     tolerances: overrides(input),
+    secondHealth: input.slices == null ? undefined : sliceSecondHealth(input.slices),
   });
-  const options = { onsetRunSec: input.recovery.unhealthyBuckets, recoveryRunSec: input.recovery.healthyBuckets, postWindowSec: input.recovery.observationWindowMs / 1000 };
+  const options = { unhealthyForMs: input.recovery.unhealthyForMs, healthyForMs: input.recovery.healthyForMs, postWindowMs: input.recovery.observationWindowMs };
   const ratio = input.recovery.tolerances.throughputRatio;
   const tolerances = ratio === undefined ? steady.tolerances : { ...steady.tolerances, minSuccessRps: ratio * steady.successRps };
-  const traffic = analyzeRecovery(input.series, faults, tolerances, options);
+  const { resolutionMs, faults: traffic } = analyzeRecovery(input.series, faults, tolerances, options, input.slices ?? null);
+  if (input.slices == null) warnings.push('recovery measured on whole seconds: this timeline has no sub-second traffic (written before stresslab recorded it), so TTD and TTR are only as precise as ±1 s');
   const probe = input.probes.length > 0
-    ? analyzeProbeRecovery(input.probes, faults, { periodMs: input.probeIntervalMs, recoveryEvidenceMs: input.recovery.healthyBuckets * 1000, postWindowSec: options.postWindowSec })
+    ? analyzeProbeRecovery(input.probes, faults, { periodMs: input.probeIntervalMs, healthyForMs: options.healthyForMs, postWindowMs: options.postWindowMs })
     : [];
   for (const gap of probeBlindSpots(traffic, probe)) {
     if (gap.probeMissedImpact) warnings.push(`the health probe stayed green while traffic failed during ${gap.name}: a monitoring blind spot`);
@@ -113,7 +128,16 @@ function analyzeFaults(input: ChaosAnalysisInput, injected: readonly InjectionRe
     ttrSec: f.ttrSec === null ? null : ms(f.ttrSec),
     recovered: f.recovered,
   }));
-  return { faults: results, recovery: summarizeRecovery(results, probe), steadyState: { valid: steady.valid, reason: steady.reason } };
+  const resolution = { resolutionMs, probeResolutionMs: probe.length > 0 ? input.probeIntervalMs : null };
+  // Whether each fault bit (docs/fault-effect.md): its own evidence, else its window against the steady state.
+  const baseline = steady.valid ? { errorRate: steady.errorRate, successP95Ms: steady.successP95Ms, successRps: steady.successRps, tolerances } : null;
+  const effects = withFaultEffects(results, injected, { series: input.series, baseline, openModel: input.openModel, targetExits: input.targetExits ?? [], resources: input.resources });
+  return {
+    faults: effects.faults,
+    recovery: summarizeRecovery(results, probe, resolution),
+    steadyState: { valid: steady.valid, reason: steady.reason },
+    inconclusive: effects.inconclusive,
+  };
 }
 
 /** Three decimals: the clock's float noise (0.59092054900000) says nothing. */

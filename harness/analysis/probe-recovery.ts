@@ -1,18 +1,34 @@
 import type { FaultInjection } from './recovery.ts';
 import { findImpactAndRecovery } from './recovery-runs.ts';
+import type { RunSearchOutcome } from './recovery-runs.ts';
 import type { RecoveryAnchor } from '../contract/plan-types.ts';
 
 /**
  * The health-probe variant of recovery (docs/recovery.md, section The health probe): the prober's
- * samples instead of traffic buckets. Unhealthy after F consecutive failures (Kubernetes/Chaos
- * Mesh default 3); recovered at the first probe of S consecutive successes with S·P ≥ 5 s, so the
- * probe needs as much evidence as the traffic rule (N = 5 one-second buckets). Relapse rule as for
- * traffic. TTD is the instant of the F-th consecutive failure (when a probe-driven alert would fire).
+ * samples instead of traffic slices, so its resolution is its period. Unhealthy after F consecutive
+ * failures (Kubernetes/Chaos Mesh default 3: a count on purpose, it is when a probe-driven alert
+ * would fire, and TTD is the instant of the F-th failure); recovered at the first probe of a run of
+ * successes spanning healthyFor (at 250 ms, 20 probes), so the probe needs as much healthy time as
+ * the traffic rule; gaps the prober left (skipped slots) are bridged up to a second (probeSearch).
+ * Relapse rule as for traffic.
  */
 
 export interface ProbePoint {
   atMs: number;
   ok: boolean;
+  /** The answer's status; null when none came (a timeout, a refused connection). */
+  status?: number | null;
+  /** The harness's own event-loop stall while the probe was out (metrics/loop-stall-monitor.ts). */
+  stalledMs?: number;
+}
+
+/**
+ * A probe that got no answer while the harness itself was stalled is no evidence: its timeout may
+ * have fired only because the loop that would have read the answer was blocked. Left out, like a
+ * probe slot the prober skipped. An error status is an answer, and counts.
+ */
+function isEvidence(p: ProbePoint): boolean {
+  return p.ok || p.status != null || (p.stalledMs ?? 0) <= 0;
 }
 
 export interface ProbeRecoveryOptions {
@@ -20,10 +36,10 @@ export interface ProbeRecoveryOptions {
   periodMs: number;
   /** F: consecutive failures that make the target unhealthy. Default 3, as a health check's usual failure threshold. */
   failureThreshold?: number;
-  /** S·P must be at least this long: the traffic's N healthy seconds. */
-  recoveryEvidenceMs: number;
+  /** How long the successes must span, each probe standing for one period: the traffic's rule (recovery.healthyFor). */
+  healthyForMs: number;
   /** W_post, as for traffic. */
-  postWindowSec: number;
+  postWindowMs: number;
   /** End of observation (ms, inclusive). Default: the last probe. */
   observationEndMs?: number;
 }
@@ -44,19 +60,16 @@ export function analyzeProbeRecovery(
   faults: readonly FaultInjection[],
   options: ProbeRecoveryOptions,
 ): ProbeRecovery[] {
-  const sorted = [...probes].sort((a, b) => a.atMs - b.atMs);
-  const flags = sorted.map((p) => p.ok);
-  const periodMs = options.periodMs;
+  const sorted = probes.filter(isEvidence).sort((a, b) => a.atMs - b.atMs);
   const failures = options.failureThreshold ?? 3;
-  const successes = Math.max(1, Math.ceil(options.recoveryEvidenceMs / periodMs));
   const endMs = options.observationEndMs ?? sorted[sorted.length - 1]?.atMs ?? 0;
   return faults.map((f) => {
-    const windowEndMs = probeWindowEndMs(f, faults, endMs, options.postWindowSec);
+    const windowEndMs = probeWindowEndMs(f, faults, endMs, options.postWindowMs);
     const from = sorted.findIndex((p) => p.atMs >= f.injectAtMs);
     const end = lastIndexAtOrBefore(sorted, windowEndMs);
     const anchor = f.recoveryAnchor;
     const none = { name: f.name, anchor, detectedAtMs: null, recoveredAtMs: null, ttdSec: null };
-    const outcome = from < 0 ? { impacted: false as const } : findImpactAndRecovery(flags, from, end, { onsetRun: failures, recoveryRun: successes });
+    const outcome = from < 0 ? { impacted: false as const } : probeSearch(sorted, from, end, failures, options);
     if (!outcome.impacted) return { ...none, impacted: false, ttrSec: 0, recovered: true };
     const detectedAtMs = sorted[outcome.impactIndex + failures - 1]?.atMs ?? null;
     const detected = { impacted: true, detectedAtMs, ttdSec: detectedAtMs === null ? null : (detectedAtMs - f.injectAtMs) / 1000 };
@@ -67,8 +80,32 @@ export function analyzeProbeRecovery(
   });
 }
 
-function probeWindowEndMs(f: FaultInjection, all: readonly FaultInjection[], endMs: number, postWindowSec: number): number {
-  let end = Math.min(endMs, f.removeAtMs + postWindowSec * 1000);
+/**
+ * Impact: the first F failures in a row; recovery: after the last such run, the first success that
+ * starts `healthyForMs` of successes, each probe standing for one period. Probes the prober skipped
+ * (a busy harness) leave gaps: up to a second (or two periods) they are bridged, as traffic bridges
+ * empty slices; a longer gap is too little evidence and starts the count again.
+ */
+function probeSearch(sorted: readonly ProbePoint[], from: number, end: number, failures: number, o: ProbeRecoveryOptions): RunSearchOutcome {
+  const outcome = findImpactAndRecovery(sorted.map((p) => p.ok), from, end, { onsetRun: failures, recoveryRun: 1 });
+  if (!outcome.impacted || outcome.recoveryIndex === null) return outcome;
+  const maxGapMs = Math.max(1000, 2 * o.periodMs);
+  let start = -1;
+  for (let i = outcome.recoveryIndex; i <= end; i++) {
+    const p = sorted[i]!;
+    if (!p.ok) {
+      start = -1;
+      continue;
+    }
+    if (start >= 0 && p.atMs - sorted[i - 1]!.atMs > maxGapMs) start = -1;
+    if (start < 0) start = i;
+    if (p.atMs + o.periodMs - sorted[start]!.atMs >= o.healthyForMs - 1e-6) return { ...outcome, recoveryIndex: start };
+  }
+  return { ...outcome, recoveryIndex: null };
+}
+
+function probeWindowEndMs(f: FaultInjection, all: readonly FaultInjection[], endMs: number, postWindowMs: number): number {
+  let end = Math.min(endMs, f.removeAtMs + postWindowMs);
   for (const other of all) if (other !== f && other.injectAtMs >= f.removeAtMs) end = Math.min(end, other.injectAtMs - 1);
   return end;
 }

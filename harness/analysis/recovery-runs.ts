@@ -1,7 +1,8 @@
 /**
  * The debounced impact/recovery search (docs/recovery.md, sections Impact and time to detect, and
- * Recovery), on a plain sequence of health flags (one per 1 s bucket for traffic, one per probe for
- * the prober).
+ * Recovery), on a plain sequence of health flags (one per 100 ms slice, or per second for an older
+ * timeline, for traffic; one per probe for the prober). The rules' durations are converted to
+ * counts of flags by the callers.
  *
  * - Impact onset: the first index ≥ `fromIndex` that starts `onsetRun` (M) consecutive unhealthy flags.
  * - Recovery: the smallest index after the impact that starts `recoveryRun` (N) consecutive healthy

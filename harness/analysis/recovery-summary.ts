@@ -11,17 +11,22 @@ export type RecoverySummary = RunResult['recovery'];
  * per-fault TTRs stay in `faults[]`, and `notRecovered` counts the censored ones (which fail the run).
  * The probe MTTR follows the same rule over the probe's own TTRs; null without probes.
  */
-export function summarizeRecovery(faults: readonly FaultResult[], probe: readonly ProbeRecovery[] = []): RecoverySummary {
+export function summarizeRecovery(
+  faults: readonly FaultResult[],
+  probe: readonly ProbeRecovery[] = [],
+  resolution?: { resolutionMs: number; probeResolutionMs: number | null },
+): RecoverySummary {
   const notRecovered = faults.filter((f) => !f.recovered).length;
   const ttrs = faults.flatMap((f) => (f.recovered && f.ttrSec !== null ? [f.ttrSec] : []));
   const complete = notRecovered === 0 && ttrs.length > 0;
-  return {
+  const summary = {
     mttrSec: complete ? round3(mean(ttrs)) : null,
     medianTtrSec: complete ? round3(median(ttrs)) : null,
     maxTtrSec: complete ? Math.max(...ttrs) : null,
     notRecovered,
-    probe: { mttrSec: probeMttr(probe) },
   };
+  if (resolution === undefined) return { ...summary, probe: { mttrSec: probeMttr(probe) } };
+  return { ...summary, resolutionMs: resolution.resolutionMs, probe: { mttrSec: probeMttr(probe), resolutionMs: resolution.probeResolutionMs } };
 }
 
 function probeMttr(probe: readonly ProbeRecovery[]): number | null {

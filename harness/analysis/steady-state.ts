@@ -45,6 +45,12 @@ export interface SteadyStateOptions {
   openModel?: boolean;
   /** Overrides for the derived tolerances (Chaos Toolkit-style per-experiment tolerances). */
   tolerances?: Partial<HealthTolerances>;
+  /**
+   * How the validity check judges second `t` of the window; default `isHealthy` on its point. The
+   * chaos analysis passes the sub-second judgement (slice-series.ts sliceSecondHealth), which leaves
+   * the harness's own event-loop stalls out, as recovery does.
+   */
+  secondHealth?: (t: number, tolerances: HealthTolerances) => boolean;
 }
 
 export interface SteadyStateWindow {
@@ -74,7 +80,7 @@ export interface SteadyState {
   healthyFraction: number;
 }
 
-type Settings = Required<Omit<SteadyStateOptions, 'tolerances'>>;
+type Settings = Required<Omit<SteadyStateOptions, 'tolerances' | 'secondHealth'>>;
 
 const DEFAULTS: Settings = {
   warmupSec: 3,
@@ -119,7 +125,8 @@ export function computeSteadyState(
     ...definedOnly(options.tolerances ?? {}),
   };
   // Missing seconds inside the window count as empty buckets, hence unhealthy.
-  const healthy = inWindow.filter((p) => isHealthy(p, tolerances)).length;
+  const judge = options.secondHealth;
+  const healthy = judge === undefined ? inWindow.filter((p) => isHealthy(p, tolerances)).length : countHealthy(window, (t) => judge(t, tolerances));
   const healthyFraction = window.buckets > 0 ? healthy / window.buckets : 0;
   const reason = invalidReason(window, requests, healthy, o.minBuckets, o.minHealthyFraction);
   return { valid: reason === null, reason, window, errorRate, successP95Ms, successP95SigmaMs, successRps, offeredPerSec, tolerances, healthyFraction };
@@ -154,6 +161,12 @@ function invalidReason(w: SteadyStateWindow, requests: number, healthy: number, 
     return `steady state not met before the first fault: ${pct} % of seconds ${w.startSec}–${w.endSec} were healthy (${unhealthy} unhealthy, at most ${allowed} allowed: ${(minHealthy * 100).toFixed(0)} % healthy, and one second is always tolerated)`;
   }
   return null;
+}
+
+function countHealthy(w: SteadyStateWindow, healthyAt: (t: number) => boolean): number {
+  let n = 0;
+  for (let t = w.startSec; t < w.endSec; t++) if (healthyAt(t)) n++;
+  return n;
 }
 
 function sum(points: readonly SecondPoint[], f: (p: SecondPoint) => number): number {

@@ -14,7 +14,7 @@ export function defaultAnalysisParameters(overrides: Partial<AnalysisParameters>
     metricTolerancePct: {},
     floors: Object.fromEntries(METRIC_BASES.map((b) => [b, gateMetrics[b].floor])),
     machineCorrection: true,
-    recovery: { onsetRunSec: recovery.unhealthyBuckets, recoveryRunSec: recovery.healthyBuckets, postWindowSec: recovery.observationWindowMs / 1000 },
+    recovery: { onsetRunSec: recovery.unhealthyForMs / 1000, recoveryRunSec: recovery.healthyForMs / 1000, postWindowSec: recovery.observationWindowMs / 1000 },
     ...overrides,
   };
 }

@@ -39,9 +39,10 @@ export const analysisParametersSchema = z.strictObject({
    * Absent in baselines written before it existed: true.
    */
   machineCorrection: z.boolean().default(true),
+  /** The recovery rules in seconds (recovery.unhealthyFor and healthyFor; whole seconds in baselines written before they were durations). */
   recovery: z.strictObject({
-    onsetRunSec: z.number().int().positive(),
-    recoveryRunSec: z.number().int().positive(),
+    onsetRunSec: z.number().positive(),
+    recoveryRunSec: z.number().positive(),
     postWindowSec: z.number().positive(),
   }),
 });

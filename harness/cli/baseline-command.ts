@@ -75,7 +75,7 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
       io.out(`baseline run ${i + 1} of ${args.runs}…`);
       const { result } = await runScenario({
         loaded, plan: { ...plan, seed: randomSeed() }, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, args.out), cwd: io.cwd,
-        observer: liveObserver(io, { healthyBuckets: loaded.scenario.recovery.healthyBuckets, columns: () => process.stdout.columns }), signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r), failures,
+        observer: liveObserver(io, { healthyForMs: loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns }), signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r), failures,
       });
       if (result.verdict !== 'pass') {
         throw new StresslabError('BAD_BASELINE', `baseline run ${i + 1} did not pass (${result.reasons.join('; ')}): a baseline of a failing system would hide regressions`, { hint: 'fix the failure or the thresholds, then record again' });

@@ -19,6 +19,7 @@ import { newRunId } from '../run/run-id.ts';
 import { loadPlan } from '../plan/load-plan.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 import { formatSummaryTable } from './summary-table.ts';
+import { fixedTargetUrl } from '../scenario/schema-target.ts';
 
 export interface K6Args {
   action: string;
@@ -67,7 +68,7 @@ async function runExport(args: K6Args, io: CliIo): Promise<ExitCode> {
   const { loaded, plan } = await loadPlan(name, { cwd: io.cwd, profile: args.profile, seed: 0 });
   const exported = exportK6Script(loaded, plan, { generator: `stresslab ${harnessVersion}` });
   const outDir = path.resolve(io.cwd, args.out ?? path.join('k6', loaded.scenario.name));
-  const baseUrl = args.baseUrl ?? (loaded.scenario.target.url === 'embedded' ? null : loaded.scenario.target.url);
+  const baseUrl = args.baseUrl ?? fixedTargetUrl(loaded.scenario.target);
   const manifests = operatorManifests({ scenarioName: loaded.scenario.name, parallelism: args.parallelism, scriptFile: 'script.ts', script: exported.script, baseUrl });
   await mkdir(outDir, { recursive: true });
   const files: [string, string][] = [

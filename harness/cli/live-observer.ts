@@ -7,8 +7,8 @@ import type { LiveView } from './live-view.ts';
 import { exitHow, runClock } from '../contract/target-exit.ts';
 
 export interface LiveObserverOptions {
-  /** Consecutive healthy seconds that count as recovered (the scenario's recovery.healthyBuckets). */
-  healthyBuckets: number;
+  /** How long traffic must be healthy to count as recovered (the scenario's recovery.healthyFor, ms). */
+  healthyForMs: number;
   /** The terminal's width when the load starts (process.stdout.columns), undefined when unknown. */
   columns: () => number | undefined;
 }
@@ -29,7 +29,8 @@ export function liveObserver(io: CliIo, options: LiveObserverOptions): RunObserv
   return {
     onStart(e) {
       plan = e.plan;
-      recovery = new LiveRecovery(e.plan, { healthyBuckets: options.healthyBuckets });
+      // The live view judges closed seconds, so the rule is rounded up to whole ones there.
+      recovery = new LiveRecovery(e.plan, { healthyBuckets: Math.max(1, Math.ceil(options.healthyForMs / 1000)) });
       view = createLiveView({ write: (t) => io.out(t.replace(/\n$/, '')), isTTY: io.isTTY, columns: options.columns() });
     },
     onSecond({ second, elapsedMs }) {

@@ -47,7 +47,7 @@ export function activeFault(faults: readonly FaultEventPlan[], atMs: number): Fa
 const MAX_POINTS = 4096;
 
 export interface LiveRecoveryOptions {
-  /** Consecutive healthy seconds that count as recovered (the scenario's recovery.healthyBuckets). */
+  /** Consecutive healthy seconds that count as recovered (the scenario's recovery.healthyFor, in whole seconds). */
   healthyBuckets: number;
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
-import { REFERENCE_SERVICE_MAIN } from '../run/managed-target.ts';
+import { REFERENCE_SERVICE_MAIN } from '../run/target-start-spec.ts';
 import type { StresslabCommand } from './command.ts';
 
 export interface ReferenceServiceArgs {

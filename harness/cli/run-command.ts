@@ -19,8 +19,10 @@ import { resolveGate } from '../run/resolve-gate.ts';
 import { checkOutDir } from '../run/check-out-dir.ts';
 import { checkPortsFree } from '../run/check-ports-free.ts';
 import { checkToxiproxyReachable } from '../run/check-toxiproxy-reachable.ts';
+import { checkStartCwd } from '../run/start-command-target.ts';
 import { expectedOutputBytes } from '../run/expected-output-bytes.ts';
 import { faultProxy } from '../faults/index.ts';
+import { fillPort } from '../scenario/schema-target.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
 import { liveObserver } from './live-observer.ts';
 import { formatRunSummary } from './run-summary.ts';
@@ -104,7 +106,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
         envName: args.env,
         outDir: path.resolve(io.cwd, args.out),
         cwd: io.cwd,
-        observer: liveObserver(io, { healthyBuckets: planned.loaded.scenario.recovery.healthyBuckets, columns: () => process.stdout.columns }),
+        observer: liveObserver(io, { healthyForMs: planned.loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns }),
         signal: controller.signal,
         targetEnv: targetEnv(),
         onRollbackReady: (r) => (rollback = r),
@@ -150,8 +152,11 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   const { scenario } = loaded;
   const targetUrl = args.target ?? scenario.target.url;
   const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
-  const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded' });
+  // --target names a running service: the scenario's start command is then not run.
+  const start = args.target === undefined ? scenario.target.start : undefined;
+  const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded', start });
   if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
+  if (start !== undefined) checkStartCwd(start, loaded.file);
   await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(plan, scenario.requests.length, args.runs) });
   // Same condition as the run's (run-scenario.ts): Toxiproxy is only in the path when something uses it.
   const proxied = plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0;
@@ -160,7 +165,8 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
     await checkPortsFree(scenario.proxies.map((p, i) => ({ path: `proxies[${i}].listen`, listen: p.listen })), loaded.file);
   }
   await guardTargets(io, {
-    urls: [targetUrl, ...(toxiproxyUrl ? [toxiproxyUrl] : [])].filter((u) => u !== 'embedded'),
+    // A {{port}} of target.start is a free port picked at the start; the host is what is checked.
+    urls: [fillPort(targetUrl, 1), ...(toxiproxyUrl ? [toxiproxyUrl] : [])].filter((u) => u !== 'embedded'),
     allowTargets: [...args['allow-target'], ...(scenario.allowTargets ?? [])],
     yes: args.yes,
     isTTY: io.isTTY && Boolean(process.stdin.isTTY),

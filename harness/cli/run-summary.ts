@@ -1,6 +1,7 @@
 import type { RunResult } from '../contract/run-result.ts';
 import { formatSummaryTable, table } from './summary-table.ts';
 import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
+import { effectLabel } from '../report/effect-label.ts';
 
 /** What a person reads after a run: the request table, thresholds, regressions, faults, verdict. */
 export function formatRunSummary(result: RunResult): string {
@@ -16,17 +17,31 @@ export function formatRunSummary(result: RunResult): string {
     parts.push(table([['metric', 'baseline', 'current', 'change', 'CI', 'verdict'], ...rows]));
   }
   if (result.faults.length > 0) {
-    const rows = result.faults.map((f) => [f.name, f.kind, `${(f.injectedAtMs / 1000).toFixed(1)}s`, f.ttdSec === null ? '—' : `${f.ttdSec}s`, f.ttrSec === null ? '—' : `${f.ttrSec}s`, f.recovered ? 'yes' : 'NO']);
-    parts.push(table([['fault', 'kind', 'at', 'TTD', 'TTR', 'recovered'], ...rows]));
+    const withEffects = result.faults.some((f) => f.effect !== undefined);
+    const rows = result.faults.map((f) => [
+      f.name, f.kind, `${(f.injectedAtMs / 1000).toFixed(1)}s`, recoverySec(f.ttdSec), recoverySec(f.ttrSec), f.recovered ? 'yes' : 'NO',
+      ...(withEffects ? [effectLabel(f).tone === 'bad' ? effectLabel(f).text.toUpperCase() : effectLabel(f).text] : []),
+    ]);
+    parts.push(table([['fault', 'kind', 'at', 'TTD', 'TTR', 'recovered', ...(withEffects ? ['effect'] : [])], ...rows]));
+    // The sentence behind each effect, so "observed" or "NONE" can be checked without opening a report.
+    const evidence = result.faults.flatMap((f) => (f.evidence?.summary[0] === undefined ? [] : [`  ${f.name}: ${f.evidence.summary[0]}`]));
+    if (evidence.length > 0) parts.push(`fault effects:\n${evidence.join('\n')}`);
   }
   if (result.integrity) {
     const i = result.integrity;
     if (i.status === 'error') parts.push(`integrity: the audit could not be completed (${i.accepted} accepted): ${i.reason ?? 'unknown error'}`);
     else parts.push(`integrity: ${i.accepted} accepted, ${i.terminal} terminal, ${i.lost} lost, ${i.stuck} stuck, ${i.duplicated} duplicated`);
+    const a = i.audit;
+    if (a !== undefined) parts.push(`audited through ${a.label}: ${a.ids} ids in ${a.rounds} round(s) over ${(a.waitedMs / 1000).toFixed(1)} s${a.idsPerSec === null ? '' : ` (${a.idsPerSec} ids/s)`}`);
   }
   for (const w of result.warnings) parts.push(`warning: ${w}`);
   parts.push(`verdict: ${result.verdict.toUpperCase()}${result.reasons.length ? `\n  - ${result.reasons.join('\n  - ')}` : ''}`);
   return parts.join('\n\n');
+}
+
+/** TTD and TTR to the hundredth, as in the reports: measured on 100 ms slices (docs/recovery.md, section Resolution). */
+function recoverySec(v: number | null): string {
+  return v === null ? '—' : `${v.toFixed(2)}s`;
 }
 
 function round(v: number): string {

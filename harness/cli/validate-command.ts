@@ -2,8 +2,9 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
 import type { StresslabError } from '../core/stresslab-error.ts';
-import { loadPlan } from '../plan/load-plan.ts';
-import { profileNames } from '../scenario/profiles.ts';
+import { openPlans } from '../plan/load-plan.ts';
+import { FULL_PROFILE } from '../scenario/profiles.ts';
+import { BodyFileCache } from '../scenario/request-bodies.ts';
 import type { StresslabCommand } from './command.ts';
 
 export interface ValidateArgs {
@@ -22,8 +23,10 @@ export const validateCommand: StresslabCommand<ValidateArgs> = {
   ],
   async run(args, io) {
     let failed = 0;
+    // Presets and most scenarios name the same body files: each is read and parsed once per command.
+    const bodyFiles = new BodyFileCache();
     for (const file of args.files) {
-      const problems = await validateOne(file, io.cwd);
+      const problems = await validateOne(file, io.cwd, bodyFiles);
       if (problems === null) io.out(`OK ${file}`);
       else {
         failed++;
@@ -36,13 +39,15 @@ export const validateCommand: StresslabCommand<ValidateArgs> = {
 };
 
 /** Null when the file and all its profiles are valid; otherwise the formatted problems. */
-async function validateOne(file: string, cwd: string): Promise<string | null> {
+async function validateOne(file: string, cwd: string, bodyFiles: BodyFileCache): Promise<string | null> {
   try {
-    const full = (await loadPlan(file, { cwd, seed: 0 })).loaded;
+    // Read, parsed and schema-checked once; each profile is then resolved and planned from that.
+    const opened = await openPlans(file, { cwd, seed: 0, bodyFiles });
+    await opened.load(undefined);
     const errors: string[] = [];
-    for (const profile of profileNames(full.scenario).filter((p) => p !== 'full')) {
+    for (const profile of opened.profiles.filter((p) => p !== FULL_PROFILE)) {
       try {
-        await loadPlan(file, { cwd, profile, seed: 0 });
+        await opened.load(profile);
       } catch (e) {
         if (!isBadInput(e)) throw e;
         errors.push(e.format());

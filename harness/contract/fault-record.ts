@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultObservationSchema } from './fault-observation.ts';
 
 /**
  * What happened to one planned injection (faults/fault-runner.ts fills it in): times on the run
@@ -11,5 +12,7 @@ export const faultRecordSchema = z.object({
   injectedAtMs: z.number().nullable(),
   removedAtMs: z.number().nullable(),
   error: z.string().nullable(),
+  /** What the fault saw of its own effect (fault-observation.ts); absent when it has nothing to say, and in older records. */
+  observation: faultObservationSchema.nullable().optional(),
 });
 export type FaultRecord = z.infer<typeof faultRecordSchema>;

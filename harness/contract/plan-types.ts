@@ -92,6 +92,11 @@ export interface FaultEventPlan<K extends string = string, P extends object = Re
   removeAtMs: number;
   /** Resolved: the scenario's override, else the kind's default. */
   recoveryAnchor: RecoveryAnchor;
+  /**
+   * false: the scenario accepts that this injection may have no observable effect (docs/fault-effect.md);
+   * otherwise an injection without one makes the run inconclusive. Absent in plans written before it existed (true).
+   */
+  expectEffect?: boolean;
   /** The fault's parameters, validated and resolved by its kind's schema (durations in ms). */
   params: P;
 }

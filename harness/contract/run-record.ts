@@ -41,6 +41,7 @@ export const planSchema = z.object({
       injectAtMs: z.number(),
       removeAtMs: z.number(),
       recoveryAnchor: z.enum(['injection', 'removal']),
+      expectEffect: z.boolean().optional(),
       params: z.record(z.string(), z.unknown()),
     }),
   ),

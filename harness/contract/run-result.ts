@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultEffectSchema, faultEvidenceSchema } from './fault-evidence.ts';
 import { statsSchema } from './stats.ts';
 import { targetExitSchema } from './target-exit.ts';
 
@@ -40,6 +41,13 @@ export const faultResultSchema = z.object({
   ttdSec: nullableNumber,
   ttrSec: nullableNumber,
   recovered: z.boolean(),
+  /**
+   * Whether the injection had an observable effect, the scenario's `expectEffect`, and the evidence
+   * (docs/fault-effect.md). Absent in results written before they existed, and in k6 imports.
+   */
+  effect: faultEffectSchema.optional(),
+  expectEffect: z.boolean().optional(),
+  evidence: faultEvidenceSchema.optional(),
 });
 export type FaultResult = z.infer<typeof faultResultSchema>;
 
@@ -48,7 +56,14 @@ export const recoverySchema = z.object({
   medianTtrSec: nullableNumber,
   maxTtrSec: nullableNumber,
   notRecovered: z.number().int().nonnegative(),
-  probe: z.object({ mttrSec: nullableNumber }),
+  /**
+   * The step TTD and TTR were found on, ms (docs/recovery.md, section Resolution): 100 from the
+   * timeline's sub-second slices, 1000 from a timeline written before them. Absent without faults,
+   * and in results written before it existed (those were 1000).
+   */
+  resolutionMs: z.number().positive().optional(),
+  /** `resolutionMs`: the probe's period, null without probes. */
+  probe: z.object({ mttrSec: nullableNumber, resolutionMs: z.number().positive().nullable().optional() }),
 });
 
 const summary3 = z.object({ mean: z.number(), p95: z.number(), max: z.number() });
@@ -71,6 +86,24 @@ export type ResourceUsage = z.infer<typeof resourceUsageSchema>;
  * `reason` says why, and the counts it could not establish are null, so no gate reads "0 lost".
  * Results written before `status` existed are complete.
  */
+/**
+ * How the audit itself went (docs/integrity.md, section What you see): its source (`kind` and what
+ * it asked, without secrets), the distinct ids, the id lookups over all rounds (an id re-polled
+ * counts each time), the rounds, the time from the first lookup to the end, and lookups per second
+ * of time spent looking up (the pauses between rounds left out). Also written when the audit failed,
+ * as far as it got.
+ */
+export const auditStatsSchema = z.object({
+  source: z.string(),
+  label: z.string(),
+  ids: z.number().int().nonnegative(),
+  lookups: z.number().int().nonnegative(),
+  rounds: z.number().int().nonnegative(),
+  waitedMs: z.number().nonnegative(),
+  idsPerSec: z.number().nonnegative().nullable(),
+});
+export type AuditStats = z.infer<typeof auditStatsSchema>;
+
 export const integritySchema = z.object({
   status: z.enum(['complete', 'error']).default('complete'),
   reason: z.string().nullable().default(null),
@@ -79,6 +112,8 @@ export const integritySchema = z.object({
   lost: z.number().int().nonnegative().nullable(),
   stuck: z.number().int().nonnegative().nullable(),
   duplicated: z.number().int().nonnegative().nullable(),
+  /** Absent when nothing was audited (no ids accepted) and in results written before it existed. */
+  audit: auditStatsSchema.optional(),
 });
 export type Integrity = z.infer<typeof integritySchema>;
 
@@ -112,7 +147,12 @@ export type Verdict = z.infer<typeof verdictSchema>;
 
 /** The scenario a run ran: `file` and `hash` say which file and whether it changed since. */
 export const scenarioRefSchema = z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() });
-export const targetRefSchema = z.object({ url: z.string(), embedded: z.boolean() });
+export const targetRefSchema = z.object({
+  url: z.string(),
+  embedded: z.boolean(),
+  /** A target.start: its command as written, and `reused` when a service already healthy at `url` was used instead (nothing started or stopped). */
+  start: z.object({ command: z.string(), reused: z.boolean() }).optional(),
+});
 /**
  * The machine's speed during the run (harness/calibration/): the mean CPU µs of a fixed work unit
  * over the probe's samples. Recorded when the target runs on this machine.

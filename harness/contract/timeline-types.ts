@@ -1,4 +1,5 @@
 import type { ErrorKinds } from './stats.ts';
+import type { TrafficSlices } from './traffic-slices.ts';
 
 /**
  * The lines of `timeline.jsonl`: one JSON object per line, appended and flushed as the run goes,
@@ -30,6 +31,8 @@ export interface TimelineSecond {
   droppedIterations: number;
   /** Requests in flight when the second closed (a sign of saturation). */
   inFlight?: number;
+  /** The second per 100 ms, all request names together (recovery's resolution); absent when the second had no traffic, and in older timelines. */
+  slices?: TrafficSlices;
 }
 
 /**
@@ -46,6 +49,8 @@ export interface TimelineLate {
   phase: string | null;
   requests: Record<string, RequestSecond>;
   droppedIterations: number;
+  /** The late traffic per 100 ms, as on `second` lines; absent in older timelines. */
+  slices?: TrafficSlices;
 }
 
 /**
@@ -69,6 +74,8 @@ export interface ProbeSample {
   ok: boolean;
   status: number | null;
   latencyMs: number;
+  /** How long the harness's own event loop was stalled while the probe was out, ms; absent when not at all (and in older timelines). */
+  stalledMs?: number;
 }
 
 /**

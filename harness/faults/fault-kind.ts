@@ -1,5 +1,6 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { z } from 'zod';
+import type { FaultObservation } from '../contract/fault-observation.ts';
 import type { FaultEventPlan, RecoveryAnchor } from '../contract/plan-types.ts';
 import type { FaultLedger } from './fault-ledger.ts';
 
@@ -10,7 +11,10 @@ export interface ProxyDeclaration {
   upstream: string;
 }
 
-/** The harness-owned target process (ManagedTarget satisfies it). */
+/**
+ * The harness-owned target process (ManagedTarget satisfies it). It leads its own process group
+ * (pgid = pid), and `signal()` reaches the whole group: a shell's or npm's children go with it.
+ */
 export interface ManagedProcess {
   readonly pid: number | null;
   signal(sig: NodeJS.Signals): boolean;
@@ -45,6 +49,12 @@ export interface FaultDriver {
   inject(): Promise<void>;
   /** Idempotent, and safe after an inject that failed half way (or never ran). */
   remove(): Promise<void>;
+  /**
+   * What the fault saw of its own effect, asked once after `remove` (docs/fault-effect.md): proxy
+   * counters, backends terminated, waits seen, a hog's CPU or memory. Absent or null: nothing
+   * beyond the traffic can tell.
+   */
+  observation?(): FaultObservation | null;
 }
 
 /** One thing a fault would touch, for `stresslab run --dry-run` (plan/describe-touches.ts). */

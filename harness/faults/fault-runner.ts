@@ -100,6 +100,8 @@ export class FaultRunner {
       this.active.delete(event.name);
       if (record.injectedAtMs !== null) {
         record.removedAtMs = this.deps.clock.nowMs();
+        const observation = active.driver.observation?.() ?? null;
+        if (observation !== null) record.observation = observation;
         this.emit('fault-remove', event);
       }
       await this.deps.ctx.ledger.done(event.name).catch((e: unknown) => this.emit('fault-error', event, `ledger not updated: ${message(e)}`));

@@ -20,6 +20,9 @@ const timing = {
   times: z.number().int().min(1).max(1000).optional().meta({
     description: 'Number of injections (default 1, or as many as fit in the load window when every is set).',
   }),
+  expectEffect: z.boolean().default(true).meta({
+    description: 'Whether the fault must have an observable effect (docs/fault-effect.md); an injection without one makes the run inconclusive unless false.',
+  }),
 };
 
 /** A resolved fault entry of kind K. */
@@ -34,6 +37,8 @@ export interface FaultSpecOf<K extends FaultKind> {
   /** Injections asked for; null: one, or as many as fit when `everyMs` is set. */
   times: number | null;
   recoveryAnchor: RecoveryAnchor;
+  /** An injection without observable effect makes the run inconclusive unless false. */
+  expectEffect: boolean;
   params: FaultParams<K>;
 }
 export type FaultSpec = { [K in FaultKind]: FaultSpecOf<K> }[FaultKind];
@@ -46,7 +51,7 @@ function specSchema<K extends string, S extends z.ZodRawShape, P extends object>
   return z
     .strictObject({ kind: z.literal(def.kind), ...timing, recoveryAnchor: anchor, ...def.params })
     .transform((entry) => {
-      const { kind, name, at, duration, every, times, recoveryAnchor, ...params } = entry as z.output<z.ZodObject<typeof timing>> & {
+      const { kind, name, at, duration, every, times, expectEffect, recoveryAnchor, ...params } = entry as z.output<z.ZodObject<typeof timing>> & {
         kind: K;
         recoveryAnchor?: RecoveryAnchor;
       } & Record<string, unknown>;
@@ -58,6 +63,7 @@ function specSchema<K extends string, S extends z.ZodRawShape, P extends object>
         everyMs: every ?? null,
         times: times ?? null,
         recoveryAnchor: recoveryAnchor ?? def.recoveryAnchor,
+        expectEffect,
         // The rest of the entry is exactly the kind's own fields, validated by them just above.
         params: def.resolve(params as z.output<z.ZodObject<S>>),
       };

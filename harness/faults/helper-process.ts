@@ -17,6 +17,8 @@ export interface HelperProcess {
   readonly ready: Readonly<Record<string, unknown>>;
   /** SIGTERM, then SIGKILL after a grace period; resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>;
+  /** The helper's `{"report":…}` line, written as it stopped; null before, or if it wrote none (killed). */
+  report(): Readonly<Record<string, unknown>> | null;
 }
 
 export interface StartHelperOptions {
@@ -45,18 +47,29 @@ export async function startHelper(script: HelperScript, config: Record<string, u
   if (child.pid === undefined) throw failed(opts.label, 'it could not be spawned', stderr);
   const pid = child.pid;
   await opts.ctx.ledger.intend(opts.fault, { kind: 'kill-process', ...identify(pid), label: opts.label });
-  const stop = (): Promise<void> => stopChild(child, [['SIGTERM', 3_000]]);
+  let report: Record<string, unknown> | null = null;
+  // Its stdout ends after its last line: waiting for that (briefly) makes the report line read.
+  const stdoutDone = new Promise<void>((resolve) => child.stdout.once('close', () => resolve()));
+  const stop = async (): Promise<void> => {
+    await stopChild(child, [['SIGTERM', 3_000]]);
+    await Promise.race([stdoutDone, new Promise((r) => setTimeout(r, 500))]);
+  };
   try {
-    const ready = await readyLine(child.stdout, exited, opts.readyTimeoutMs ?? 30_000);
+    const ready = await readyLine(child.stdout, exited, opts.readyTimeoutMs ?? 30_000, (r) => (report = r));
     if (ready === null) throw failed(opts.label, 'it exited before it was ready', stderr);
-    return { pid, ready, stop };
+    return { pid, ready, stop, report: () => report };
   } catch (e) {
     await stop();
     throw e instanceof StresslabError ? e : failed(opts.label, (e as Error).message, stderr);
   }
 }
 
-function readyLine(stdout: NodeJS.ReadableStream, exited: Promise<void>, timeoutMs: number): Promise<Record<string, unknown> | null> {
+function readyLine(
+  stdout: NodeJS.ReadableStream,
+  exited: Promise<void>,
+  timeoutMs: number,
+  onReport: (report: Record<string, unknown>) => void,
+): Promise<Record<string, unknown> | null> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
     const done = (v: Record<string, unknown> | null): void => {
@@ -67,6 +80,7 @@ function readyLine(stdout: NodeJS.ReadableStream, exited: Promise<void>, timeout
       try {
         const msg = JSON.parse(line) as Record<string, unknown>;
         if (msg.ready === true) done(msg);
+        else if (typeof msg.report === 'object' && msg.report !== null) onReport(msg.report as Record<string, unknown>);
       } catch {
         /* not a protocol line */
       }

@@ -18,6 +18,13 @@ export function runProcessMarker(entryId: string): string {
   return `--stresslab-run=${entryId}`;
 }
 
+/**
+ * The environment variable that carries a run marker to a started target (target.start) and to
+ * everything it starts in turn: a user's command takes no extra argument, but its children inherit
+ * the environment, so a grandchild that left the target's process group is found too.
+ */
+export const RUN_MARKER_ENV = 'STRESSLAB_RUN_MARKER';
+
 const RUN_MARKER = /^--stresslab-run=(harness-(\d+)\.(\d+|x)-[0-9a-f]+\/processes)$/;
 
 /** The harness that owns a `run-processes` entry id (`harness-<pid>.<start time or x>-<nonce>/processes`), or null. */
@@ -26,7 +33,7 @@ export function runProcessOwner(entryId: string): ProcessIdentity | null {
   return m === null ? null : { pid: Number(m[2]), startTime: m[3] === 'x' ? null : m[3]! };
 }
 
-/** Pids whose argv carries the marker of this ledger entry (Linux /proc; empty elsewhere). */
+/** Pids whose argv (or RUN_MARKER_ENV) carries the marker of this ledger entry (Linux /proc; empty elsewhere). */
 export function findMarkedProcesses(entryId: string): number[] {
   const markers = [faultMarker(entryId), runProcessMarker(entryId)];
   return scanArgv((argv) => argv.some((a) => markers.includes(a)));
@@ -42,7 +49,7 @@ export interface MarkedRunProcess {
 export function findRunProcesses(): MarkedRunProcess[] {
   const found: MarkedRunProcess[] = [];
   for (const pid of scanArgv((argv) => argv.some((a) => RUN_MARKER.test(a)))) {
-    const argv = readArgv(pid);
+    const argv = readMarkers(pid);
     const entryId = argv?.map((a) => RUN_MARKER.exec(a)?.[1]).find((id) => id !== undefined);
     const owner = entryId === undefined ? null : runProcessOwner(entryId);
     if (entryId !== undefined && owner !== null) found.push({ pid, entryId, owner });
@@ -58,6 +65,22 @@ function readArgv(pid: number): string[] | null {
   }
 }
 
+/** The argv of a process plus the value of its RUN_MARKER_ENV, if any: where a marker may be. */
+function readMarkers(pid: number): string[] | null {
+  const argv = readArgv(pid);
+  if (argv === null) return null;
+  let environ: string[];
+  try {
+    environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    // Another user's process (EACCES), or gone: its argv is all there is.
+    return argv;
+  }
+  const prefix = `${RUN_MARKER_ENV}=`;
+  const marker = environ.find((e) => e.startsWith(prefix));
+  return marker === undefined ? argv : [...argv, marker.slice(prefix.length)];
+}
+
 function scanArgv(matches: (argv: string[]) => boolean): number[] {
   let names: string[];
   try {
@@ -68,7 +91,7 @@ function scanArgv(matches: (argv: string[]) => boolean): number[] {
   const pids: number[] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    const argv = readArgv(Number(name));
+    const argv = readMarkers(Number(name));
     // null: exited while we looked
     if (argv !== null && matches(argv)) pids.push(Number(name));
   }

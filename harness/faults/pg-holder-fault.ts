@@ -1,8 +1,10 @@
+import type { DatabaseObservation } from '../contract/fault-observation.ts';
 import type { FaultEventPlan } from '../contract/plan-types.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
 import { faultApplicationName, resolveDatabaseUrl, terminateBackends } from './fault-database.ts';
 import { startHelper } from './helper-process.ts';
 import type { HelperProcess } from './helper-process.ts';
+import { PgWaitWatch } from './pg-wait-watch.ts';
 
 export type HolderJob = { mode: 'connections'; count: number } | { mode: 'lock'; table: string; lockMode: string };
 
@@ -18,6 +20,8 @@ export function pgHolderDriver(event: FaultEventPlan, ctx: FaultContext, job: Ho
   let attempted = false;
   let databaseUrl = '';
   const applicationName = faultApplicationName(ctx.ledger.entryId(event.name));
+  let watch: PgWaitWatch | null = null;
+  let seen: DatabaseObservation | null = null;
   return {
     async inject() {
       databaseUrl = resolveDatabaseUrl(databaseUrlEnv, ctx);
@@ -31,9 +35,28 @@ export function pgHolderDriver(event: FaultEventPlan, ctx: FaultContext, job: Ho
         env: { STRESSLAB_FAULT_DATABASE_URL: databaseUrl },
       });
       ctx.log(`${event.name}: holder pid ${holder.pid} ready ${JSON.stringify(holder.ready)}`);
+      const held = holder.ready.connections;
+      seen = {
+        source: 'database',
+        action: job.mode === 'lock' ? 'lock' : 'connections',
+        backendsTerminated: null,
+        connectionsHeld: typeof held === 'number' ? held : job.mode === 'lock' ? 1 : null,
+        statementsWaiting: null,
+        maxWaiting: null,
+        samples: 0,
+      };
+      // Who queued behind the lock is the lock's effect; held connections show only in the target's errors.
+      if (job.mode === 'lock') {
+        watch = new PgWaitWatch(databaseUrl, 'lock', applicationName);
+        await watch.start();
+      }
     },
     async remove() {
       if (!attempted) return;
+      const w = watch;
+      watch = null;
+      const waits = await w?.stop();
+      if (seen !== null && waits) seen = { ...seen, ...waits };
       const h = holder;
       holder = null;
       await h?.stop();
@@ -41,5 +64,6 @@ export function pgHolderDriver(event: FaultEventPlan, ctx: FaultContext, job: Ho
       const left = await terminateBackends(databaseUrl, { applicationName });
       if (left > 0) ctx.log(`${event.name}: terminated ${left} leftover holder session(s)`);
     },
+    observation: () => seen,
   };
 }

@@ -2,6 +2,7 @@ import type { ICreateToxicBody, Proxy, Toxiproxy, ToxicType } from 'toxiproxy-no
 import type { FaultEventPlan } from '../contract/plan-types.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
+import { ProxyObserver } from './proxy-observer.ts';
 
 export interface ToxicSpec {
   proxy: string;
@@ -45,20 +46,26 @@ export async function getProxy(client: Toxiproxy, name: string): Promise<Proxy> 
 export function toxicDriver(event: FaultEventPlan, ctx: FaultContext, spec: ToxicSpec): FaultDriver {
   const toxicName = toxicNameFor(event.name);
   let attempted = false;
+  let observer: ProxyObserver | null = null;
   return {
     async inject() {
       const { client, url } = requireToxiproxy(ctx, spec.proxy);
       attempted = true;
       await ctx.ledger.intend(event.name, { kind: 'remove-toxic', toxiproxyUrl: url, proxy: spec.proxy, toxic: toxicName, embedded: ctx.toxiproxyEmbedded ?? false });
       const proxy = await getProxy(client, spec.proxy);
+      // Counters first, so everything the toxic does falls between the two reads.
+      observer = new ProxyObserver(url, spec.proxy, toxicName);
+      await observer.start();
       const body = { name: toxicName, type: spec.type, stream: spec.stream, toxicity: spec.toxicity ?? 1, attributes: spec.attributes };
       await proxy.addToxic(body as ICreateToxicBody<Record<string, number>>);
       ctx.log(`toxic ${toxicName} (${spec.type} ${JSON.stringify(spec.attributes)}, ${spec.stream}) added to proxy ${spec.proxy}`);
     },
     async remove() {
       if (!attempted || ctx.toxiproxy === null) return;
+      await observer?.finish();
       await removeToxic(ctx.toxiproxy, spec.proxy, toxicName);
     },
+    observation: () => observer?.observation() ?? null,
   };
 }
 
@@ -78,19 +85,24 @@ export async function removeToxic(client: Toxiproxy, proxyName: string, toxicNam
 /** Disables a proxy (its connections close, new ones are refused) until removal re-enables it. */
 export function proxyDownDriver(event: FaultEventPlan, ctx: FaultContext, proxyName: string): FaultDriver {
   let attempted = false;
+  let observer: ProxyObserver | null = null;
   return {
     async inject() {
       const { client, url } = requireToxiproxy(ctx, proxyName);
       attempted = true;
       await ctx.ledger.intend(event.name, { kind: 'enable-proxy', toxiproxyUrl: url, proxy: proxyName, embedded: ctx.toxiproxyEmbedded ?? false });
       const proxy = await getProxy(client, proxyName);
+      observer = new ProxyObserver(url, proxyName, null);
+      await observer.start();
       await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
       ctx.log(`proxy ${proxyName} disabled`);
     },
     async remove() {
       if (!attempted || ctx.toxiproxy === null) return;
+      await observer?.finish();
       await enableProxy(ctx.toxiproxy, proxyName);
     },
+    observation: () => observer?.observation() ?? null,
   };
 }
 

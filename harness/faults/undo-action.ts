@@ -17,8 +17,9 @@ export const undoActionSchema = z.discriminatedUnion('kind', [
     embedded: z.boolean(),
   }),
   z.object({ kind: z.literal('enable-proxy'), toxiproxyUrl: z.string(), proxy: z.string(), embedded: z.boolean() }),
-  z.object({ kind: z.literal('kill-process'), ...processId, label: z.string() }),
-  z.object({ kind: z.literal('resume-process'), ...processId }),
+  /** `group`: the process leads its own process group (a started target), which goes with it. */
+  z.object({ kind: z.literal('kill-process'), ...processId, label: z.string(), group: z.boolean().optional() }),
+  z.object({ kind: z.literal('resume-process'), ...processId, group: z.boolean().optional() }),
   /** An embedded PostgreSQL a run started: its postmaster (pid + start time) and throw-away data directory. */
   z.object({ kind: z.literal('stop-postgres-cluster'), ...processId, dir: z.string() }),
   z.object({ kind: z.literal('terminate-backends'), databaseUrl: z.string(), applicationName: z.string() }),
@@ -37,9 +38,9 @@ export function describeUndo(a: UndoAction): string {
     case 'enable-proxy':
       return `re-enable proxy ${a.proxy} at ${a.toxiproxyUrl}`;
     case 'kill-process':
-      return `kill ${a.label} (pid ${a.pid})`;
+      return `kill ${a.label} (pid ${a.pid}${a.group ? ' and its process group' : ''})`;
     case 'resume-process':
-      return `resume paused pid ${a.pid} (SIGCONT)`;
+      return `resume paused ${a.group ? 'process group of ' : ''}pid ${a.pid} (SIGCONT)`;
     case 'stop-postgres-cluster':
       return `stop the embedded PostgreSQL (pid ${a.pid}) and remove ${a.dir}`;
     case 'terminate-backends':

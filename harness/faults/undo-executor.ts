@@ -1,6 +1,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { terminateBackends, withDatabase } from './fault-database.ts';
 import { isAlive, signalIdentified } from '../../process-kit/process-identity.ts';
+import { signalGroupIdentified, waitGroupGone } from '../../process-kit/process-group.ts';
 import { stopCluster } from '../../process-kit/postgres/orphan-clusters.ts';
 import type { ProcessIdentity } from '../../process-kit/process-identity.ts';
 import { runShell } from './shell-command.ts';
@@ -30,9 +31,9 @@ async function execute(a: UndoAction): Promise<UndoResult> {
     case 'enable-proxy':
       return toxiproxyStep(a.embedded, () => enableProxy(new Toxiproxy(a.toxiproxyUrl), a.proxy));
     case 'kill-process':
-      return killProcess(a);
+      return a.group ? killProcessGroup(a) : killProcess(a);
     case 'resume-process':
-      return signalIdentified(a, 'SIGCONT') ? { outcome: 'undone' } : { outcome: 'already-gone' };
+      return (a.group ? signalGroupIdentified(a, 'SIGCONT') : signalIdentified(a, 'SIGCONT')) ? { outcome: 'undone' } : { outcome: 'already-gone' };
     case 'stop-postgres-cluster': {
       const r = await stopCluster(a.dir, { pid: a.pid, startTime: a.startTime });
       return r.stopped || r.removed ? { outcome: 'undone' } : { outcome: 'already-gone' };
@@ -69,6 +70,12 @@ export async function killProcess(id: ProcessIdentity): Promise<UndoResult> {
   const deadline = Date.now() + 5_000;
   while (isAlive(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   return isAlive(id) ? { outcome: 'failed', detail: `pid ${id.pid} survived SIGKILL` } : { outcome: 'undone' };
+}
+
+/** A started target's whole process group, while its leader is still the one recorded (process-group.ts). */
+async function killProcessGroup(leader: ProcessIdentity): Promise<UndoResult> {
+  if (!signalGroupIdentified(leader, 'SIGKILL')) return { outcome: 'already-gone' };
+  return (await waitGroupGone(leader.pid, 5_000)) ? { outcome: 'undone' } : { outcome: 'failed', detail: `process group ${leader.pid} survived SIGKILL` };
 }
 
 async function httpStep(method: string, url: string, headers: Record<string, string>): Promise<UndoResult> {

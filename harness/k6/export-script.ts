@@ -7,6 +7,7 @@ import { k6Scenarios } from './k6-scenarios.ts';
 import { k6Thresholds, SURFACING } from './k6-thresholds.ts';
 import type { AbortThreshold, LeftOutThreshold } from './k6-thresholds.ts';
 import { SCRIPT_RUNTIME, SUMMARY_BEGIN, SUMMARY_END } from './k6-script-runtime.ts';
+import { fixedTargetUrl } from '../scenario/schema-target.ts';
 
 /** The trend stats the importer needs: p(99)/p(99.9) for the result contract, count to weight merged averages. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
@@ -44,7 +45,8 @@ export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
   const phases = Object.fromEntries(scenarios.map((s, index) => [s.k6Name, { index, requests: s.requests }]));
-  const defaultUrl = scenario.target.url === 'embedded' ? '' : scenario.target.url.replace(/\/+$/, '');
+  // Known only at run time for the embedded target and a target.start on {{port}}: BASE_URL must say.
+  const defaultUrl = (fixedTargetUrl(scenario.target) ?? '').replace(/\/+$/, '');
   const script = [
     header(loaded, options.generator ?? 'stresslab'),
     "import http from 'k6/http';",

@@ -34,6 +34,8 @@ class ArrivalRun {
   #finished = false;
   #resolve: (s: PhaseRunSummary) => void = () => {};
   #reject: (e: unknown) => void = () => {};
+  /** One function for every request's wire time (InFlightRequest.onConnect), not a closure per request. */
+  readonly #nowMs = (): number => this.#ctx.clock.nowMs();
 
   constructor(phase: ArrivalPhase, ctx: EngineContext) {
     this.#phase = phase;
@@ -100,7 +102,7 @@ class ArrivalRun {
       return;
     }
     const req = this.#ctx.requests.next(vu);
-    const flight = new InFlightRequest(intendedAtMs, now, vu, req, this.#done);
+    const flight = new InFlightRequest(intendedAtMs, now, vu, req, this.#done, this.#nowMs);
     this.#ctx.sink.onStart(intendedAtMs);
     this.#inFlight++;
     this.#summary.sent++;
@@ -127,6 +129,7 @@ class ArrivalRun {
       failed,
       errorKind,
       bytes: f.bytes,
+      sentAtMs: f.wiredAtMs ?? f.sentAtMs,
     });
     this.#inFlight--;
     this.#summary.completed++;

@@ -39,6 +39,12 @@ export interface RequestOutcome {
   errorKind: OutcomeErrorKind | null;
   /** Response bytes received (headers not counted). */
   bytes: number;
+  /**
+   * When the request went onto the wire, on the run clock: later than `intendedAtMs` when the
+   * generator lagged behind its schedule or waited for a connection. Absent: at `intendedAtMs`
+   * (the closed model sends when it intends to). Recovery puts its instants there.
+   */
+  sentAtMs?: number;
 }
 
 /** Where engines report; the timeline recorder implements it. */

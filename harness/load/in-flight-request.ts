@@ -14,6 +14,8 @@ export type FlightDone = (flight: InFlightRequest, status: number | null, errorK
 export class InFlightRequest implements Dispatcher.DispatchHandler {
   readonly intendedAtMs: number;
   readonly sentAtMs: number;
+  /** When undici began writing it to a socket (a connection was ready), null before. */
+  wiredAtMs: number | null = null;
   readonly vu: number;
   readonly req: PreparedRequest;
   /** Set once it ended (a response, an error, or the engine gave up on it); later callbacks are ignored. */
@@ -23,18 +25,22 @@ export class InFlightRequest implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] | null;
   #abort: ((err?: Error) => void) | null = null;
   readonly #onDone: FlightDone;
+  readonly #nowMs: () => number;
 
-  constructor(intendedAtMs: number, sentAtMs: number, vu: number, req: PreparedRequest, onDone: FlightDone) {
+  constructor(intendedAtMs: number, sentAtMs: number, vu: number, req: PreparedRequest, onDone: FlightDone, nowMs: () => number = () => sentAtMs) {
     this.intendedAtMs = intendedAtMs;
     this.sentAtMs = sentAtMs;
     this.vu = vu;
     this.req = req;
     this.#chunks = req.onBody === undefined ? null : [];
     this.#onDone = onDone;
+    this.#nowMs = nowMs;
   }
 
+  /** undici calls this right before it writes the request to a socket. */
   onConnect(abort: (err?: Error) => void): void {
     this.#abort = abort;
+    this.wiredAtMs = this.#nowMs();
   }
 
   onHeaders(statusCode: number): boolean {

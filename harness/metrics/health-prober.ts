@@ -18,6 +18,8 @@ export interface HealthProberOptions {
   intervalMs?: number;
   /** Must be shorter than the interval. Default 80 % of it, at most 1 s. */
   timeoutMs?: number;
+  /** How long the harness's own event loop was stalled within [fromMs, toMs] (the recorder's loop-stall monitor); absent: not watched. */
+  stalledMs?: (fromMs: number, toMs: number) => number;
   onProbe(p: ProbeSample): void;
 }
 
@@ -43,6 +45,14 @@ export function startHealthProber(opts: HealthProberOptions): HealthProber {
   let inFlight: Promise<void> = Promise.resolve();
   let stopped = false;
 
+  const sample = (atMs: number, ok: boolean, status: number | null): ProbeSample => {
+    const now = opts.clock.nowMs();
+    const p: ProbeSample = { type: 'probe', atMs, ok, status, latencyMs: now - atMs };
+    // A timeout that the harness's own stall ate into says nothing about the target (analysis/probe-recovery.ts).
+    const stalled = opts.stalledMs?.(atMs, now) ?? 0;
+    if (stalled > 0) p.stalledMs = Math.round(stalled);
+    return p;
+  };
   const probeOnce = async (): Promise<void> => {
     const atMs = opts.clock.nowMs();
     let status: number | null = null;
@@ -50,9 +60,9 @@ export function startHealthProber(opts: HealthProberOptions): HealthProber {
       const res = await client.request({ path, method: 'GET', reset: true, signal: AbortSignal.timeout(timeoutMs) });
       status = res.statusCode;
       await res.body.dump();
-      opts.onProbe({ type: 'probe', atMs, ok: status >= 200 && status < 300, status, latencyMs: opts.clock.nowMs() - atMs });
+      opts.onProbe(sample(atMs, status >= 200 && status < 300, status));
     } catch {
-      opts.onProbe({ type: 'probe', atMs, ok: false, status, latencyMs: opts.clock.nowMs() - atMs });
+      opts.onProbe(sample(atMs, false, status));
     }
   };
 

@@ -3,6 +3,7 @@ import { HostProcReader } from './proc-host-reader.ts';
 import type { HostUsage } from './proc-host-reader.ts';
 import { HostSiReader } from './host-si-reader.ts';
 import { ProcessUsageReader } from './process-usage-reader.ts';
+import { ProcessGroupUsageReader } from './process-group-usage-reader.ts';
 import { PrometheusProcessReader } from './prometheus-scrape.ts';
 import type { ResourceSample } from '../contract/timeline-types.ts';
 
@@ -16,6 +17,8 @@ export interface SamplerWorkerData {
   originEpochMs: number;
   intervalMs: number;
   targetPid: number | null;
+  /** The target pid leads a process group (a started target): sample the whole group. */
+  targetGroup: boolean;
   targetMetricsUrl: string | null;
   scrapeTimeoutMs: number;
 }
@@ -43,7 +46,7 @@ class SamplerLoop {
   readonly #cfg: SamplerWorkerData;
   readonly #post: (m: FromSamplerWorker) => void;
   readonly #host: HostReader = process.platform === 'linux' ? new HostProcReader() : new HostSiReader();
-  readonly #target = new ProcessUsageReader();
+  readonly #target: ProcessUsageReader | ProcessGroupUsageReader;
   readonly #harness = new ProcessUsageReader();
   readonly #scrape: PrometheusProcessReader | null;
   readonly counts: SamplerCounts = { samples: 0, hostErrors: 0, targetErrors: 0, harnessErrors: 0 };
@@ -56,6 +59,7 @@ class SamplerLoop {
     this.#cfg = cfg;
     this.#post = post;
     this.#pid = cfg.targetPid;
+    this.#target = cfg.targetGroup ? new ProcessGroupUsageReader() : new ProcessUsageReader();
     this.#scrape = cfg.targetMetricsUrl === null ? null : new PrometheusProcessReader({ url: cfg.targetMetricsUrl, timeoutMs: cfg.scrapeTimeoutMs });
   }
 

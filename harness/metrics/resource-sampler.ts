@@ -20,6 +20,8 @@ export interface ResourceSamplerOptions {
   /** Default 1000. */
   intervalMs?: number;
   targetPid?: () => number | null;
+  /** `targetPid` leads its own process group (a target the harness started): its figures are the whole group's. */
+  targetGroup?: boolean;
   targetMetricsUrl?: string;
   /** Per Prometheus scrape. Default: 80 % of the interval, at most 2 s. */
   scrapeTimeoutMs?: number;
@@ -47,6 +49,7 @@ export function startResourceSampler(opts: ResourceSamplerOptions): ResourceSamp
     originEpochMs: performance.timeOrigin + performance.now() - opts.clock.nowMs(),
     intervalMs,
     targetPid: pid,
+    targetGroup: opts.targetGroup ?? false,
     targetMetricsUrl: opts.targetMetricsUrl ?? null,
     scrapeTimeoutMs: opts.scrapeTimeoutMs ?? Math.min(2_000, Math.max(50, intervalMs * 0.8)),
   };

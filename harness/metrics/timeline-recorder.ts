@@ -1,6 +1,8 @@
 import type { OutcomeSink, RequestOutcome } from '../load/engine.ts';
 import type { Clock } from '../core/clock.ts';
 import { HistogramPool, RequestSecondBuilder } from './request-second-builder.ts';
+import { TrafficSlicesBuilder } from './traffic-slices-builder.ts';
+import { LoopStallMonitor } from './loop-stall-monitor.ts';
 import type { TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import { addCounters } from './traffic-aggregate.ts';
 import { addDropped, aggregatesFor, emptyBreakdown } from './traffic-breakdown.ts';
@@ -37,12 +39,14 @@ interface OpenSecond {
   finished: number;
   dropped: number;
   names: Map<string, RequestSecondBuilder>;
+  slices: TrafficSlicesBuilder;
 }
 
 /** Late traffic of one closed second, waiting for the next tick. */
 interface LateSecond {
   dropped: number;
   names: Map<string, RequestSecondBuilder>;
+  slices: TrafficSlicesBuilder;
 }
 
 /*
@@ -62,6 +66,7 @@ export class TimelineRecorder implements OutcomeSink {
   readonly #pool = new HistogramPool();
   readonly #late = new Map<number, LateSecond>();
   readonly #agg: RecorderAggregates = { ...emptyBreakdown(), seconds: 0, lateOutcomes: 0 };
+  readonly #stalls: LoopStallMonitor;
   #nextT = 0;
   #maxOpenT = -1;
   #inFlight = 0;
@@ -70,11 +75,17 @@ export class TimelineRecorder implements OutcomeSink {
 
   constructor(options: TimelineRecorderOptions) {
     this.#o = options;
+    this.#stalls = new LoopStallMonitor(options.clock, { keepMs: options.timeoutMs + 2000 });
   }
 
   /** Requests started and not yet finished. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** How long the harness's event loop was stalled within [fromMs, toMs] (loop-stall-monitor.ts); 0 before start(). */
+  stalledMs(fromMs: number, toMs: number): number {
+    return this.#stalls.stalledMs(fromMs, toMs);
   }
 
   /** The last closed second (for a live view), null before the first closes. */
@@ -87,9 +98,10 @@ export class TimelineRecorder implements OutcomeSink {
     return this.#agg;
   }
 
-  /** Closes seconds on a timer until `finish()`. */
+  /** Closes seconds on a timer until `finish()`, and watches the event loop for stalls. */
   start(): void {
     if (this.#timer !== null) return;
+    this.#stalls.start();
     this.#timer = setInterval(() => this.tick(), this.#o.tickMs ?? 200);
     this.#timer.unref();
   }
@@ -103,17 +115,24 @@ export class TimelineRecorder implements OutcomeSink {
   onOutcome(outcome: RequestOutcome): void {
     if (this.#inFlight > 0) this.#inFlight--;
     const s = this.#secondFor(outcome.intendedAtMs);
+    // The histograms keep the whole latency; the slices, which judge the target's health, not the harness's own stalls.
+    const stalledMs = outcome.failed ? 0 : this.#stalls.stalledMs(outcome.intendedAtMs, outcome.intendedAtMs + outcome.latencyUs / 1000);
     if (s === null) {
       this.#agg.lateOutcomes++;
-      this.#builder(this.#lateFor(outcome.intendedAtMs), outcome.name).record(outcome);
+      const late = this.#lateFor(outcome.intendedAtMs);
+      this.#builder(late, outcome.name).record(outcome);
+      late.slices.record(outcome, stalledMs);
       return;
     }
     s.finished++;
     this.#builder(s, outcome.name).record(outcome);
+    s.slices.record(outcome, stalledMs);
   }
 
   onDropped(intendedAtMs: number): void {
-    (this.#secondFor(intendedAtMs) ?? this.#lateFor(intendedAtMs)).dropped++;
+    const s = this.#secondFor(intendedAtMs) ?? this.#lateFor(intendedAtMs);
+    s.dropped++;
+    s.slices.drop(intendedAtMs);
   }
 
   /** Emits every second that can close now, then the late traffic gathered since the last tick. */
@@ -138,6 +157,7 @@ export class TimelineRecorder implements OutcomeSink {
   finish(): RecorderAggregates {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    this.#stalls.stop();
     const lastElapsed = Math.floor(this.#o.clock.nowMs() / 1000) - 1;
     const lastT = Math.max(this.#maxOpenT, lastElapsed);
     while (this.#nextT <= lastT) this.#close();
@@ -158,7 +178,7 @@ export class TimelineRecorder implements OutcomeSink {
     const t = Math.floor(ms / 1000);
     let s = this.#late.get(t);
     if (s === undefined) {
-      s = { dropped: 0, names: new Map() };
+      s = { dropped: 0, names: new Map(), slices: new TrafficSlicesBuilder(t) };
       this.#late.set(t, s);
     }
     return s;
@@ -169,7 +189,7 @@ export class TimelineRecorder implements OutcomeSink {
     if (t < this.#nextT) return null;
     let s = this.#open.get(t);
     if (s === undefined) {
-      s = { started: 0, finished: 0, dropped: 0, names: new Map() };
+      s = { started: 0, finished: 0, dropped: 0, names: new Map(), slices: new TrafficSlicesBuilder(t) };
       this.#open.set(t, s);
       if (t > this.#maxOpenT) this.#maxOpenT = t;
     }
@@ -189,6 +209,7 @@ export class TimelineRecorder implements OutcomeSink {
         b.release();
       }
       addDropped(this.#agg, phase, s.dropped);
+      line.slices = s.slices.toLine();
     }
     this.#agg.seconds++;
     this.#last = line;
@@ -211,6 +232,7 @@ export class TimelineRecorder implements OutcomeSink {
         b.release();
       }
       addDropped(this.#agg, phase, s.dropped);
+      line.slices = s.slices.toLine();
       this.#o.writeLate(line);
     }
   }

@@ -3,6 +3,8 @@ import { formatDuration } from '../core/duration.ts';
 import { faultProxy, faultTouches } from '../faults/index.ts';
 import type { FaultPlan, Touch } from '../faults/index.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { ResolvedTargetStart } from '../scenario/schema-target.ts';
+import { describeAuditSource } from '../scenario/schema-audit.ts';
 
 /**
  * `stresslab run --dry-run`: what a run would touch, so a person can check it before anything is
@@ -18,6 +20,8 @@ export interface TouchContext {
   toxiproxyUrl: string | null;
   /** Whether the run starts and owns the reference service. */
   embedded: boolean;
+  /** The scenario's target.start when the run starts it (not with --target). */
+  start?: ResolvedTargetStart | undefined;
 }
 
 type Category = Touch['category'];
@@ -29,7 +33,11 @@ export function describeTouches(plan: FaultPlan, scenario: Scenario, ctx: TouchC
   const faults = faultLines(plan);
   if (faults.length > 0) lines.push('', 'Faults', ...faults);
   const byCategory = (c: Category): string[] => uniqueTouches(plan).filter((t) => t.category === c).map((t) => `  ${t.text}`);
-  const processes = [...(ctx.embedded ? ['  starts the reference service (node reference-service/main.ts) with a throw-away PostgreSQL, stops both at the end'] : []), ...byCategory('process')];
+  const processes = [
+    ...(ctx.embedded ? ['  starts the reference service (node reference-service/main.ts) with a throw-away PostgreSQL, stops both at the end'] : []),
+    ...(ctx.start === undefined ? [] : [`  ${startTouch(ctx.start, ctx.targetUrl)}`]),
+    ...byCategory('process'),
+  ];
   lines.push('', 'Processes', ...(processes.length > 0 ? processes : ['  none started, killed or paused']));
   const database = byCategory('database');
   lines.push('', 'Database', ...(database.length > 0 ? database : ['  no database-level actions (locks, held connections, terminated backends)']));
@@ -43,8 +51,14 @@ function targetLines(plan: FaultPlan, scenario: Scenario, ctx: TouchContext): st
   const requests = [...new Set(scenario.requests.map((r) => `${r.method} ${r.path}`))];
   const out = [`Target     ${where}`, `  ${plan.phases.length} load phase(s) over ${formatDuration(plan.durationMs)}: ${requests.join(', ')}`];
   if (scenario.target.health) out.push(`  health checks: GET ${scenario.target.health}`);
-  if (scenario.audit !== undefined) out.push(`  after the load: ${scenario.audit.executions.lookup} for every captured ${scenario.audit.executions.capture}`);
+  if (scenario.audit !== undefined) out.push(`  after the load: the integrity audit (${describeAuditSource(scenario.audit.executions.source)}) for every captured ${scenario.audit.executions.capture}`);
   return out;
+}
+
+function startTouch(start: ResolvedTargetStart, url: string): string {
+  const command = typeof start.command === 'string' ? start.command : start.command.join(' ');
+  const reuse = start.reuseExisting ? `unless ${redactUrl(url)}${start.health} already answers 2xx (reuseExisting: then nothing is started or stopped), ` : '';
+  return `${reuse}starts \`${command}\` in its own process group${start.cwd === undefined ? '' : ` (cwd ${start.cwd})`}, waits up to ${formatDuration(start.timeoutMs)} for GET ${start.health}, stops the group at the end (SIGTERM, SIGKILL after ${formatDuration(start.stopTimeoutMs)})`;
 }
 
 function toxiproxyLines(plan: FaultPlan, ctx: TouchContext): string[] {

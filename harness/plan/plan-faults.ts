@@ -85,7 +85,7 @@ function expandFault(f: FaultSpec, i: number, loadEndMs: number, problems: Input
 
 /** One injection of a fault: its kind and parameters travel together, at their type. */
 function injection(f: FaultSpec, n: number, injectAtMs: number, removeAtMs: number): PlannedFault {
-  const { kind, params, recoveryAnchor } = f;
+  const { kind, params, recoveryAnchor, expectEffect } = f;
   // `kind` and `params` come from the same entry, so the pair is one member of the union.
-  return { name: `${f.name}#${n}`, kind, injection: n, injectAtMs, removeAtMs, recoveryAnchor, params } as PlannedFault;
+  return { name: `${f.name}#${n}`, kind, injection: n, injectAtMs, removeAtMs, recoveryAnchor, expectEffect, params } as PlannedFault;
 }

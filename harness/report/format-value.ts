@@ -17,9 +17,14 @@ export function formatMs(ms: number | null | undefined): string {
   return `${ms.toFixed(2)} ms`;
 }
 
+/**
+ * Recovery times (TTD, TTR, MTTR): two decimals. They are measured on 100 ms slices from instants
+ * known to the millisecond (docs/recovery.md, section Resolution); tenths alone would print a 0.96 s
+ * TTR and a 1.04 s one alike.
+ */
 export function formatSec(sec: number | null | undefined): string {
   if (isMissing(sec)) return MISSING;
-  return `${sec.toFixed(1)} s`;
+  return `${sec.toFixed(2)} s`;
 }
 
 /** A position on the run's clock (ms since start) as m:ss or h:mm:ss. */

@@ -16,7 +16,15 @@ export function recoverySentence(result: RunResult): string | null {
       : `${r.notRecovered} of ${result.faults.length} fault${result.faults.length === 1 ? '' : 's'} never recovered`,
   ];
   if (r.probe.mttrSec !== null) parts.push(`health-probe MTTR ${formatSec(r.probe.mttrSec)}${probeGap(r.probe.mttrSec, r.mttrSec)}`);
+  const resolution = resolutionNote(r.resolutionMs);
+  if (resolution !== null) parts.push(resolution);
   return `${parts.join('; ')}.`;
+}
+
+/** Results written before the resolution was recorded say nothing about it. */
+function resolutionNote(resolutionMs: number | undefined): string | null {
+  if (resolutionMs === undefined) return null;
+  return resolutionMs >= 1000 ? 'measured on whole seconds (a timeline without sub-second slices)' : `measured at ${resolutionMs / 1000} s resolution`;
 }
 
 function probeGap(probeSec: number, trafficSec: number | null): string {

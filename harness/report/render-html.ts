@@ -8,6 +8,7 @@ import { escapeHtml } from './html-escape.ts';
 import { chartCardHtml, htmlPage } from './html-page.ts';
 import { htmlTable, type HtmlCell } from './html-table.ts';
 import { recoverySentence } from './recovery-sentence.ts';
+import { effectEvidenceLine, effectLabel } from './effect-label.ts';
 import { buildRunCharts, type RunChartInput } from './run-report-charts.ts';
 import { formatCi, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
 
@@ -92,12 +93,24 @@ function regressionsHtml(r: RunResult): string {
 
 function faultsHtml(r: RunResult): string | null {
   if (r.faults.length === 0) return null;
+  const withEffects = r.faults.some((f) => f.effect !== undefined);
   const rows = r.faults.map((f): HtmlCell[] => [
     f.name, { text: f.kind, cls: 'text' }, formatClock(f.injectedAtMs), formatClock(f.removedAtMs),
     formatSec(f.ttdSec), formatSec(f.ttrSec), f.recovered ? { text: '✓ yes', cls: 'good' } : { text: '✗ no', cls: 'bad' },
+    ...(withEffects ? [effectCell(f)] : []),
   ]);
-  const table = htmlTable(['fault', 'kind', 'injected', 'removed', 'TTD', 'TTR', 'recovered'], rows);
-  return `${table}\n<p>${escapeHtml(recoverySentence(r) ?? '')}</p>`;
+  const table = htmlTable(['fault', 'kind', 'injected', 'removed', 'TTD', 'TTR', 'recovered', ...(withEffects ? ['effect'] : [])], rows);
+  const evidence = r.faults.flatMap((f) => {
+    const line = effectEvidenceLine(f);
+    return line === null ? [] : [`<li>${escapeHtml(line)}</li>`];
+  });
+  const effects = evidence.length === 0 ? '' : `\n<p>Effect evidence:</p>\n<ul>\n${evidence.join('\n')}\n</ul>`;
+  return `${table}\n<p>${escapeHtml(recoverySentence(r) ?? '')}</p>${effects}`;
+}
+
+function effectCell(f: RunResult['faults'][number]): HtmlCell {
+  const label = effectLabel(f);
+  return { text: label.text, cls: label.tone === 'good' ? 'good' : label.tone === 'bad' ? 'bad' : 'text' };
 }
 
 function integrityHtml(r: RunResult): string | null {

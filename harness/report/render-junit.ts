@@ -15,7 +15,8 @@ interface JunitCase {
 /**
  * The run as JUnit XML, so CI systems list every gate natively: one testcase for the verdict,
  * one per threshold, per compared regression metric, per integrity check (lost, stuck,
- * duplicated) and per fault's recovery. A `no-data` regression is reported as skipped.
+ * duplicated), per fault's recovery and per fault's effect. A `no-data` regression, and a fault
+ * without effect that was not expected to have one, are reported as skipped.
  */
 export function renderJunit(result: RunResult): string {
   const suite = result.scenario.name;
@@ -24,7 +25,7 @@ export function renderJunit(result: RunResult): string {
     ...result.thresholds.map((t) => thresholdCase(t, suite)),
     ...result.regressions.map((g) => regressionCase(g, suite)),
     ...integrityCases(result, suite),
-    ...result.faults.map((f) => faultCase(f, suite)),
+    ...result.faults.flatMap((f) => [faultCase(f, suite), ...effectCase(f, suite)]),
   ];
   const failures = cases.filter((c) => c.failure).length;
   const skipped = cases.filter((c) => c.skipped !== undefined).length;
@@ -104,8 +105,23 @@ function integrityCases(r: RunResult, suite: string): JunitCase[] {
 }
 
 function faultCase(f: FaultResult, suite: string): JunitCase {
-  const out = `${f.kind}: injected at ${f.injectedAtMs} ms, removed at ${f.removedAtMs} ms, TTD ${formatSec(f.ttdSec)}, TTR ${formatSec(f.ttrSec)}`;
+  const effect = f.effect === undefined ? '' : `, effect ${f.effect}${f.expectEffect === false ? ' (not expected)' : ''}`;
+  const out = `${f.kind}: injected at ${f.injectedAtMs} ms, removed at ${f.removedAtMs} ms, TTD ${formatSec(f.ttdSec)}, TTR ${formatSec(f.ttrSec)}${effect}`;
   const c: JunitCase = { classname: `${suite}.faults`, name: `${f.name} recovers`, out };
   if (!f.recovered) c.failure = { type: 'recovery', message: `${f.name} (${f.kind}) never recovered after removal` };
   return c;
+}
+
+/**
+ * Whether a fault bit (docs/fault-effect.md): a failure when its effect was expected and not seen
+ * (the run is inconclusive), skipped when the scenario does not expect one and none was seen.
+ */
+function effectCase(f: FaultResult, suite: string): JunitCase[] {
+  if (f.effect === undefined) return [];
+  const c: JunitCase = { classname: `${suite}.faults`, name: `${f.name} has an observable effect`, out: (f.evidence?.summary ?? []).join('\n') };
+  if (f.effect === 'observed') return [c];
+  if (f.expectEffect === false) return [{ ...c, skipped: `effect ${f.effect}, not expected (expectEffect: false)` }];
+  const why = f.evidence?.summary[0] ?? 'no evidence';
+  c.failure = { type: 'effect', message: `${f.name} (${f.kind}) had ${f.effect === 'none' ? 'no observable effect' : 'an effect that could not be established'}: ${why}` };
+  return [c];
 }

@@ -5,6 +5,7 @@ import {
 } from './format-value.ts';
 import { escapeMarkdown as md, markdownTable, type Align } from './markdown-table.ts';
 import { recoverySentence } from './recovery-sentence.ts';
+import { effectEvidenceLine, effectLabel } from './effect-label.ts';
 import { formatCi, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
 
 /**
@@ -95,23 +96,38 @@ function regressionsSection(r: RunResult): string {
 
 function faultsSection(r: RunResult): string | null {
   if (r.faults.length === 0) return null;
+  // Results written before effects existed (and k6 imports) have none: no empty column for them.
+  const withEffects = r.faults.some((f) => f.effect !== undefined);
   const rows = r.faults.map((f) => [
     md(f.name), md(f.kind), formatClock(f.injectedAtMs), formatClock(f.removedAtMs),
-    formatSec(f.ttdSec), formatSec(f.ttrSec), f.recovered ? '✅ yes' : '❌ **no**',
+    formatSec(f.ttdSec), formatSec(f.ttrSec), f.recovered ? '✅ yes' : '❌ **no**', ...(withEffects ? [effectLabel(f).icon] : []),
   ]);
-  const headers = ['fault', 'kind', 'injected', 'removed', 'TTD', 'TTR', 'recovered'];
-  const table = markdownTable(headers, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'left']);
-  return `### Faults and recovery\n\n${table}\n\n${recoverySentence(r) ?? ''}`;
+  const headers = ['fault', 'kind', 'injected', 'removed', 'TTD', 'TTR', 'recovered', ...(withEffects ? ['effect'] : [])];
+  const table = markdownTable(headers, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left']);
+  const evidence = r.faults.flatMap((f) => {
+    const line = effectEvidenceLine(f);
+    return line === null ? [] : [`- ${md(line)}`];
+  });
+  const effects = evidence.length === 0 ? '' : `\n\nEffect evidence (docs/fault-effect.md):\n\n${evidence.join('\n')}`;
+  return `### Faults and recovery\n\n${table}\n\n${recoverySentence(r) ?? ''}${effects}`;
 }
 
 function integritySection(r: RunResult): string | null {
   const i = r.integrity;
   if (i === null) return null;
-  if (i.status === 'error') return `### Integrity\n\n❔ The audit could not be completed (${formatCount(i.accepted)} accepted ids): ${i.reason ?? 'unknown error'}`;
+  if (i.status === 'error') return `### Integrity\n\n❔ The audit could not be completed (${formatCount(i.accepted)} accepted ids): ${md(i.reason ?? 'unknown error')}${auditLine(i)}`;
   const bad = (n: number | null): string => (n !== null && n > 0 ? `❌ **${formatCount(n)}**` : '0');
   const rows = [[formatCount(i.accepted), formatCount(i.terminal ?? 0), bad(i.lost), bad(i.stuck), bad(i.duplicated)]];
   const headers = ['accepted', 'terminal', 'lost', 'stuck', 'duplicated'];
-  return `### Integrity\n\n${markdownTable(headers, rows, ['right', 'right', 'right', 'right', 'right'])}`;
+  return `### Integrity\n\n${markdownTable(headers, rows, ['right', 'right', 'right', 'right', 'right'])}${auditLine(i)}`;
+}
+
+/** How the audit went: its source and pace (absent in results written before it was recorded). */
+function auditLine(i: NonNullable<RunResult['integrity']>): string {
+  const a = i.audit;
+  if (a === undefined) return '';
+  const pace = a.idsPerSec === null ? '' : `, ${formatCount(a.idsPerSec)} ids/s`;
+  return `\n\nAudited through ${md(a.label)}: ${formatCount(a.ids)} ids, ${formatCount(a.lookups)} lookups in ${a.rounds} round${a.rounds === 1 ? '' : 's'} over ${formatNumber(a.waitedMs / 1000)} s${pace}.`;
 }
 
 function resourcesSection(r: RunResult): string | null {

@@ -131,6 +131,8 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const sampler = startResourceSampler({
     clock: base,
     targetPid: () => d.target.managed?.pid ?? d.targetPid ?? null,
+    // A target the harness started leads its own process group: a shell or npm and the service below it count as one.
+    targetGroup: d.target.managed !== null,
     ...(d.target.managed === null && d.targetPid === undefined ? { targetMetricsUrl: `${d.target.directUrl}/metrics` } : {}),
     onSample: (raw) => {
       const s = { ...raw, atMs: raw.atMs - offsetMs };
@@ -151,6 +153,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     url: `${d.target.baseUrl}${d.healthPath}`,
     clock,
     intervalMs: d.probeIntervalMs,
+    stalledMs: (fromMs, toMs) => recorder.stalledMs(fromMs, toMs),
     onProbe: (p) => writer.write(p),
   });
   // A managed target that exits is an event at once (timeline, observer, then a verdict reason),

@@ -35,8 +35,9 @@ import { RunFailures } from './run-failures.ts';
 import { RUN_RECORD_FILES } from './run-record-files.ts';
 import { environmentFingerprint, fingerprintHash } from './environment-fingerprint.ts';
 import { gitSha } from './git-sha.ts';
-import { auditAccepted } from './integrity-audit.ts';
-import type { AcceptedAudit } from './integrity-audit.ts';
+import { createAuditSource } from './audit/create-audit-source.ts';
+import { runAuditStage } from './run-audit.ts';
+import type { AuditStageResult } from './run-audit.ts';
 import { redactUrl } from '../core/redact.ts';
 import { newRunId } from './run-id.ts';
 import { readRunRecord } from './read-run-record.ts';
@@ -105,8 +106,15 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const failures = opts.failures ?? new RunFailures();
   await cleanUpLeftovers(observer);
   const targetUrl = opts.targetUrl ?? scenario.target.url;
+  // Known before the target starts: a started target's output goes to its target.log.
+  const runId = newRunId(Date.now());
+  const runDir = path.join(opts.outDir, scenario.name, runId);
   const target = await setUpTarget({
     url: targetUrl,
+    // --target names a running service: the scenario's start command is not run then.
+    start: opts.targetUrl === undefined ? scenario.target.start : undefined,
+    scenarioFile: loaded.file,
+    logFile: path.join(runDir, 'target.log'),
     healthPath: scenario.target.health,
     env: opts.targetEnv ?? {},
     // An embedded target needs time to start its database; a remote one is either up or not.
@@ -118,8 +126,6 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     onWarning: (message) => observer.onWarning?.(message),
   });
   try {
-    const runId = newRunId(Date.now());
-    const runDir = path.join(opts.outDir, scenario.name, runId);
     await fs.mkdir(runDir, { recursive: true }).catch((e: unknown) => {
       throw new StresslabError('BAD_USAGE', `cannot create the run directory ${runDir}: ${(e as Error).message}`, { hint: 'choose another --out', cause: e });
     });
@@ -134,6 +140,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         if (name === auditSection?.capture) accepted.add(value, idempotencyKey(headers));
       },
     });
+    // Resolved before the load, so a missing {{env}} variable is bad input now, not an audit error later.
+    const auditSource = auditSection === undefined ? null : createAuditSource(auditSection.source, { baseUrl: target.directUrl, env: process.env, scenarioDir: path.dirname(loaded.file) });
     const timeoutMs = scenario.target.timeoutMs;
     const settings = analysisSettings(scenario);
     const fingerprint = environmentFingerprint(target.version);
@@ -143,7 +151,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       runId,
       seed: plan.seed,
       scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash, profile: loaded.profile },
-      target: { url: redactUrl(target.embedded ? target.directUrl : target.baseUrl), embedded: target.embedded },
+      target: { url: redactUrl(target.embedded || target.start !== null ? target.directUrl : target.baseUrl), embedded: target.embedded, ...(target.start === null ? {} : { start: target.start }) },
       environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint), calibration: null },
       startedAtEpochMs: Date.now(),
       endMs: null,
@@ -153,7 +161,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       engineErrors: [],
       faults: [],
       audit: null,
-      warnings: [],
+      warnings: targetNotes(target),
       failures: [],
     };
     // Written as the load starts, so a run killed half way can still be analysed up to where its timeline ends.
@@ -182,17 +190,12 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       failures.fail('load', e);
     }
     await writer.close();
-    let audit: AcceptedAudit | null = null;
-    const audited = auditSection !== undefined && drive !== null && drive.abortReason === null;
-    if (audited && accepted.size > 0) {
-      try {
-        failpoint('audit');
-        audit = await auditAccepted(accepted, { baseUrl: target.directUrl, lookup: auditSection.lookup, terminal: auditSection.terminal, graceSeconds: auditSection.graceSeconds, batchSize: auditSection.batchSize, concurrency: auditSection.concurrency, signal: opts.signal });
-      } catch (e) {
-        failures.fail('audit', e);
-      }
+    // A failed audit is an outcome (integrity status "error"), not a failure of the run (run-audit.ts).
+    let audit: AuditStageResult | null = null;
+    if (auditSection !== undefined && auditSource !== null && drive !== null && drive.abortReason === null && !failures.signal.aborted) {
+      audit = await runAuditStage({ spec: auditSection, source: auditSource, store: accepted, signal: opts.signal, failure: failures.signal });
+      if (audit.kind === 'failed') failures.fail('audit', audit.error);
     }
-    const noIds = { lostIds: [], stuckIds: [], duplicatedIds: [], states: {} };
     await startRecord;
     const finalMeta: RunRecordMeta = drive === null ? meta : {
       ...meta,
@@ -200,14 +203,11 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       startedAtEpochMs: drive.startedAtEpochMs,
       endMs: drive.endMs,
       environment: { ...meta.environment, calibration: summarizeCalibration(drive.calibration, 0, drive.endMs) },
-      abortReason: drive.abortReason,
+      abortReason: drive.abortReason ?? (audit?.kind === 'interrupted' ? 'interrupted (Ctrl-C or SIGTERM) during the integrity audit' : null),
       engineErrors: drive.phases.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`),
       faults: drive.faults,
-      audit: audit !== null
-        ? { integrity: audit.integrity, lostIds: audit.lostIds, stuckIds: audit.stuckIds, duplicatedIds: audit.duplicatedIds, states: audit.states }
-        // An audited run that accepted nothing audited nothing, and lost nothing.
-        : audited && accepted.size === 0 ? { integrity: { status: 'complete' as const, reason: null, accepted: 0, terminal: 0, lost: 0, stuck: 0, duplicated: 0 }, ...noIds } : null,
-      warnings: auditWarnings(audit),
+      audit: audit?.kind === 'audited' ? audit.outcome : null,
+      warnings: [...targetNotes(target), ...(audit?.kind === 'audited' ? audit.warnings : [])],
     };
     const unwritten: string[] = [];
     if (writer.error !== null) unwritten.push(`${timelineFile}: ${writer.dropped} line(s) after the failure not written (${(writer.error as Error).message}); the lines before it are whole`);
@@ -290,12 +290,10 @@ function idempotencyKey(headers: Readonly<Record<string, string>>): string | nul
   return null;
 }
 
-function auditWarnings(audit: AcceptedAudit | null): string[] {
-  if (audit === null) return [];
-  const out: string[] = [];
-  if (audit.lostIds.length > 0) out.push(`lost executions (first ${audit.lostIds.length}): ${audit.lostIds.slice(0, 10).join(', ')}${audit.lostIds.length > 10 ? ', …' : ''}`);
-  if (audit.stuckIds.length > 0) out.push(`executions not terminal after the grace period (first ${audit.stuckIds.length}): ${audit.stuckIds.slice(0, 10).join(', ')}`);
-  return out;
+/** What a person should know about how the target came to be (result.json warnings). */
+function targetNotes(target: { start: { command: string; reused: boolean } | null; directUrl: string }): string[] {
+  if (target.start?.reused !== true) return [];
+  return [`target.start: ${redactUrl(target.directUrl)} already answered healthy and was used as it was (reuseExisting): \`${target.start.command}\` was not run and nothing was stopped`];
 }
 
 /** The baseline comparison, given the result before its verdict: with the earlier runs of the same candidate (--runs N). */

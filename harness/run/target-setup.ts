@@ -7,6 +7,10 @@ import { machineLedgerPath } from '../faults/ledger-store.ts';
 import { RunProcessLedger } from '../faults/run-process-ledger.ts';
 import { ManagedTarget } from './managed-target.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
+import type { ResolvedTargetStart } from '../scenario/schema-target.ts';
+import { freePort } from './free-port.ts';
+import { startCommandTarget } from './start-command-target.ts';
+import { referenceServiceSpec } from './target-start-spec.ts';
 import { startToxiproxyChild } from './toxiproxy-child.ts';
 import type { ToxiproxyChild } from './toxiproxy-child.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
@@ -24,7 +28,10 @@ export interface TargetHandle {
   /** The target itself, bypassing any proxy. */
   directUrl: string;
   embedded: boolean;
+  /** The target process the harness started (embedded, or target.start); null for a URL or a reused service. */
   managed: ManagedTarget | null;
+  /** A target.start: its command as written, and whether an already running service was used instead (reuseExisting). */
+  start: { command: string; reused: boolean } | null;
   /** Admin URL straight to the embedded database (database faults connect to it). */
   databaseUrl: string | null;
   version: string | undefined;
@@ -35,8 +42,14 @@ export interface TargetHandle {
 }
 
 export interface TargetSetupOptions {
-  /** `embedded` or a URL (from --target or the scenario). */
+  /** `embedded` or a URL (from --target or the scenario; with `start`, it may hold {{port}}). */
   url: string;
+  /** The scenario's target.start (none when --target names a URL): the command to start. */
+  start?: ResolvedTargetStart | undefined;
+  /** The scenario file (target.start.cwd is relative to its directory). */
+  scenarioFile: string;
+  /** Where a started target's stdout and stderr go (the run directory's target.log). */
+  logFile: string;
   healthPath: string;
   /** Extra env for an embedded target (TARGET_WORK_FACTOR, WORKERS, …). */
   env: Record<string, string>;
@@ -48,7 +61,6 @@ export interface TargetSetupOptions {
   /** Proxies the scenario declares, created on the Toxiproxy (replacing same-named ones). */
   declaredProxies: readonly ProxyDeclaration[];
   chaosToken?: string;
-  onLog?: (line: string) => void;
   /** Something a person should know that does not stop the run (the machine ledger unwritable). */
   onWarning?: (message: string) => void;
 }
@@ -70,7 +82,10 @@ export async function setUpTarget(opts: TargetSetupOptions): Promise<TargetHandl
     const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack, owned) : null;
     const proxies: Record<string, ProxyDeclaration> = {};
     if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p);
-    const handle = opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack, owned) : await remote(opts, toxiproxy, proxies);
+    const handle =
+      opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack, owned)
+      : opts.start !== undefined ? await started(opts, opts.start, toxiproxy, proxies, stack, owned)
+      : await remote(opts, toxiproxy, proxies);
     return { ...handle, stop: stopAll };
   } catch (e) {
     await stopAll();
@@ -83,7 +98,22 @@ type TargetParts = Omit<TargetHandle, 'stop'>;
 async function remote(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>): Promise<TargetParts> {
   const baseUrl = opts.url.replace(/\/+$/, '');
   await waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs });
-  return { baseUrl, directUrl: baseUrl, embedded: false, managed: null, databaseUrl: null, version: await targetVersion(baseUrl), toxiproxy, proxies, chaosToken: opts.chaosToken };
+  return { baseUrl, directUrl: baseUrl, embedded: false, managed: null, start: null, databaseUrl: null, version: await targetVersion(baseUrl), toxiproxy, proxies, chaosToken: opts.chaosToken };
+}
+
+/** A scenario's target.start (start-command-target.ts), with proxy `api` in front of it when Toxiproxy is in the path and the scenario declares no `api` of its own. */
+async function started(opts: TargetSetupOptions, start: ResolvedTargetStart, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<TargetParts> {
+  const s = await startCommandTarget({ start, url: opts.url, scenarioFile: opts.scenarioFile, logFile: opts.logFile, owned, stack });
+  const baseUrl = toxiproxy && !proxies.api ? await proxyApi(toxiproxy, proxies, s.url, start.health) : s.url;
+  return { baseUrl, directUrl: s.url, embedded: false, managed: s.managed, start: { command: typeof start.command === 'string' ? start.command : start.command.join(' '), reused: s.reused }, databaseUrl: null, version: await targetVersion(s.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
+}
+
+/** Proxy `api` in front of the target; the load goes through it. */
+async function proxyApi(toxiproxy: ToxiproxyHandle, proxies: Record<string, ProxyDeclaration>, targetUrl: string, healthPath: string): Promise<string> {
+  proxies.api = await upsertProxy(toxiproxy.client, { name: 'api', listen: '127.0.0.1:0', upstream: new URL(targetUrl).host });
+  const baseUrl = `http://${proxies.api.listen}`;
+  await waitForHealthy(`${baseUrl}${healthPath}`, { timeoutMs: 10_000 });
+  return baseUrl;
 }
 
 async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<TargetParts> {
@@ -99,24 +129,25 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
     u.port = proxies.db.listen.split(':').pop() ?? u.port;
     targetDbUrl = u.toString();
   }
-  const managed = new ManagedTarget({
+  // The reference service is a started target like any target.start, on a port picked for the run.
+  const spec = referenceServiceSpec({
     env: { ...opts.env, DATABASE_URL: targetDbUrl, ...(opts.chaosToken ? { CHAOS_TOKEN: opts.chaosToken } : {}) },
+    port: await freePort(),
     healthPath: opts.healthPath,
     startTimeoutMs: opts.readyTimeoutMs,
-    ...(opts.onLog ? { onLog: opts.onLog } : {}),
+    marker: owned.marker,
+  });
+  const managed = new ManagedTarget({
+    spec,
+    logFile: opts.logFile,
     marker: owned.marker,
     // Restarts (process faults) too; the marker covers the moment between spawn and this record.
-    onSpawn: (pid) => void owned.record({ kind: 'kill-process', ...identify(pid), label: 'embedded target (reference service)' }),
+    onSpawn: (pid) => void owned.record({ kind: 'kill-process', ...identify(pid), label: 'embedded target (reference service)', group: true }),
   });
   stack.push(() => managed.stop());
   await managed.start();
-  let baseUrl = managed.url;
-  if (toxiproxy) {
-    proxies.api = await upsertProxy(toxiproxy.client, { name: 'api', listen: '127.0.0.1:0', upstream: new URL(managed.url).host });
-    baseUrl = `http://${proxies.api.listen}`;
-    await waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: 10_000 });
-  }
-  return { baseUrl, directUrl: managed.url, embedded: true, managed, databaseUrl: db.url, version: await targetVersion(managed.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
+  const baseUrl = toxiproxy ? await proxyApi(toxiproxy, proxies, managed.url, opts.healthPath) : managed.url;
+  return { baseUrl, directUrl: managed.url, embedded: true, managed, start: null, databaseUrl: db.url, version: await targetVersion(managed.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
 async function connectToxiproxy(url: string | null, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<ToxiproxyHandle> {

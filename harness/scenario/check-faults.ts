@@ -16,14 +16,15 @@ export function checkFaultReferences(s: Scenario): InputProblem[] {
     declared.add(p.name);
     listens.add(p.listen);
   });
-  const available = new Set([...declared, ...(s.target.url === 'embedded' ? EMBEDDED_PROXIES : [])]);
+  // A started target (target.start) gets proxy `api` in front of it too; its database is the scenario's to declare.
+  const available = new Set([...declared, ...(s.target.url === 'embedded' ? EMBEDDED_PROXIES : s.target.start !== undefined ? ['api'] : [])]);
   s.faults.forEach((f, i) => {
     const proxy = faultProxy(f);
     if (proxy !== null && !available.has(proxy)) {
       const hint =
         s.target.url === 'embedded'
           ? `use "api" or "db", or declare it in "proxies"`
-          : `declare it in "proxies" ({"name": "${proxy}", "listen": "…", "upstream": "…"}); "api" and "db" exist only with an embedded target`;
+          : `declare it in "proxies" ({"name": "${proxy}", "listen": "…", "upstream": "…"}); "api" exists with an embedded or started (target.start) target, "db" only with the embedded one`;
       problems.push({ path: `faults[${i}].proxy`, message: `proxy "${proxy}" is not declared`, hint });
     }
   });

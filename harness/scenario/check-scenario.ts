@@ -1,6 +1,6 @@
 import type { InputProblem } from '../core/stresslab-error.ts';
 import { compileJsonTemplate, compileTemplate } from '../core/template.ts';
-import type { TemplateProblem } from '../core/template.ts';
+import type { CompiledTemplate, TemplateProblem } from '../core/template.ts';
 import type { MetricKey } from '../core/threshold-expression.ts';
 import { formatJsonPath, joinJsonPath } from '../core/json-path.ts';
 import type { RequestBody } from './request-bodies.ts';
@@ -40,6 +40,23 @@ function duplicates(names: string[], path: (i: number) => string, what: string, 
 function checkRequestTemplates(s: Scenario, bodies: ReadonlyMap<string, RequestBody>, problems: InputProblem[]): Map<string, string[]> {
   const declared = new Set(s.requests.flatMap((r) => Object.keys(r.capture ?? {})));
   const needs = new Map<string, string[]>();
+  // A body file named by many requests is one body: compiled once (a 1,000-row file is serialized
+  // whole), its problems reported at each request.
+  type Compiled = { template: CompiledTemplate; problems: TemplateProblem[] };
+  const compiledJson = new Map<unknown, Compiled>();
+  const compiledText = new Map<string, Compiled>();
+  const compileBody = (body: RequestBody, found: TemplateProblem[]): CompiledTemplate => {
+    const cache: Map<unknown, Compiled> = body.kind === 'json' ? compiledJson : compiledText;
+    const key = body.kind === 'json' ? body.value : body.text;
+    let done = cache.get(key);
+    if (done === undefined) {
+      const problems: TemplateProblem[] = [];
+      done = { template: body.kind === 'json' ? compileJsonTemplate(body.value, problems) : compileTemplate(body.text, problems), problems };
+      cache.set(key, done);
+    }
+    found.push(...done.problems);
+    return done.template;
+  };
   s.requests.forEach((r, i) => {
     const found: TemplateProblem[] = [];
     const report = (where: string): void => {
@@ -52,7 +69,7 @@ function checkRequestTemplates(s: Scenario, bodies: ReadonlyMap<string, RequestB
       report(formatJsonPath(['headers', k]));
     }
     const body = bodies.get(r.name);
-    if (body) used.push(body.kind === 'json' ? compileJsonTemplate(body.value, found) : compileTemplate(body.text, found));
+    if (body) used.push(compileBody(body, found));
     report(r.bodyFile !== undefined ? 'bodyFile' : 'body');
     const vars = [...new Set(used.flatMap((t) => t.captures))];
     for (const v of vars.filter((x) => !declared.has(x))) {

@@ -7,7 +7,7 @@ import { documentLimitProblems } from './document-limits.ts';
 import { formatOf, parseSource } from './parse-source.ts';
 import { FULL_PROFILE, applyProfile, findProfile, profileNames } from './profiles.ts';
 import { loadRequestBodies } from './request-bodies.ts';
-import type { RequestBody } from './request-bodies.ts';
+import type { BodyFileCache, RequestBody } from './request-bodies.ts';
 import { readInputFile } from './read-input-file.ts';
 import { presetNames, resolveScenarioFile } from './scenario-files.ts';
 import { knownScenarioKeys } from './scenario-json-schema.ts';
@@ -50,16 +50,68 @@ export async function loadScenario(fileOrName: string, options: LoadScenarioOpti
   try {
     return await load(fileOrName, options);
   } catch (e) {
-    if (isStresslabError(e)) throw e;
-    throw new StresslabError('INTERNAL', `internal error while loading scenario "${fileOrName}": ${e instanceof Error ? e.message : String(e)}`, {
-      hint: 'this is a bug in stresslab; please report it with the scenario file and the command you ran',
-      cause: e,
-    });
+    throw internal(e, fileOrName);
   }
 }
 
+/** A StresslabError as it is; anything else thrown while loading as INTERNAL (exit 70). */
+function internal(e: unknown, fileOrName: string): StresslabError {
+  if (isStresslabError(e)) return e;
+  return new StresslabError('INTERNAL', `internal error while loading scenario "${fileOrName}": ${e instanceof Error ? e.message : String(e)}`, {
+    hint: 'this is a bug in stresslab; please report it with the scenario file and the command you ran',
+    cause: e,
+  });
+}
+
 async function load(fileOrName: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
-  const file = resolveScenarioFile(fileOrName, options.cwd);
+  const { raw, file } = await readSource(fileOrName, options.cwd);
+  return scenarioFromSource(raw, file, options);
+}
+
+/**
+ * A scenario file read, parsed and checked against the schema once, to resolve under several
+ * profiles: `stresslab validate` checks every profile, and parsing the file again per profile cost
+ * most of its time (YAML's parser is slow on large files). Each `resolve` gives what `loadScenario`
+ * with that profile gives, and throws the same errors.
+ */
+export interface OpenedScenario {
+  file: string;
+  /** Every profile of the scenario, `full` first (see profileNames). */
+  profiles: readonly string[];
+  resolve(profile: string | undefined): Promise<LoadedScenario>;
+}
+
+export interface OpenScenarioOptions extends Omit<LoadScenarioOptions, 'profile'> {
+  /**
+   * Body files read by earlier loads of the same command (validate shares one across its files):
+   * a file unchanged on disk (same inode, size and times) is not read and parsed again.
+   */
+  bodyFiles?: BodyFileCache;
+}
+
+/** `loadScenario`'s reading, parsing and schema check, without a profile applied yet. Errors as loadScenario's. */
+export async function openScenario(fileOrName: string, options: OpenScenarioOptions): Promise<OpenedScenario> {
+  try {
+    const { raw, file } = await readSource(fileOrName, options.cwd);
+    const data = checkSource(raw, file);
+    return {
+      file,
+      profiles: profileNames(data),
+      resolve: async (profile) => {
+        try {
+          return await resolveProfile(raw, data, file, { ...options, profile });
+        } catch (e) {
+          throw internal(e, fileOrName);
+        }
+      },
+    };
+  } catch (e) {
+    throw internal(e, fileOrName);
+  }
+}
+
+async function readSource(fileOrName: string, cwd: string): Promise<{ raw: unknown; file: string }> {
+  const file = resolveScenarioFile(fileOrName, cwd);
   if (file === null) {
     const presets = await presetNames();
     throw new StresslabError('BAD_SCENARIO', `no scenario file or preset named "${fileOrName}"`, {
@@ -68,7 +120,7 @@ async function load(fileOrName: string, options: LoadScenarioOptions): Promise<L
   }
   const read = await readInputFile(file, INPUT_LIMITS.maxScenarioBytes);
   if (!read.ok) throw new StresslabError('BAD_SCENARIO', `cannot read scenario: ${read.message}`, { file, hint: read.hint });
-  return scenarioFromSource(parseSource(read.text, file, formatOf(file)), file, options);
+  return { raw: parseSource(read.text, file, formatOf(file)), file };
 }
 
 /**
@@ -76,21 +128,31 @@ async function load(fileOrName: string, options: LoadScenarioOptions): Promise<L
  * anchors body files). Throws BAD_SCENARIO with every problem found.
  */
 export async function scenarioFromSource(raw: unknown, file: string, options: Omit<LoadScenarioOptions, 'cwd'>): Promise<LoadedScenario> {
-  const profileName = options.profile;
+  return resolveProfile(raw, checkSource(raw, file), file, options);
+}
+
+/** The size limits and the schema: the document's checks, the same for every profile. */
+function checkSource(raw: unknown, file: string): Scenario {
   // Before anything walks the document (the schema, the hash): those walks recurse.
   const limits = documentLimitProblems(raw);
   if (limits.length > 0) fail(file, limits);
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) fail(file, zodProblems(parsed.error.issues, raw, knownScenarioKeys()));
-  const profile = findProfile(parsed.data, profileName ?? FULL_PROFILE);
+  return parsed.data;
+}
+
+/** The profile applied to the schema-checked document, its bodies read and the cross-field checks run. */
+async function resolveProfile(raw: unknown, data: Scenario, file: string, options: Omit<OpenScenarioOptions, 'cwd'> & { profile?: string | undefined }): Promise<LoadedScenario> {
+  const profileName = options.profile;
+  const profile = findProfile(data, profileName ?? FULL_PROFILE);
   if (profile === null) {
-    throw new StresslabError('BAD_SCENARIO', `scenario "${parsed.data.name}" has no profile "${profileName}"`, {
+    throw new StresslabError('BAD_SCENARIO', `scenario "${data.name}" has no profile "${profileName}"`, {
       file,
-      hint: `available profiles: ${profileNames(parsed.data).join(', ')}`,
+      hint: `available profiles: ${profileNames(data).join(', ')}`,
     });
   }
-  const scenario = applyProfile(parsed.data, profile, { recoveryWritten: hasKey(raw, 'recovery') });
-  const bodies = await loadRequestBodies(scenario, file);
+  const scenario = applyProfile(data, profile, { recoveryWritten: hasKey(raw, 'recovery') });
+  const bodies = await loadRequestBodies(scenario, file, options.bodyFiles);
   const problems = [...bodies.problems, ...checkScenario(scenario, bodies.bodies), ...(options.check?.(scenario) ?? [])];
   if (problems.length > 0) fail(file, problems, profileName ?? null);
   const profileOut = profileName ?? null;

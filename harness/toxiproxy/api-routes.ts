@@ -102,6 +102,8 @@ export const routes: readonly Route[] = [
       },
     },
   },
+  // Not in Toxiproxy (which answers 404 here): the embedded server's traffic counters (proxy-counters.ts).
+  { pattern: /^\/proxies\/([^/]+)\/stats$/, methods: { GET: (proxies, req) => json(200, proxies.get(param(req, 0)).statsJson()) } },
   {
     pattern: /^\/proxies\/([^/]+)\/toxics$/,
     methods: {

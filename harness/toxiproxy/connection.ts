@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Rng } from '../core/seeded-rng.ts';
 import { Link } from './link.ts';
+import type { ProxyCounters } from './proxy-counters.ts';
 import type { Direction, ToxicDefinition } from './toxic-definition.ts';
 
 /** A finished socket whose peer never reads is destroyed after this long rather than kept forever. */
@@ -12,6 +13,8 @@ export interface ConnectionOptions {
   /** The toxic chains when the connection starts; later changes arrive through `link(d).…`. */
   chain(direction: Direction): readonly ToxicDefinition[];
   onClosed(connection: Connection): void;
+  /** The proxy's counters: bytes per direction and per toxic. */
+  counters: ProxyCounters;
 }
 
 /**
@@ -28,15 +31,18 @@ export class Connection {
     private readonly upstream: Socket,
     private readonly options: ConnectionOptions,
   ) {
-    const hooks = {
+    const { counters } = options;
+    const hooks = (direction: Direction) => ({
       nowMs: options.nowMs,
       random: options.random,
       finished: (link: Link) => this.linkFinished(link),
       reset: () => this.reset(),
-    };
+      received: (bytes: number) => void (counters.bytes[direction] += bytes),
+      toxicCounter: (name: string) => counters.toxic(name),
+    });
     this.links = {
-      upstream: new Link(client, upstream, 'upstream', options.chain('upstream'), hooks),
-      downstream: new Link(upstream, client, 'downstream', options.chain('downstream'), hooks),
+      upstream: new Link(client, upstream, 'upstream', options.chain('upstream'), hooks('upstream')),
+      downstream: new Link(upstream, client, 'downstream', options.chain('downstream'), hooks('downstream')),
     };
     this.watch(client, this.links.upstream, this.links.downstream);
     this.watch(upstream, this.links.downstream, this.links.upstream);

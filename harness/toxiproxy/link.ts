@@ -5,6 +5,7 @@ import type { Direction, ToxicDefinition } from './toxic-definition.ts';
 import { passThroughStage } from './toxic-stage.ts';
 import type { Chunk, StageEnv, StopReason, ToxicStage } from './toxic-stage.ts';
 import { createToxicStage } from './toxics/index.ts';
+import type { ToxicCounter } from './proxy-counters.ts';
 
 /**
  * Bounds on data waiting in front of a link's toxic chain. When either is crossed the source socket is
@@ -23,6 +24,10 @@ export interface LinkHooks {
   /** This direction is done (EOF delivered, or cut by a toxic). */
   finished(link: Link): void;
   reset(): void;
+  /** Bytes read from this direction's source (the proxy's counters). */
+  received(bytes: number): void;
+  /** The live counter of a toxic, for what goes through it; undefined once the toxic is gone. */
+  toxicCounter(name: string): ToxicCounter | undefined;
 }
 
 interface StageSlot {
@@ -32,6 +37,8 @@ interface StageSlot {
   /** Whether the toxicity roll made the real toxic run (else a pass-through runs in its place). */
   readonly applied: boolean;
   stopped: boolean;
+  /** This link already counts as one of the toxic's connections (kept across an update of the toxic). */
+  counted: boolean;
 }
 
 /**
@@ -77,7 +84,7 @@ export class Link {
   replaceToxic(toxic: ToxicDefinition): void {
     const old = this.slots.find((s) => s.name === toxic.name);
     if (old === undefined) return;
-    const next = this.createSlot(toxic, old.stage);
+    const next = this.createSlot(toxic, old);
     this.slots = this.slots.map((s) => (s === old ? next : s));
     this.stopSlot(old, 'replaced');
   }
@@ -119,6 +126,7 @@ export class Link {
 
   private onData(data: Buffer): void {
     if (this.inputEnded) return;
+    this.hooks.received(data.length);
     if (this.slots.length === 0 && !this.processing) {
       if (!this.dest.write(data)) {
         this.destBlocked = true;
@@ -165,6 +173,7 @@ export class Link {
     while (i < slots.length && slots[i]?.stopped) i++;
     const slot = slots[i];
     if (slot === undefined) return this.write(chunk);
+    if (slot.applied) this.count(slot, chunk.data.length);
     return Promise.resolve(slot.stage.onChunk(chunk, (next) => this.runFrom(slots, i + 1, next)));
   }
 
@@ -182,6 +191,16 @@ export class Link {
     });
   }
 
+  private count(slot: StageSlot, bytes: number): void {
+    const counter = this.hooks.toxicCounter(slot.name);
+    if (counter === undefined) return;
+    counter.bytes += bytes;
+    if (!slot.counted) {
+      slot.counted = true;
+      counter.connections++;
+    }
+  }
+
   private updateFlow(): void {
     const full = this.queuedBytes > maxQueuedBytes || this.queue.length > maxQueuedChunks;
     const shouldPause = !this.inputEnded && (this.destBlocked || full);
@@ -191,7 +210,7 @@ export class Link {
     else this.src.resume();
   }
 
-  private createSlot(toxic: ToxicDefinition, previous: ToxicStage | undefined): StageSlot {
+  private createSlot(toxic: ToxicDefinition, previous: StageSlot | undefined): StageSlot {
     const interrupt = new AbortController();
     const applied = this.hooks.random() < toxic.toxicity;
     const env: StageEnv = {
@@ -201,8 +220,8 @@ export class Link {
       closeLink: () => this.finish(),
       resetLink: () => this.hooks.reset(),
     };
-    const stage = applied ? createToxicStage(toxic.type, toxic.attributes, env, previous) : passThroughStage;
-    return { name: toxic.name, stage, interrupt, applied, stopped: false };
+    const stage = applied ? createToxicStage(toxic.type, toxic.attributes, env, previous?.stage) : passThroughStage;
+    return { name: toxic.name, stage, interrupt, applied, stopped: false, counted: previous?.counted ?? false };
   }
 
   private stopSlot(slot: StageSlot, reason: StopReason): void {

@@ -4,6 +4,8 @@ import type { Rng } from '../core/seeded-rng.ts';
 import { apiErrors } from './api-error.ts';
 import type { ApiError } from './api-error.ts';
 import { Connection } from './connection.ts';
+import { ProxyCounters } from './proxy-counters.ts';
+import type { ProxyStatsJson } from './proxy-counters.ts';
 import { bindAddress, formatAddress, splitHostPort } from './listen-address.ts';
 import { ToxicCollection } from './toxic-collection.ts';
 import { toxicJson } from './toxic-definition.ts';
@@ -29,6 +31,7 @@ export class Proxy {
   listen: string;
   upstream: string;
   readonly toxics: ToxicCollection;
+  readonly counters = new ProxyCounters();
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
   private readonly connecting = new Set<Socket>();
@@ -42,9 +45,15 @@ export class Proxy {
     this.listen = listen;
     this.upstream = upstream;
     this.toxics = new ToxicCollection({
-      added: (t) => this.eachLink(t, (link) => link.addToxic(t)),
+      added: (t) => {
+        this.counters.toxicAdded(t.name);
+        this.eachLink(t, (link) => link.addToxic(t));
+      },
       replaced: (t) => this.eachLink(t, (link) => link.replaceToxic(t)),
-      removed: (t) => this.eachLink(t, (link) => link.removeToxic(t.name)),
+      removed: (t) => {
+        this.eachLink(t, (link) => link.removeToxic(t.name));
+        this.counters.toxicRemoved(t.name);
+      },
     });
   }
 
@@ -55,6 +64,11 @@ export class Proxy {
   toJson(): ProxyJson {
     const toxics = this.toxics.list().map(toxicJson);
     return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, Logger: {}, toxics };
+  }
+
+  /** The counters of `GET /proxies/{name}/stats` (proxy-counters.ts). */
+  statsJson(): ProxyStatsJson {
+    return this.counters.toJson(this.name, this.enabled, this.connections.size);
   }
 
   /** Binds `listen`; afterwards `listen` is the bound address, so a re-enable rebinds the same port. */
@@ -81,11 +95,13 @@ export class Proxy {
     this.server = undefined;
     for (const socket of this.connecting) socket.destroy();
     this.connecting.clear();
+    this.counters.connectionsDropped += this.connections.size;
     for (const connection of [...this.connections]) connection.destroy();
   }
 
   private accept(client: Socket): void {
     client.on('error', () => {});
+    this.counters.connectionsAccepted++;
     let target: { host: string; port: number };
     try {
       target = splitHostPort(this.upstream);
@@ -106,6 +122,7 @@ export class Proxy {
         random: this.env.random,
         chain: (direction) => this.toxics.chain(direction),
         onClosed: (c) => this.connections.delete(c),
+        counters: this.counters,
       });
       this.connections.add(connection);
     });

@@ -15,7 +15,7 @@ import { processesOf } from '../support/run-processes.ts';
 /**
  * The one failure path (issue 13): a failure at each stage of a run, injected in a real `stresslab
  * run` process (STRESSLAB_FAILPOINTS, harness/core/failpoint.ts, where no real failure can be made
- * on demand) or made real (a full tmpfs, an audit endpoint that answers garbage). Each run has a CPU
+ * on demand) or made real (a full tmpfs). Each run has a CPU
  * hog fault active during the load; every case checks the exit code (5, never 1), what was written,
  * that the hog was rolled back and that no process of the run is left.
  */
@@ -145,8 +145,11 @@ describe('a failure after the load started takes the Ctrl-C way out: rollback, r
     await expectRolledBackAndClean(r);
   });
 
-  it('an integrity audit whose endpoint answers garbage: the measured run is still written', async () => {
+  // An audit source answering garbage is not a failure of the harness (verdict inconclusive, exit 1:
+  // test/reliability/audit-sources-run.test.ts); the harness itself failing during the audit is.
+  it('the harness failing during the integrity audit: the measured run is still written', async () => {
     const r = await runCli('audit', {
+      failpoints: 'audit',
       scenario: scenario({
         requests: [{ name: 'root', method: 'GET', path: '/', capture: { executionId: 'service' } }],
         audit: { executions: { capture: 'executionId', graceSeconds: 0 } },

@@ -1,7 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../harness/cli/main.ts';
+import { TSX_IMPORT } from '../../harness/core/process/tsx-loader.ts';
 import { SCENARIOS_DIR } from '../../harness/scenario/scenario-files.ts';
 import { captureIo } from './capture-io.ts';
 import { scenarioMutants } from './scenario-mutants.ts';
@@ -57,6 +60,8 @@ export interface FuzzOptions {
   batchTimeoutMs?: number;
   /** Giant arrays among the mutations (default true). */
   giantArrays?: boolean;
+  /** Called after each batch (the pool's watchdog: a worker stuck in a loop sends none). */
+  onBatch?: () => void;
 }
 
 /** The body files mutants point `bodyFile` at: a FIFO, a directory, too big, too deep, duplicate keys, bad UTF-8, a BOM. */
@@ -123,6 +128,7 @@ export async function runValidateFuzz(options: FuzzOptions): Promise<FuzzReport>
       });
       // Giant mutants are megabytes each: keep the disk use to one batch.
       for (const f of batch) rmSync(f.file, { force: true });
+      options.onBatch?.();
     }
   }
   return report;
@@ -173,3 +179,118 @@ async function oneByOne(files: string[], cwd: string, timeoutMs: number): Promis
   }
   return outcomes;
 }
+
+/** A job for a validateFuzzPool worker (validate-fuzz-child.ts), and what it answers. */
+export interface FuzzChildRequest {
+  id: number;
+  options: Omit<FuzzOptions, 'onBatch'>;
+}
+export type FuzzChildReply = { id: number; kind: 'ready' | 'batch' } | { id: number; kind: 'done'; report: FuzzReport } | { id: number; kind: 'failed'; error: string };
+
+export interface FuzzPool {
+  /** runValidateFuzz(options) in the next free worker process. */
+  run(options: Omit<FuzzOptions, 'onBatch'>): Promise<FuzzReport>;
+  close(): Promise<void>;
+}
+
+interface PoolJob {
+  id: number;
+  options: Omit<FuzzOptions, 'onBatch'>;
+  resolve: (r: FuzzReport) => void;
+  reject: (e: Error) => void;
+}
+
+interface PoolWorker {
+  child: ChildProcess;
+  job: PoolJob | null;
+  ready: boolean;
+  stderr: string;
+  watchdog?: NodeJS.Timeout;
+}
+
+/**
+ * `size` worker processes running runValidateFuzz jobs (one preset each) side by side: the
+ * mutants are independent, and a 2-core machine validates twice as many in the same time as one
+ * process. Each worker is the CLI's in-process path, as before; only the presets are spread.
+ * A worker that sends no finished batch for twice the batch timeout is killed and its job fails:
+ * this catches a validator stuck in a synchronous loop, which the in-process timeout cannot.
+ */
+export function validateFuzzPool(size: number): FuzzPool {
+  const queue: PoolJob[] = [];
+  const workers = new Set<PoolWorker>();
+  let nextId = 0;
+  let closed = false;
+
+  const spawnWorker = (): void => {
+    const child = fork(CHILD, [], { execArgv: [...TSX_IMPORT], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const w: PoolWorker = { child, job: null, ready: false, stderr: '' };
+    workers.add(w);
+    child.stderr?.on('data', (d: Buffer) => (w.stderr = (w.stderr + d.toString()).slice(-4000)));
+    child.on('message', (m: FuzzChildReply) => {
+      if (m.kind === 'ready') w.ready = true;
+      else if (m.kind === 'batch') arm(w);
+      else if (w.job !== null && m.id === w.job.id) {
+        const job = w.job;
+        w.job = null;
+        clearTimeout(w.watchdog);
+        if (m.kind === 'done') job.resolve(m.report);
+        else if (m.kind === 'failed') job.reject(new Error(`fuzz worker failed on ${job.options.presets.join(', ')}: ${m.error}`));
+      }
+      dispatch();
+    });
+    child.on('exit', (code, signal) => {
+      workers.delete(w);
+      clearTimeout(w.watchdog);
+      if (w.job !== null) w.job.reject(new Error(`fuzz worker exited (${signal ?? code}) during ${w.job.options.presets.join(', ')}: ${w.stderr}`));
+      w.job = null;
+      if (!closed && queue.length > 0) spawnWorker();
+    });
+  };
+
+  const arm = (w: PoolWorker): void => {
+    clearTimeout(w.watchdog);
+    const job = w.job;
+    if (job === null) return;
+    const limitMs = 2 * (job.options.batchTimeoutMs ?? 60_000);
+    w.watchdog = setTimeout(() => {
+      const stuck = w.job;
+      w.job = null;
+      stuck?.reject(new Error(`a batch of ${stuck.options.presets.join(', ')} did not finish within ${limitMs} ms (worker killed)`));
+      w.child.kill('SIGKILL');
+    }, limitMs);
+  };
+
+  const dispatch = (): void => {
+    for (const w of workers) {
+      if (!w.ready || w.job !== null || queue.length === 0) continue;
+      w.job = queue.shift() as PoolJob;
+      arm(w);
+      w.child.send({ id: w.job.id, options: w.job.options } satisfies FuzzChildRequest);
+    }
+  };
+
+  for (let i = 0; i < size; i++) spawnWorker();
+  return {
+    run: (options) =>
+      new Promise<FuzzReport>((resolve, reject) => {
+        queue.push({ id: nextId++, options, resolve, reject });
+        if (workers.size < size) spawnWorker();
+        dispatch();
+      }),
+    close: async () => {
+      closed = true;
+      await Promise.all(
+        [...workers].map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
+              w.child.once('exit', () => resolve());
+              w.child.disconnect();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+const CHILD = fileURLToPath(new URL('./validate-fuzz-child.ts', import.meta.url));

@@ -14,6 +14,12 @@ function period(): void {
   else setTimeout(period, periodMs - busyMs);
 }
 
-runUntilStopped(config.maxLifetimeMs);
+// Its own CPU time from ready on (not its start-up) is the fault's evidence that the load was applied (docs/fault-effect.md).
+let fromReady: NodeJS.CpuUsage | undefined;
+runUntilStopped(config.maxLifetimeMs, undefined, () => {
+  const used = process.cpuUsage(fromReady);
+  return { cpuSeconds: (used.user + used.system) / 1e6 };
+});
+fromReady = process.cpuUsage();
 announceReady({ dutyPercent: config.dutyPercent });
 period();

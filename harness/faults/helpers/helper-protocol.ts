@@ -1,6 +1,6 @@
 /**
  * The protocol of fault helper processes: config as JSON in argv[2], one `{"ready":true,…}` line on
- * stdout, stop on SIGTERM/SIGINT (running `cleanup` first), and exit by themselves after
+ * stdout, stop on SIGTERM/SIGINT (running `cleanup` first, then an optional `{"report":…}` line), and exit by themselves after
  * `maxLifetimeMs` so a forgotten helper cannot hurt a machine for ever.
  */
 export function helperConfig<T>(): T & { maxLifetimeMs?: number } {
@@ -13,13 +13,26 @@ export function announceReady(info: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid, ...info })}\n`);
 }
 
-export function runUntilStopped(maxLifetimeMs: number | undefined, cleanup: () => Promise<void> | void = () => undefined): void {
+/**
+ * `report`: what the helper did, written as one `{"report":{…}}` line when it stops (before it
+ * exits), so the fault can record its own evidence (a hog's CPU time, the bytes it touched).
+ */
+export function runUntilStopped(
+  maxLifetimeMs: number | undefined,
+  cleanup: () => Promise<void> | void = () => undefined,
+  report?: () => Record<string, unknown>,
+): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     Promise.resolve()
       .then(cleanup)
+      .catch(() => undefined)
+      .then(() => {
+        // Writes to a pipe are synchronous on Linux, so the line is out before the exit below.
+        if (report !== undefined) process.stdout.write(`${JSON.stringify({ report: report() })}\n`);
+      })
       .catch(() => undefined)
       .finally(() => process.exit(0));
   };

@@ -9,7 +9,8 @@ function allocate(upToMb: number): void {
   while (chunks.length < upToMb) chunks.push(Buffer.allocUnsafeSlow(mib).fill((chunks.length % 251) + 1));
 }
 
-runUntilStopped(config.maxLifetimeMs);
+// Every allocated chunk was written (fill), so its pages were touched: the fault's evidence.
+runUntilStopped(config.maxLifetimeMs, undefined, () => ({ bytesTouched: chunks.length * mib, rssBytes: process.memoryUsage().rss }));
 if (config.rampSec <= 0) {
   allocate(config.mb);
   announceReady({ mb: chunks.length });

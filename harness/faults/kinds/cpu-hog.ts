@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HogObservation } from '../../contract/fault-observation.ts';
 import { defineFaultKind } from '../fault-kind.ts';
 import { startHelper } from '../helper-process.ts';
 import type { HelperProcess } from '../helper-process.ts';
@@ -19,6 +20,7 @@ export const cpuHog = defineFaultKind({
   create(event, ctx) {
     const p = event.params;
     let hogs: HelperProcess[] = [];
+    let seen: HogObservation | null = null;
     return {
       async inject() {
         const maxLifetimeMs = event.removeAtMs - event.injectAtMs + 10 * 60_000;
@@ -36,7 +38,13 @@ export const cpuHog = defineFaultKind({
         const all = hogs;
         hogs = [];
         await Promise.all(all.map((h) => h.stop()));
+        if (all.length === 0) return;
+        // Each hog's own CPU time, reported as it stopped: the load really applied (null if none reported).
+        const reported = all.map((h) => h.report()?.cpuSeconds).filter((v): v is number => typeof v === 'number');
+        const cpuSeconds = reported.length === 0 ? null : Math.round(reported.reduce((a, b) => a + b, 0) * 1000) / 1000;
+        seen = { source: 'hog', resource: 'cpu', where: 'host', processes: all.length, cpuSeconds, bytesTouched: null };
       },
+      observation: () => seen,
     };
   },
 });

@@ -39,8 +39,10 @@ export const dbKillBackends = defineFaultKind({
     let timer: NodeJS.Timeout | null = null;
     let url = '';
     let killing: Promise<void> = Promise.resolve();
+    let terminated: number | null = null;
     const killOnce = async (): Promise<void> => {
       const n = await terminateBackends(url, where);
+      terminated = (terminated ?? 0) + n;
       ctx.log(`${event.name}: terminated ${n} backend(s)`);
     };
     return {
@@ -59,6 +61,11 @@ export const dbKillBackends = defineFaultKind({
         timer = null;
         await killing;
       },
+      // pg_terminate_backend's own answer: how many of the target's sessions this fault ended.
+      observation: () =>
+        terminated === null
+          ? null
+          : { source: 'database', action: 'kill-backends', backendsTerminated: terminated, connectionsHeld: null, statementsWaiting: null, maxWaiting: null, samples: 0 },
     };
   },
 });

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { z } from 'zod';
+import type { DatabaseObservation } from '../../contract/fault-observation.ts';
 import { defineFaultKind } from '../fault-kind.ts';
+import { PgWaitWatch } from '../pg-wait-watch.ts';
 import { databaseText, databaseUrlEnvParam } from '../fault-params.ts';
 import { faultIdentifier, resolveDatabaseUrl, withDatabase } from '../fault-database.ts';
 
@@ -27,6 +29,8 @@ export const dbSlowStatements = defineFaultKind({
     const trigger = faultIdentifier('stresslab_fault_slow', ctx.ledger.entryId(event.name));
     const dropSql = `DROP FUNCTION IF EXISTS ${fn}() CASCADE`;
     let url: string | null = null;
+    let watch: PgWaitWatch | null = null;
+    let seen: DatabaseObservation | null = null;
     return {
       async inject() {
         const databaseUrl = resolveDatabaseUrl(p.databaseUrlEnv, ctx);
@@ -43,11 +47,19 @@ export const dbSlowStatements = defineFaultKind({
           return names;
         });
         ctx.log(`${event.name}: +${p.delayMs} ms trigger on ${tables.join(', ') || '(no tables)'}`);
+        // The trigger's pg_sleep is what a slowed statement waits in: sessions seen in it were slowed.
+        watch = new PgWaitWatch(databaseUrl, 'sleep', 'stresslab-harness');
+        await watch.start();
       },
       async remove() {
         if (url === null) return;
+        const w = watch;
+        watch = null;
+        const waits = await w?.stop();
+        if (waits) seen = { source: 'database', action: 'slow-statements', backendsTerminated: null, connectionsHeld: null, ...waits };
         await withDatabase(url, (c) => c.query(dropSql));
       },
+      observation: () => seen,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HogObservation } from '../../contract/fault-observation.ts';
 import type { FaultEventPlan } from '../../contract/plan-types.ts';
 import { StresslabError } from '../../core/stresslab-error.ts';
 import { defineFaultKind } from '../fault-kind.ts';
@@ -36,6 +37,7 @@ export const memoryPressure = defineFaultKind({
 
 function hostMemory(event: FaultEventPlan, ctx: FaultContext, p: MemoryParams): FaultDriver {
   let hog: HelperProcess | null = null;
+  let seen: HogObservation | null = null;
   return {
     async inject() {
       const maxLifetimeMs = event.removeAtMs - event.injectAtMs + 10 * 60_000;
@@ -45,8 +47,13 @@ function hostMemory(event: FaultEventPlan, ctx: FaultContext, p: MemoryParams): 
     async remove() {
       const h = hog;
       hog = null;
-      await h?.stop();
+      if (h === null) return;
+      await h.stop();
+      // The bytes it allocated and wrote, reported as it stopped (null if it was killed before).
+      const touched = h.report()?.bytesTouched;
+      seen = { source: 'hog', resource: 'memory', where: 'host', processes: 1, cpuSeconds: null, bytesTouched: typeof touched === 'number' ? touched : null };
     },
+    observation: () => seen,
   };
 }
 
@@ -58,6 +65,7 @@ function targetMemory(event: FaultEventPlan, ctx: FaultContext, p: MemoryParams)
   const headers: Record<string, string> = ctx.target.chaosToken ? { authorization: `Bearer ${ctx.target.chaosToken}` } : {};
   let attempted = false;
   let cancelled = false;
+  let acceptedMb = 0;
   return {
     async inject() {
       attempted = true;
@@ -68,6 +76,7 @@ function targetMemory(event: FaultEventPlan, ctx: FaultContext, p: MemoryParams)
         const mb = Math.round((p.mb * i) / steps) - sent;
         if (mb > 0) await chaosRequest(url, 'POST', headers, { mb: Math.min(mb, 16_384) });
         sent += mb;
+        if (mb > 0) acceptedMb += Math.min(mb, 16_384);
         if (i < steps) await new Promise((r) => setTimeout(r, stepMs));
       }
       ctx.log(`${event.name}: target ballast ${sent} MiB`);
@@ -76,6 +85,9 @@ function targetMemory(event: FaultEventPlan, ctx: FaultContext, p: MemoryParams)
       cancelled = true;
       if (attempted) await chaosRequest(url, 'DELETE', headers);
     },
+    // The ballast the target accepted (each POST answered 2xx); its RSS shows in the resource samples.
+    observation: () =>
+      attempted ? { source: 'hog', resource: 'memory', where: 'target', processes: 0, cpuSeconds: null, bytesTouched: acceptedMb * 1024 * 1024 } : null,
   };
 }
 

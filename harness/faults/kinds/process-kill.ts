@@ -3,6 +3,9 @@ import { durationSchema, formatDuration } from '../../core/duration.ts';
 import { StresslabError } from '../../core/stresslab-error.ts';
 import { defineFaultKind } from '../fault-kind.ts';
 import type { ManagedProcess } from '../fault-kind.ts';
+import type { ProcessObservation } from '../../contract/fault-observation.ts';
+import { identify, isAlive } from '../../../process-kit/process-identity.ts';
+import type { ProcessIdentity } from '../../../process-kit/process-identity.ts';
 
 /**
  * SIGKILL/SIGTERM of the managed target, restarted `restartAfter` after the kill or at removal; or of
@@ -34,25 +37,32 @@ export const processKill = defineFaultKind({
     let timer: NodeJS.Timeout | null = null;
     let restarting: Promise<void> | null = null;
     let killed: ManagedProcess | null = null;
+    let given: ProcessIdentity | null = null;
+    const seen: ProcessObservation = { source: 'process', action: 'kill', pid: p.pid ?? null, restartedPid: null, exited: null, stopped: null };
     const restart = (): Promise<void> => {
-      restarting ??= killed === null ? Promise.resolve() : restartManaged(killed, ctx.log);
+      restarting ??= killed === null ? Promise.resolve() : restartManaged(killed, ctx.log).then((pid) => {
+        seen.exited = true;
+        seen.restartedPid = pid;
+      });
       return restarting;
     };
     return {
       async inject() {
         if (p.pid !== undefined) {
+          given = identify(p.pid);
           killPid(p.pid, p.signal);
           ctx.log(`${event.name}: sent ${p.signal} to pid ${p.pid}`);
           return;
         }
         const managed = ctx.target.managed;
+        seen.pid = managed?.pid ?? null;
         if (managed === null || !managed.signal(p.signal)) {
           throw new StresslabError('FAULT_FAILED', 'process-kill needs a running managed target', {
-            hint: 'Use the embedded target (target.url "embedded"), or give the fault a pid.',
+            hint: 'Use a target the harness starts (target.url "embedded", or target.start), or give the fault a pid.',
           });
         }
         killed = managed;
-        ctx.log(`${event.name}: sent ${p.signal} to the target (pid ${managed.pid})`);
+        ctx.log(`${event.name}: sent ${p.signal} to the target (pid ${seen.pid})`);
         if (p.restartAfterMs !== null) {
           timer = setTimeout(() => void restart().catch((e: unknown) => ctx.log(`${event.name}: restart failed: ${(e as Error).message}`)), p.restartAfterMs);
         }
@@ -60,8 +70,10 @@ export const processKill = defineFaultKind({
       async remove() {
         if (timer !== null) clearTimeout(timer);
         timer = null;
+        if (given !== null && seen.exited === null) seen.exited = !isAlive(given);
         await restart();
       },
+      observation: () => (given === null && killed === null ? null : seen),
     };
   },
 });
@@ -77,8 +89,11 @@ function killPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** After SIGTERM the target drains for up to its grace period; it must be gone before it is started again (same port). */
-async function restartManaged(managed: ManagedProcess, log: (msg: string) => void): Promise<void> {
+/**
+ * After SIGTERM the target drains for up to its grace period; it must be gone before it is started
+ * again (same port). Resolves with the new pid.
+ */
+async function restartManaged(managed: ManagedProcess, log: (msg: string) => void): Promise<number | null> {
   const deadline = Date.now() + 15_000;
   while (managed.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   if (managed.running) {
@@ -87,4 +102,5 @@ async function restartManaged(managed: ManagedProcess, log: (msg: string) => voi
   }
   await managed.start();
   log(`target restarted (pid ${managed.pid})`);
+  return managed.pid;
 }

@@ -2,12 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcceptedIdStore } from '../../../harness/run/accepted-ids.ts';
 import { auditAccepted } from '../../../harness/run/integrity-audit.ts';
+import { createAuditSource } from '../../../harness/run/audit/create-audit-source.ts';
+import { referenceLookupSource } from '../../../harness/scenario/schema-audit.ts';
 import { startTarget } from '../../../reference-service/index.ts';
 import type { RunningTarget } from '../../../reference-service/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { lookup, postExecution, requestJson, terminalStates, waitFor } from '../../support/target-http.ts';
 
-const LOOKUP = 'POST /v1/executions/lookup';
+/** The reference service's lookup, as the scenario shorthand `lookup: "POST /v1/executions/lookup"` resolves it. */
+function reference(url: string, batchSize?: number, concurrency?: number) {
+  return createAuditSource(referenceLookupSource(undefined, batchSize, concurrency), { baseUrl: url, env: {}, scenarioDir: '.' });
+}
 const TERMINAL = [...terminalStates];
 
 type Db = Awaited<ReturnType<typeof createTargetTestDatabase>>;
@@ -54,29 +59,29 @@ describe('integrity audit against the reference target', () => {
     // Replays of the same key and body answer the same id: one request, not a duplicate.
     await submit(shared, store, 'ok', 10, (i) => ({ asset_id: i % 40, action: 'sync', params: { ms: 0 } }));
     expect(store.acceptanceCount).toBe(160);
-    const audit = await auditAccepted(store, { baseUrl: shared.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 30, batchSize: 40, concurrency: 3 });
-    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 150, terminal: 150, lost: 0, stuck: 0, duplicated: 0 });
+    const audit = await auditAccepted(store, { source: reference(shared.url, 40, 3), terminal: TERMINAL, graceMs: 30_000 });
+    expect(audit.integrity).toMatchObject({ status: 'complete', reason: null, accepted: 150, terminal: 150, lost: 0, stuck: 0, duplicated: 0 });
     expect(audit.states).toEqual({ succeeded: 150 });
 
     const unknown = Array.from({ length: 5 }, () => randomUUID());
     for (const id of [...unknown, 'not-a-uuid']) store.add(id, `ghost-${id}`);
-    const withGhosts = await auditAccepted(store, { baseUrl: shared.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 1, pollIntervalMs: 200 });
-    expect(withGhosts.integrity).toEqual({ status: 'complete', reason: null, accepted: 156, terminal: 150, lost: 6, stuck: 0, duplicated: 0 });
+    const withGhosts = await auditAccepted(store, { source: reference(shared.url), terminal: TERMINAL, graceMs: 1_000, pollIntervalMs: 200 });
+    expect(withGhosts.integrity).toMatchObject({ status: 'complete', reason: null, accepted: 156, terminal: 150, lost: 6, stuck: 0, duplicated: 0 });
     expect(new Set(withGhosts.lostIds)).toEqual(new Set([...unknown, 'not-a-uuid']));
     // Unknown ids are re-polled through the grace period before they count as lost.
-    expect(withGhosts.rounds).toBeGreaterThanOrEqual(3);
-    expect(withGhosts.waitedMs).toBeGreaterThanOrEqual(1_000);
+    expect(withGhosts.stats.rounds).toBeGreaterThanOrEqual(3);
+    expect(withGhosts.stats.waitedMs).toBeGreaterThanOrEqual(1_000);
   });
 
   it('counts executions still running after the grace period as stuck', async () => {
     const store = new AcceptedIdStore();
     await submit(shared, store, 'slow', 3, (i) => ({ asset_id: `slow-${i}`, action: 'sync', params: { ms: 6_000 } }));
-    const audit = await auditAccepted(store, { baseUrl: shared.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 1, pollIntervalMs: 250 });
-    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 3, terminal: 0, lost: 0, stuck: 3, duplicated: 0 });
+    const audit = await auditAccepted(store, { source: reference(shared.url), terminal: TERMINAL, graceMs: 1_000, pollIntervalMs: 250 });
+    expect(audit.integrity).toMatchObject({ status: 'complete', reason: null, accepted: 3, terminal: 0, lost: 0, stuck: 3, duplicated: 0 });
     expect(audit.stuckIds).toHaveLength(3);
-    expect(audit.waitedMs).toBeGreaterThanOrEqual(1_000);
-    expect(audit.waitedMs).toBeLessThan(4_000);
-    expect(audit.rounds).toBeGreaterThanOrEqual(3);
+    expect(audit.stats.waitedMs).toBeGreaterThanOrEqual(1_000);
+    expect(audit.stats.waitedMs).toBeLessThan(4_000);
+    expect(audit.stats.rounds).toBeGreaterThanOrEqual(3);
   });
 
   it('with TARGET_TEST_DROP_RATE, lost equals the executions the target dropped, exactly', async () => {
@@ -88,7 +93,7 @@ describe('integrity audit against the reference target', () => {
     const metrics = await requestJson<string>('GET', `${dropping.url}/metrics`);
     const dropped = Number(/^target_test_dropped_executions_total(?:\{[^}]*\})? (\d+)/m.exec(metrics.body)?.[1]);
     expect(dropped).toBeGreaterThan(0);
-    const audit = await auditAccepted(store, { baseUrl: dropping.url, lookup: LOOKUP, terminal: TERMINAL, graceSeconds: 0.5, batchSize: 64 });
-    expect(audit.integrity).toEqual({ status: 'complete', reason: null, accepted: 300, terminal: 300 - dropped, lost: dropped, stuck: 0, duplicated: 0 });
+    const audit = await auditAccepted(store, { source: reference(dropping.url, 64), terminal: TERMINAL, graceMs: 500 });
+    expect(audit.integrity).toMatchObject({ status: 'complete', reason: null, accepted: 300, terminal: 300 - dropped, lost: dropped, stuck: 0, duplicated: 0 });
   });
 });

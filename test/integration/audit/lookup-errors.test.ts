@@ -2,6 +2,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runIntegrityAudit } from '../../../harness/run/integrity-audit.ts';
+import type { IntegrityAuditOptions } from '../../../harness/run/integrity-audit.ts';
+import { createAuditSource } from '../../../harness/run/audit/create-audit-source.ts';
+import { auditSchema, referenceLookupSource } from '../../../harness/scenario/schema-audit.ts';
 import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
 import type { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { ExitCode } from '../../../harness/core/exit-codes.ts';
@@ -44,12 +47,17 @@ async function failure(p: Promise<unknown>): Promise<StresslabError> {
   throw new Error('expected a StresslabError');
 }
 
-const base = { lookup: 'POST /v1/executions/lookup', terminal: ['succeeded'], graceSeconds: 0.6, pollIntervalMs: 100 };
+/** The reference lookup (the scenario shorthand) against `baseUrl`. */
+function audit(baseUrl: string, ids: string[], more: { batchSize?: number; concurrency?: number; graceMs?: number } = {}): ReturnType<typeof runIntegrityAudit> {
+  const source = createAuditSource(referenceLookupSource(undefined, more.batchSize, more.concurrency), { baseUrl, env: {}, scenarioDir: '.' });
+  const opts: IntegrityAuditOptions = { source, ids, terminal: ['succeeded'], graceMs: more.graceMs ?? 600, pollIntervalMs: 100 };
+  return runIntegrityAudit(opts);
+}
 
 describe('integrity audit: lookup responses it cannot use', () => {
   it('a record without a string state → BAD_RESULT (exit 2) naming the endpoint and the field', async () => {
-    const { url } = await serve((ids, _n, res) => json(res, 200, { executions: Object.fromEntries(ids.map((id) => [id, { state: 5, attempts: 1, effects: 1 }])) }));
-    const e = await failure(runIntegrityAudit({ ...base, baseUrl: url, ids: ['a', 'b'] }));
+    const { url } = await serve((ids, _n, res) => json(res, 200, { executions: Object.fromEntries(ids.map((id) => [id, { state: { code: 5 }, attempts: 1, effects: 1 }])) }));
+    const e = await failure(audit(url, ['a', 'b']));
     expect(e.code).toBe('BAD_RESULT');
     expect(e.exitCode).toBe(ExitCode.badInput);
     expect(e.message).toContain('POST /v1/executions/lookup');
@@ -61,7 +69,7 @@ describe('integrity audit: lookup responses it cannot use', () => {
     const paths = ['executions', '', 'executions["a"].effects'];
     for (const [i, body] of bodies.entries()) {
       const { url } = await serve((_ids, _n, res) => json(res, 200, body));
-      const e = await failure(runIntegrityAudit({ ...base, baseUrl: url, ids: ['a'] }));
+      const e = await failure(audit(url, ['a']));
       expect(e.code).toBe('BAD_RESULT');
       expect(e.problems[0]?.path).toBe(paths[i]);
       await new Promise<void>((r) => server?.close(() => r()));
@@ -69,29 +77,29 @@ describe('integrity audit: lookup responses it cannot use', () => {
     }
   });
 
-  it('a 404 (wrong lookup path) → BAD_RESULT at once; GET cannot carry ids → BAD_SCENARIO', async () => {
+  it('a 404 (wrong lookup path) → BAD_RESULT at once; the shorthand refuses GET (it cannot carry ids)', async () => {
     const { url, calls } = await serve((_ids, _n, res) => json(res, 404, { error: 'not_found' }));
-    const e = await failure(runIntegrityAudit({ ...base, baseUrl: url, ids: ['a'] }));
+    const e = await failure(audit(url, ['a']));
     expect(e.code).toBe('BAD_RESULT');
     expect(e.message).toContain('HTTP 404');
     expect(calls).toHaveLength(1);
-    const g = await failure(runIntegrityAudit({ ...base, lookup: 'GET /v1/executions', baseUrl: url, ids: ['a'] }));
-    expect(g.code).toBe('BAD_SCENARIO');
-    expect(g.problems[0]?.path).toBe('audit.executions.lookup');
+    const g = auditSchema.safeParse({ executions: { capture: 'id', lookup: 'GET /v1/executions' } });
+    expect(g.error?.issues[0]?.path).toEqual(['executions', 'lookup']);
+    expect(g.error?.issues[0]?.message).toMatch(/"kind": "get"/);
   });
 
   it('503s are retried in the next round; a target that never answers → TARGET_UNREACHABLE (exit 4)', async () => {
     const flaky = await serve((ids, n, res) =>
       n === 1 ? json(res, 503, { error: 'database_unavailable' }) : json(res, 200, { executions: Object.fromEntries(ids.map((id) => [id, { state: 'succeeded', attempts: 1, effects: 1 }])) }),
     );
-    const ok = await runIntegrityAudit({ ...base, baseUrl: flaky.url, ids: ['a', 'b', 'a'] });
-    expect(ok.rounds).toBe(2);
+    const ok = await audit(flaky.url, ['a', 'b', 'a']);
+    expect(ok.stats.rounds).toBe(2);
     expect(ok.lookups).toEqual({ a: { state: 'succeeded', attempts: 1, effects: 1 }, b: { state: 'succeeded', attempts: 1, effects: 1 } });
     expect(flaky.calls[1]).toEqual(['a', 'b']);
     await new Promise<void>((r) => server?.close(() => r()));
 
     const down = await serve((_ids, _n, res) => json(res, 503, { error: 'database_unavailable' }));
-    const e = await failure(runIntegrityAudit({ ...base, baseUrl: down.url, ids: ['a'] }));
+    const e = await failure(audit(down.url, ['a']));
     expect(e.code).toBe('TARGET_UNREACHABLE');
     expect(e.exitCode).toBe(ExitCode.environmentNotReady);
     expect(down.calls.length).toBeGreaterThanOrEqual(3);
@@ -101,10 +109,10 @@ describe('integrity audit: lookup responses it cannot use', () => {
     const { url, calls } = await serve((ids, n, res) =>
       json(res, 200, { executions: Object.fromEntries(ids.map((id) => [id, { state: id === 'c' && n < 4 ? 'running' : 'succeeded', attempts: 1, effects: 1 }])) }),
     );
-    const r = await runIntegrityAudit({ ...base, baseUrl: url, ids: ['a', 'b', 'c', 'd', 'e'], batchSize: 2, concurrency: 2, graceSeconds: 5 });
+    const r = await audit(url, ['a', 'b', 'c', 'd', 'e'], { batchSize: 2, concurrency: 2, graceMs: 5_000 });
     expect(calls.slice(0, 3).flat().sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(calls.slice(3)).toEqual([['c']]);
-    expect(r.rounds).toBe(2);
+    expect(r.stats.rounds).toBe(2);
     expect(r.lookups.c?.state).toBe('succeeded');
   });
 });

@@ -29,6 +29,10 @@ describe.each(scenarios)('%s --profile quick', (scenario) => {
       expect(f.removedAtMs, f.name).toBeGreaterThan(f.injectedAtMs);
       expect(f.recovered, `${f.name} recovered`).toBe(true);
       expect(typeof f.ttrSec, f.name).toBe('number');
+      // Every preset fault bites (docs/fault-effect.md): a fault without effect would make the run inconclusive.
+      expect(f.effect, `${f.name}: ${f.evidence?.summary.join(' | ')}`).toBe('observed');
+      // eslint-disable-next-line no-console
+      console.log(`${f.name} effect ${f.effect} (${f.evidence?.decidedBy}): ${f.evidence?.summary.join(' | ')}`);
     }
     // At least one fault really hurt the traffic, so its detection was measured.
     expect(result.faults.some((f) => f.ttdSec !== null)).toBe(true);

@@ -5,72 +5,133 @@ import path from 'node:path';
 import { main } from '../../../harness/cli/main.ts';
 import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import type { RunResult } from '../../../harness/contract/run-result.ts';
-import { startTestServer } from '../../support/servers/spawn-test-server.ts';
+import { listenablePort, startTestServer } from '../../support/servers/spawn-test-server.ts';
+import type { ServerClocks, ServerMode } from '../../support/servers/spawn-test-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
 
 /**
- * Ground truth for MTTR/TTD: a server that answers 503 from exactly 10.0 s to 12.7 s after the
- * load's first request. An `exec` fault with no-op commands marks the same window on the plan, so
- * the analysis knows when "the fault" was; the truth is TTD 0 s and TTR 2.7 s (from injection).
+ * Ground truth for TTD and TTR (docs/recovery.md): whole runs against servers whose outage is known
+ * to the millisecond, measured at the 100 ms resolution of the timeline's slices; each figure must be
+ * within ±0.25 s of the truth.
  *
- * The outage ends inside a second on purpose: recovery is the start of the first healthy second
- * (docs/recovery.md), so an outage ending exactly on a second boundary is measured on time or a
- * whole second late, depending on the few milliseconds the load's first request takes to arrive.
- * Ending at 12.7 s, it is measured 0.2–0.3 s late while that delay stays under 0.3 s (8 of 8 runs
- * with one core kept busy). Sub-second recovery would remove the difference.
+ * The truth is read from the server's own clock, not assumed. Its outage clock starts at the load's
+ * first request, which reaches it some milliseconds after the run clock's zero (a new connection;
+ * tens of ms with a busy core), and the fault's injection and removal finish a few milliseconds
+ * after their planned times (a spawned command, a proxy call). Both shift the true TTD and TTR; the
+ * server reports its clock as wall-clock time, the run's zero is `startedAt`, so the truth is put on
+ * the run clock exactly. Before, the test assumed the outage at its planned times and measured on
+ * whole seconds: 1 s buckets straddling the outage's end, plus those shifts, read a 3 s TTR as 2.9–3.9
+ * s, and up to 3 s off when a bucket at the edge also missed its throughput.
  */
 let dir: string;
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-truth-'));
 });
 afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
+  if (!process.env.KEEP_TRUTH) await fs.rm(dir, { recursive: true, force: true });
+  else process.stdout.write(`kept ${dir}\n`);
 });
 
-async function runAgainst(failToMs: number | null): Promise<{ code: number; result: RunResult; out: string }> {
-  const server = await startTestServer({ kind: 'window', failFromMs: 10_000, failToMs, healthPath: '/health', loadPath: '/work' });
+interface Run {
+  code: number;
+  result: RunResult;
+  clocks: ServerClocks;
+  /** Wall-clock epoch ms of the run clock's zero. */
+  zeroEpochMs: number;
+}
+
+async function runAgainst(name: string, mode: ServerMode, scenario: (serverUrl: string, port: number) => Promise<Record<string, unknown>>, seconds = 24): Promise<Run> {
+  const server = await startTestServer(mode);
   try {
-    const file = path.join(dir, `truth-${failToMs}.json`);
-    await fs.writeFile(
-      file,
-      JSON.stringify({
-        name: 'truth',
-        description: 'ground truth for recovery',
-        target: { url: server.url, health: '/health', timeout: '2s' },
-        requests: [{ name: 'work', method: 'GET', path: '/work' }],
-        load: [{ executor: 'constant-arrival-rate', rate: 100, duration: '24s', preAllocatedVUs: 20, maxVUs: 100, gracefulStop: '1s' }],
-        faults: [{ kind: 'exec', name: 'outage', at: '10s', duration: '2700ms', inject: 'true', remove: 'true', recoveryAnchor: 'injection' }],
-        // Health is judged on errors here: a loaded 2-core machine must not turn latency noise into "impact".
-        recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: 500 } },
-        thresholds: { mttr_seconds: ['max<10'] },
-      }),
-    );
+    const file = path.join(dir, `${name}.json`);
+    const load = [{ executor: 'constant-arrival-rate', rate: 50, duration: `${seconds}s`, preAllocatedVUs: 20, maxVUs: 100, gracefulStop: '1s' }];
+    await fs.writeFile(file, JSON.stringify({ name, description: 'ground truth for recovery', requests: [{ name: 'work', method: 'GET', path: '/work' }], load, ...(await scenario(server.url, server.port)) }));
     const io = captureIo(dir);
     const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--no-baseline', '--seed', '3'], io);
     const runDir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
     expect(runDir, io.stdout() + io.stderr()).toBeDefined();
     const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, runDir!, 'result.json'), 'utf8')));
-    return { code, result, out: io.stdout() };
+    return { code, result, clocks: await server.clocks(), zeroEpochMs: Date.parse(result.startedAt) };
   } finally {
     await server.stop();
   }
 }
 
+/** A 503 window of the load's clock, marked on the plan by an `exec` fault with no-op commands. */
+function windowScenario(): (url: string) => Promise<Record<string, unknown>> {
+  return async (url) => ({
+    target: { url, health: '/health', timeout: '2s' },
+    faults: [{ kind: 'exec', name: 'outage', at: '10s', duration: '4s', inject: 'true', remove: 'true', recoveryAnchor: 'injection' }],
+    // Health is judged on errors here: a loaded 2-core machine must not turn latency noise into "impact".
+    recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: 500 } },
+    thresholds: { mttr_seconds: ['max<10'] },
+  });
+}
+
+const report = (label: string, measured: number, truth: number): void => {
+  process.stdout.write(`ground truth ${label}: measured ${measured.toFixed(3)} s, truth ${truth.toFixed(3)} s, error ${(measured - truth).toFixed(3)} s\n`);
+};
+
+/*
+ * The three runs share this process's event loop, and a run that ends analyses its timeline and
+ * renders its reports in one go: 0.5–1.4 s of blocked loop on a busy machine. They end at 22 and
+ * 23 s, after every edge measured (10–17 s): a 16 s run that ended at the window's recovery stalled
+ * the loop right there, and its requests went out up to 1.4 s late.
+ */
 describe.concurrent('recovery measured against ground truth', () => {
-  it('a 503 outage from 10.0 s to 12.7 s: TTD ≈ 0 s and TTR ≈ 2.7 s (±0.5 s), and the blind health check is reported', async () => {
-    const { code, result } = await runAgainst(12_700);
+  it('a 503 outage from 10.6 s to 16.35 s of the load: TTD and TTR within ±0.25 s, and the blind health check is reported', async () => {
+    const { code, result, clocks, zeroEpochMs } = await runAgainst('truth-window', { kind: 'window', failFromMs: 10_600, failToMs: 16_350, healthPath: '/health', loadPath: '/work' }, windowScenario(), 23);
     const fault = result.faults[0]!;
+    const serverZero = clocks.firstAtEpochMs! - zeroEpochMs;
+    // The marker's injection (a spawned shell) finished 0.01–2.5 s after 10 s (measured with the CPU busy): the outage is
+    // long enough that more than unhealthyFor (3 s) of it always follows, and the truth counts from that instant.
+    const truthTtd = Math.max(0, serverZero + 10_600 - fault.injectedAtMs) / 1000;
+    const truthTtr = (serverZero + 16_350 - fault.injectedAtMs) / 1000;
+    report('window TTD', fault.ttdSec!, truthTtd);
+    report('window TTR', fault.ttrSec!, truthTtr);
+    expect(result.recovery.resolutionMs).toBe(100);
     expect(fault.recovered).toBe(true);
-    expect(Math.abs(fault.ttdSec! - 0)).toBeLessThanOrEqual(0.5);
-    expect(Math.abs(fault.ttrSec! - 2.7)).toBeLessThanOrEqual(0.5);
-    expect(Math.abs(result.recovery.mttrSec! - 2.7)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(fault.ttdSec! - truthTtd)).toBeLessThanOrEqual(0.25);
+    expect(Math.abs(fault.ttrSec! - truthTtr)).toBeLessThanOrEqual(0.25);
     expect(result.warnings.join('\n')).toMatch(/health probe stayed green/);
     expect(result.verdict, result.reasons.join('; ')).toBe('pass');
     expect(code).toBe(0);
   }, 90_000);
 
+  it('a partition on the embedded proxy, then a server that heals exactly 1.7 s after traffic reaches it again: TTR within ±0.25 s', async () => {
+    const proxyPort = await listenablePort();
+    const healMs = 1700;
+    const { code, result, clocks, zeroEpochMs } = await runAgainst('truth-partition', { kind: 'heal-after-gap', gapMs: 2000, failForMs: healMs, loadPath: '/work' }, async (_, port) => ({
+      target: { url: `http://127.0.0.1:${proxyPort}`, health: '/health', timeout: '2s' },
+      proxies: [{ name: 'api', listen: `127.0.0.1:${proxyPort}`, upstream: `127.0.0.1:${port}` }],
+      // 4.5 s: the disable and the enable can each come back a second late on a busy machine, and the server
+      // must still see a gap of 2 s and the traffic 3 s of impact.
+      faults: [{ kind: 'net-partition', proxy: 'api', at: '10s', duration: '4500ms' }],
+      recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: 500 } },
+    }), 23);
+    const fault = result.faults[0]!;
+    expect(clocks.failFromEpochMs, 'the server saw the partition as a gap').not.toBeNull();
+    // The truth from the server's clock. Its 1.7 s start with the first request through the re-enabled proxy: a few ms
+    // after the removal, or before `removedAtMs` when the removal's reply came back late (up to 0.3 s with the CPU busy).
+    const truthTtr = (clocks.failToEpochMs! - zeroEpochMs - fault.removedAtMs) / 1000;
+    report('partition TTD', fault.ttdSec!, 0);
+    report('partition TTR', fault.ttrSec!, healMs / 1000);
+    report('partition TTR (server clock)', fault.ttrSec!, truthTtr);
+    if (result.recovery.probe.mttrSec !== null) report('partition probe MTTR (server clock)', result.recovery.probe.mttrSec, truthTtr);
+    expect(result.recovery.resolutionMs).toBe(100);
+    expect(fault.recovered).toBe(true);
+    expect(Math.abs(fault.ttdSec!)).toBeLessThanOrEqual(0.25);
+    expect(Math.abs(fault.ttrSec! - truthTtr)).toBeLessThanOrEqual(0.25);
+    // The probe goes through the proxy too. Its figure is reported (measured within 0.35 s of the truth, at its 250 ms
+    // period) but not held to ±0.25 s: with the CPU this busy a prober skips slots and its 200 ms timeouts fire, so
+    // it can lack 5 s of evidence before the run ends (docs/recovery.md, section The health probe).
+    expect(result.recovery.probe.resolutionMs).toBe(250);
+    expect(result.verdict, result.reasons.join('; ')).toBe('pass');
+    expect(code).toBe(0);
+  }, 90_000);
+
   it('a server that never recovers: recovered false, no MTTR, verdict fail (exit 1)', async () => {
-    const { code, result } = await runAgainst(null);
+    const { code, result } = await runAgainst('truth-never', { kind: 'window', failFromMs: 10_000, failToMs: null, healthPath: '/health', loadPath: '/work' }, windowScenario(), 22);
     expect(result.faults[0]!.recovered).toBe(false);
     expect(result.recovery.notRecovered).toBe(1);
     expect(result.recovery.mttrSec).toBeNull();

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { createFaultDriver } from '../../../harness/faults/index.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { isAlive } from '../../../process-kit/process-identity.ts';
+import { freePort } from '../../../harness/run/free-port.ts';
 import { ManagedTarget } from '../../../harness/run/managed-target.ts';
+import { referenceServiceSpec } from '../../../harness/run/target-start-spec.ts';
 import type { TargetExitNotice } from '../../../harness/run/managed-target.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
 import { backgroundLoad, faultContext, freshGet, plannedFault, procState, rssMb, tempDir, removeTempDirs } from './fault-fixture.ts';
@@ -16,7 +18,8 @@ const chaosToken = 'test-chaos-token';
 
 beforeAll(async () => {
   db = await createTargetTestDatabase('faults_proc');
-  managed = new ManagedTarget({ env: { DATABASE_URL: db.url, WORKERS: '1', CHAOS_TOKEN: chaosToken, SHUTDOWN_GRACE_MS: '500' }, healthPath: '/readyz' });
+  const env = { DATABASE_URL: db.url, WORKERS: '1', CHAOS_TOKEN: chaosToken, SHUTDOWN_GRACE_MS: '500' };
+  managed = new ManagedTarget({ spec: referenceServiceSpec({ env, port: await freePort(), healthPath: '/readyz', startTimeoutMs: 60_000 }), logFile: path.join(dir, 'target.log') });
   await managed.start();
 });
 

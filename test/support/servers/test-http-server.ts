@@ -25,12 +25,25 @@ export type ServerMode =
    * version probes) do not start the clock: they come a variable time before the load, up to seconds
    * on a loaded machine, which would move the outage off the fault window it stands for.
    */
-  | { kind: 'window'; failFromMs: number; failToMs: number | null; healthPath: string; loadPath: string };
+  | { kind: 'window'; failFromMs: number; failToMs: number | null; healthPath: string; loadPath: string }
+  /**
+   * 200, until requests stop coming for `gapMs` or longer (a partition in front of the server) after
+   * the first request to `loadPath`; the first request after that gap starts `failForMs` of 503 for
+   * every path, health included: a system that takes exactly that long to recover once traffic
+   * reaches it again. Once only.
+   */
+  | { kind: 'heal-after-gap'; gapMs: number; failForMs: number; loadPath: string };
 
 const mode = JSON.parse(process.argv[2] ?? '{"kind":"fast"}') as ServerMode;
 const BODY = Buffer.from('{"ok":true,"service":"stresslab-test-server","v":1}');
 let received = 0;
 let firstAt: number | null = null;
+let lastAt: number | null = null;
+/** heal-after-gap: when the first request after the gap came, and when the server answers 200 again. */
+let failFrom: number | null = null;
+let failTo: number | null = null;
+/** performance.now() as epoch ms: the harness's run clock is Date.now() at its zero, so both meet on the wall clock. */
+const epoch = (t: number | null): number | null => (t === null ? null : performance.timeOrigin + t);
 /** Time each request spent in the server (ms), for modes whose latency is the point of the test. */
 const heldMs: number[] = [];
 
@@ -53,7 +66,10 @@ function holdPrecisely(ms: number, then: () => void): void {
 }
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
-  if (req.url === '/__stats') return ok(res, Buffer.from(JSON.stringify({ received, heldMs })));
+  if (req.url === '/__stats') {
+    const clocks = { firstAtEpochMs: epoch(firstAt), failFromEpochMs: epoch(failFrom), failToEpochMs: epoch(failTo) };
+    return ok(res, Buffer.from(JSON.stringify({ received, heldMs, ...clocks })));
+  }
   received++;
   switch (mode.kind) {
     case 'fast':
@@ -88,6 +104,20 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       const since = firstAt === null ? -1 : performance.now() - firstAt;
       const failing = since >= mode.failFromMs && (mode.failToMs === null || since < mode.failToMs);
       return failing ? ok(res, Buffer.from('{"error":"unavailable"}'), 503) : ok(res);
+    }
+    case 'heal-after-gap': {
+      const now = performance.now();
+      if (req.url === mode.loadPath) firstAt ??= now;
+      // Gaps count from the load's first request: the harness's checks come a variable time before it.
+      if (firstAt !== null) {
+        if (failFrom === null && lastAt !== null && now - lastAt >= mode.gapMs) {
+          failFrom = now;
+          failTo = now + mode.failForMs;
+        }
+        lastAt = now;
+      }
+      const failing = failFrom !== null && failTo !== null && now < failTo;
+      return failing ? ok(res, Buffer.from('{"error":"recovering"}'), 503) : ok(res);
     }
   }
 }

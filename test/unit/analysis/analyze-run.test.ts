@@ -60,9 +60,16 @@ describe('analyzeRun on recorded runs', () => {
       const { record, settings } = runs[name];
       const written = runResultSchema.parse(JSON.parse(readFileSync(path.join(fixtureRunDir(name), 'result.json'), 'utf8')));
       const again = analyzeRun(record, settings);
-      for (const k of ['verdict', 'reasons', 'totals', 'requests', 'phases', 'thresholds', 'faults', 'recovery', 'integrity', 'startedAt', 'endedAt'] as const) {
+      for (const k of ['verdict', 'reasons', 'totals', 'requests', 'phases', 'thresholds', 'integrity', 'startedAt', 'endedAt'] as const) {
         expect(again[k], k).toEqual(written[k]);
       }
+      // Recorded before faults had effects: the same figures, each fault now with its effect (judged
+      // on traffic, as the record holds no fault observations), every one observed.
+      expect(again.faults.map(({ effect: _e, expectEffect: _x, evidence: _v, ...f }) => f)).toEqual(written.faults);
+      for (const f of again.faults) expect(f, f.name).toMatchObject({ effect: 'observed', expectEffect: true, evidence: { decidedBy: 'traffic' } });
+      // Recorded before timelines had sub-second slices: the same figures, now saying they were found on whole seconds.
+      const resolution = written.faults.length === 0 ? {} : { resolutionMs: 1000, probe: { ...written.recovery.probe, resolutionMs: record.meta.probeIntervalMs } };
+      expect(again.recovery).toEqual({ ...written.recovery, ...resolution });
     });
   }
 
@@ -107,7 +114,8 @@ describe('analyzeRun on recorded runs', () => {
     // times come from the fault records (when the step completed), not from the plan
     expect(r.faults.map((f) => f.injectedAtMs)).toEqual(record.meta.faults.map((f) => round3(f.injectedAtMs!)));
     expect(r.faults[1]?.recoveredAtMs).toBe(29_000);
-    expect(r.recovery).toEqual({ mttrSec: 0.496, medianTtrSec: 0.496, maxTtrSec: 0.991, notRecovered: 0, probe: { mttrSec: 0.009 } });
+    expect(r.recovery).toEqual({ mttrSec: 0.496, medianTtrSec: 0.496, maxTtrSec: 0.991, notRecovered: 0, resolutionMs: 1000, probe: { mttrSec: 0.009, resolutionMs: 500 } });
+    expect(r.warnings.join('\n')).toMatch(/recovery measured on whole seconds: this timeline has no sub-second traffic/);
     expect(r.thresholds.find((t) => t.metric === 'mttr_seconds')).toMatchObject({ actual: 0.991, pass: true });
     expect(r.integrity).toEqual({ status: 'complete', reason: null, accepted: 244, terminal: 244, lost: 0, stuck: 0, duplicated: 0 });
     expect(r.thresholds.find((t) => t.metric === 'lost_executions')).toMatchObject({ actual: 0, pass: true });
@@ -118,7 +126,7 @@ describe('analyzeRun on recorded runs', () => {
   it('stall-chaos: recovery rules from the options change the recovery verdict', () => {
     const { record, settings } = runs['stall-chaos'];
     // 10 healthy seconds cannot fit between the partition's removal (28 s) and the end of its 8 s observation window
-    const r = analyzeRun(record, { ...settings, recovery: { ...settings.recovery, healthyBuckets: 10 } });
+    const r = analyzeRun(record, { ...settings, recovery: { ...settings.recovery, healthyForMs: 10_000 } });
     expect(r.faults.find((f) => f.name === 'net-partition#1')).toMatchObject({ recovered: false, ttrSec: null });
     expect(r.recovery.notRecovered).toBeGreaterThanOrEqual(1);
     expect(r.verdict).toBe('fail');

@@ -10,8 +10,8 @@ function probes(seconds: number, ok: (atMs: number) => boolean): ProbePoint[] {
   return Array.from({ length: seconds * 4 }, (_, i) => ({ atMs: i * 250, ok: ok(i * 250) }));
 }
 
-/** The recovery section's defaults: a 250 ms probe, N = 5 healthy seconds of evidence, W_post = 120 s. */
-const RULES = { periodMs: 250, recoveryEvidenceMs: 5000, postWindowSec: 120 };
+/** The recovery section's defaults: a 250 ms probe, N = 5 s healthy, W_post = 120 s. */
+const RULES = { periodMs: 250, healthyForMs: 5000, postWindowMs: 120_000 };
 
 const fault: FaultInjection = { name: 'db-down#1', kind: 'db-down', injection: 1, injectAtMs: 10_000, removeAtMs: 13_000, params: {}, recoveryAnchor: 'removal' };
 
@@ -37,6 +37,29 @@ describe('analyzeProbeRecovery', () => {
     const [r] = analyzeProbeRecovery(probes(20, (t) => t < 10_000 || t >= 17_000), [fault], RULES);
     expect(r?.recovered).toBe(false);
     expect(r?.ttrSec).toBeNull();
+  });
+
+  it("leaves out timeouts during the harness's own stalls: no evidence, not a failure", () => {
+    // 14.0–14.5 s: two probes timed out while the harness's loop was stalled; the target had recovered at 14 s
+    const points = probes(40, (t) => t < 10_000 || t >= 14_000).map((p) =>
+      p.atMs === 14_250 || p.atMs === 14_500 ? { ...p, ok: false, status: null, stalledMs: 180 } : { ...p, status: p.ok ? 200 : 503 },
+    );
+    expect(analyzeProbeRecovery(points, [fault], RULES)[0]).toMatchObject({ recoveredAtMs: 14_000, ttrSec: 1 });
+    // an error status during a stall is an answer: it counts
+    const answered = points.map((p) => (p.atMs === 14_250 ? { ...p, status: 503 } : p));
+    expect(analyzeProbeRecovery(answered, [fault], RULES)[0]?.recoveredAtMs).toBe(14_500 + 250);
+    // without a stall, a timeout is a failure
+    const timedOut = points.map((p) => (p.atMs === 14_250 ? { ...p, stalledMs: 0 } : p));
+    expect(analyzeProbeRecovery(timedOut, [fault], RULES)[0]?.recoveredAtMs).toBe(14_750);
+  });
+
+  it('counts healthy time, not probes: slots the prober skipped are bridged up to a second, a longer gap starts again', () => {
+    // after 14 s only every third slot was probed (a busy harness): 5 s of successes are still 5 s
+    const sparse = probes(40, (t) => t < 10_000 || t >= 14_000).filter((p) => p.atMs < 14_000 || p.atMs % 750 === 500);
+    expect(analyzeProbeRecovery(sparse, [fault], RULES)[0]).toMatchObject({ recoveredAtMs: 14_000, ttrSec: 1 });
+    // a 2 s hole without probes at 16–18 s is no evidence: the count starts again after it
+    const holed = probes(40, (t) => t < 10_000 || t >= 14_000).filter((p) => p.atMs < 16_000 || p.atMs >= 18_000);
+    expect(analyzeProbeRecovery(holed, [fault], RULES)[0]?.recoveredAtMs).toBe(18_000);
   });
 
   it('derives S from the period: at 1 s probes 5 successes suffice', () => {

@@ -21,8 +21,8 @@ function point(t: number, requests: number, errors: number, successP95Ms: number
 const H = (n: number): string => 'H'.repeat(n);
 const X = (n: number): string => 'x'.repeat(n);
 
-/** The recovery section's defaults (scenario/schema-chaos.ts): M = 3, N = 5, W_post = 120 s. */
-const RULES = { onsetRunSec: 3, recoveryRunSec: 5, postWindowSec: 120 };
+/** The recovery section's defaults (scenario/schema-chaos.ts): M = 3 s, N = 5 s, W_post = 120 s. */
+const RULES = { unhealthyForMs: 3000, healthyForMs: 5000, postWindowMs: 120_000 };
 
 function fault(overrides: Partial<FaultInjection> = {}): FaultInjection {
   return { name: 'f#1', kind: 'cpu-hog', injection: 1, injectAtMs: 60_000, removeAtMs: 75_000, params: {}, recoveryAnchor: 'injection', ...overrides };
@@ -32,7 +32,7 @@ function recover(pattern: string, f: FaultInjection = fault()) {
   const points = timeline(pattern);
   const steady = computeSteadyState(points, f.injectAtMs);
   expect(steady.valid).toBe(true);
-  const [r] = analyzeRecovery(points, [f], steady.tolerances, RULES);
+  const [r] = analyzeRecovery(points, [f], steady.tolerances, RULES).faults;
   if (r === undefined) throw new Error('no result');
   return r;
 }
@@ -102,9 +102,9 @@ describe('recovery anchors and windows', () => {
     const steady = computeSteadyState(points, 10_000);
     expect(steady.window).toEqual({ startSec: 3, endSec: 8, buckets: 5 });
     expect(steady.valid).toBe(true);
-    const [inj] = analyzeRecovery(points, [fault({ injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances, RULES);
+    const [inj] = analyzeRecovery(points, [fault({ injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances, RULES).faults;
     expect(inj).toMatchObject({ detectedAtMs: 10_000, ttdSec: 0, recoveredAtMs: 13_000, ttrSec: 3, recovered: true });
-    const [rem] = analyzeRecovery(points, [fault({ kind: 'db-down', recoveryAnchor: FAULT_KINDS['db-down'].recoveryAnchor, injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances, RULES);
+    const [rem] = analyzeRecovery(points, [fault({ kind: 'db-down', recoveryAnchor: FAULT_KINDS['db-down'].recoveryAnchor, injectAtMs: 10_000, removeAtMs: 13_000 })], steady.tolerances, RULES).faults;
     expect(rem?.ttrSec).toBe(0);
   });
 
@@ -134,7 +134,7 @@ describe('recovery anchors and windows', () => {
     const points = timeline(H(60) + X(10) + H(20) + X(10) + H(40));
     const steady = computeSteadyState(points, 60_000);
     const faults = [fault({ name: 'f#1', removeAtMs: 70_000 }), fault({ name: 'f#2', injection: 2, injectAtMs: 90_000, removeAtMs: 100_000 })];
-    const [a, b] = analyzeRecovery(points, faults, steady.tolerances, RULES);
+    const [a, b] = analyzeRecovery(points, faults, steady.tolerances, RULES).faults;
     expect(a?.ttrSec).toBe(10);
     expect(b?.ttrSec).toBe(10);
     expect(b?.ttdSec).toBe(0);
@@ -144,7 +144,7 @@ describe('recovery anchors and windows', () => {
     // Load ends at second 100; seconds 101… have no traffic and must not count as a relapse.
     const points = timeline(H(60) + X(10) + H(31)).concat(timeline('.'.repeat(20)).map((p, i) => ({ ...p, t: 101 + i })));
     const steady = computeSteadyState(points, 60_000);
-    const [r] = analyzeRecovery(points, [fault({ removeAtMs: 70_000 })], steady.tolerances, RULES);
+    const [r] = analyzeRecovery(points, [fault({ removeAtMs: 70_000 })], steady.tolerances, RULES).faults;
     expect(r?.recovered).toBe(true);
     expect(r?.ttrSec).toBe(10);
   });

@@ -16,7 +16,7 @@ describe('live view: a dead target', () => {
 
   it('the observer prints an exit at once: a death as TARGET DOWN, a fault-asked exit as such', () => {
     const io = captureIo(process.cwd());
-    const o = liveObserver(io, { healthyBuckets: 5, columns: () => 80 });
+    const o = liveObserver(io, { healthyForMs: 5000, columns: () => 80 });
     o.onTargetExit?.({ atMs: 9000, code: null, signal: 'SIGKILL', expected: true, detail: 'asked for by a process fault' });
     o.onTargetExit?.({ atMs: 15_200, code: null, signal: 'SIGKILL', expected: false, detail: null });
     expect(io.stdout()).toContain('9.0s target exited (signal SIGKILL at 0:09), asked for by a process fault');

@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { faultProxy } from '../../../harness/faults/index.ts';
-import { REFERENCE_SERVICE_MAIN } from '../../../harness/run/managed-target.ts';
+import { REFERENCE_SERVICE_MAIN } from '../../../harness/run/target-start-spec.ts';
 import { checkAllowedTargets } from '../../../harness/run/target-guard.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
 import { presetNames } from '../../../harness/scenario/scenario-files.ts';

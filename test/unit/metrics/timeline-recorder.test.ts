@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RequestOutcome } from '../../../harness/load/engine.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
 import { TimelineRecorder } from '../../../harness/metrics/timeline-recorder.ts';
 import type { TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 import { manualClock } from '../../../harness/core/clock.ts';
+import { sliceBinMidMs, sliceLatencyBin } from '../../../harness/contract/traffic-slices.ts';
 
 function setup(timeoutMs = 5000) {
   const clock = manualClock();
@@ -226,5 +227,77 @@ describe('TimelineRecorder', () => {
     rec.finish();
     expect(lines.map((l) => l.t)).toEqual([0, 1, 2]);
     expect(lines[2]?.requests.a?.count).toBe(1);
+  });
+
+  it('writes each second per 100 ms of intended time, all names together, late outcomes in their late line', () => {
+    const { clock, lines, late, rec } = setup(1000);
+    complete(rec, outcome('a', 1000, 4)); // slice 0 of second 1
+    complete(rec, outcome('b', 1099.9, 4.2)); // still slice 0
+    complete(rec, outcome('a', 1250, 40, { failed: true, status: 500 })); // an error: counted, no success latency
+    complete(rec, outcome('a', 1260, 0, { failed: true, errorKind: 'refused', status: null }));
+    complete(rec, outcome('a', 1999.99, 4)); // slice 9
+    complete(rec, outcome('a', 1300, 1, { errorKind: 'cancelled', status: null })); // not a request
+    rec.onDropped(1710);
+    rec.onStart(1500); // answered after the second closed (its end + 1 s timeout + 1 s)
+    clock.set(4000);
+    rec.tick();
+    rec.onOutcome(outcome('a', 1500, 2500));
+    rec.finish();
+    const s = lines.find((l) => l.t === 1)?.slices;
+    expect(s).toEqual({
+      ms: 100,
+      requests: [2, 0, 2, 0, 0, 0, 0, 0, 0, 1],
+      errors: [0, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+      dropped: [0, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+      // 4000 µs and 4200 µs: one bin each (4096–4608 µs is 8 sub-bins above 2^12 µs, 512 µs wide)
+      okLatency: [[sliceLatencyBin(4000), 1, sliceLatencyBin(4200), 1], [], [], [], [], [], [], [], [], [sliceLatencyBin(4000), 1]],
+    });
+    expect(sliceLatencyBin(4000)).not.toBe(sliceLatencyBin(4200));
+    expect(late.find((l) => l.t === 1)?.slices?.requests).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    expect(late.find((l) => l.t === 1)?.slices?.okLatency[5]).toEqual([sliceLatencyBin(2_500_000), 1]);
+    expect(sliceBinMidMs(sliceLatencyBin(2_500_000))).toBeCloseTo(2500, -2);
+    // a second without traffic carries no slices
+    expect(lines.find((l) => l.t === 0)?.slices).toBeUndefined();
+  });
+
+  it('writes how late each slice\'s requests went onto the wire, only when they were late', () => {
+    const { clock, lines, rec } = setup();
+    complete(rec, outcome('a', 1000, 270, { sentAtMs: 1260 })); // 260 ms late
+    complete(rec, outcome('a', 1050, 220, { sentAtMs: 1260 })); // 210 ms late
+    complete(rec, outcome('a', 1300, 1, { sentAtMs: 1300.4 })); // on time
+    complete(rec, outcome('a', 1400, 1)); // a closed model: sent when intended
+    clock.set(4000);
+    rec.finish();
+    expect(lines.find((l) => l.t === 1)?.slices?.sendLagMs).toEqual([235, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(lines.find((l) => l.t === 0)?.slices).toBeUndefined();
+  });
+
+  it("takes the harness's own event-loop stall out of the slices' latency, not out of the histograms", () => {
+    vi.useFakeTimers();
+    try {
+      const { clock, lines, rec } = setup();
+      rec.start();
+      for (let t = 20; t <= 1000; t += 20) {
+        clock.set(t);
+        vi.advanceTimersByTime(20);
+      }
+      // the loop is blocked from 1000 to 1400: the response to a request sent at 990 waits, and its callback runs first
+      clock.set(1400);
+      rec.onStart(990);
+      rec.onOutcome(outcome('a', 990, 410));
+      for (let t = 1400; t <= 1500; t += 20) {
+        clock.set(t);
+        vi.advanceTimersByTime(20);
+      }
+      complete(rec, outcome('a', 1490, 5)); // after the stall: untouched
+      clock.set(3000);
+      rec.finish();
+      const [second0, second1] = lines;
+      expect(second0?.slices?.okLatency[9]).toEqual([sliceLatencyBin(410_000 - 380_000), 1]);
+      expect(LatencyHistogram.decode(second0?.requests.a?.histogram ?? '').percentileMs(100)).toBeCloseTo(410, -1);
+      expect(second1?.slices?.okLatency[4]).toEqual([sliceLatencyBin(5000), 1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -33,7 +33,7 @@ describe('describeTouches', () => {
     expect(text).toMatch(/db-down#1 .*disables proxy "db"/);
     expect(text).toMatch(/db-down#2 .*disables proxy "db"/);
     expect(text).toContain('starts the reference service');
-    expect(text).toContain('after the load: POST /v1/executions/lookup for every captured executionId');
+    expect(text).toContain('after the load: the integrity audit (lookup POST /v1/executions/lookup) for every captured executionId');
   });
 
   it('process, cpu and memory faults list the processes they start, kill or pause', async () => {

@@ -19,6 +19,13 @@ describe('renderMarkdown', () => {
     await expect(md).toMatchFileSnapshot('./__snapshots__/chaos-db-report.md');
   });
 
+  it('prints recovery to the hundredth and says at which resolution it was measured', () => {
+    const at = (resolutionMs: number) => renderMarkdown({ ...result, recovery: { ...result.recovery, resolutionMs } });
+    expect(at(100)).toMatch(/MTTR 6\.00 s .*; measured at 0\.1 s resolution\./);
+    expect(at(1000)).toContain('measured on whole seconds (a timeline without sub-second slices).');
+    expect(md).not.toContain('resolution'); // a result written before it was recorded
+  });
+
   it('says when latency was compared at equal machine speed', () => {
     expect(md).not.toContain('equal machine speed');
     const calibrated = { ...result, environment: { ...result.environment, calibration: { unitCpuUs: 1234, samples: 400 } } };
@@ -50,8 +57,8 @@ describe('renderMarkdown', () => {
     ]);
     expect(row(md, 'latency.p99')).toEqual(['latency.p99', '811.8', '911.6', '+12.3%', '[+8.1%, +16.5%]', '❌ **regression**']);
     expect(row(md, 'requests.status.p99')[5]).toBe('➖ no data');
-    expect(row(md, 'db-partition')).toEqual(['db-partition', 'db-partition', '2:00', '2:15', '1.0 s', '–', '❌ **no**']);
-    expect(md).toContain('health-probe MTTR 3.5 s — the probe reported healthy 2.5 s before traffic recovered');
+    expect(row(md, 'db-partition')).toEqual(['db-partition', 'db-partition', '2:00', '2:15', '1.00 s', '–', '❌ **no**']);
+    expect(md).toContain('health-probe MTTR 3.50 s — the probe reported healthy 2.50 s before traffic recovered');
     expect(row(md, '10,388')).toEqual(['10,388', '10,386', '0', '❌ **2**', '0']);
     expect(row(md, 'target')).toEqual(['target', '58.3%', '84.7%', '97.5%', '349.8 s', '192.0 MiB', '250.0 MiB', '15.0 MiB/h', '⚠️ suspect']);
     expect(md).toContain('- ⚠️ environment fingerprint differs from the baseline (cpuModel)');

@@ -53,6 +53,8 @@ const cases: Case[] = [
   { name: 'bad target url', mutate: (s) => (s.target.url = 'ftp://example.com'), path: 'target.url', message: /http/ },
   { name: 'empty load', mutate: (s) => (s.load = []), path: 'load', message: /1/ },
   { name: 'bad profile override', mutate: (s) => (s.profiles.quick.override = { load: [{ executor: 'constant-vus', vus: 0, duration: '1s' }] }), path: 'profiles.quick.override.load[0].vus', message: /0/ },
+  { name: 'a recovery rule in both spellings', mutate: (s) => (s.recovery = { healthyFor: '4s', healthyBuckets: 4 }), path: 'recovery.healthyBuckets', message: /older spelling of healthyFor/ },
+  { name: 'a recovery rule below the resolution', mutate: (s) => (s.recovery = { unhealthyFor: '50ms' }), path: 'recovery.unhealthyFor', message: /at least 100ms/ },
   { name: 'unknown profile', profile: 'nightly', path: '', message: /no profile "nightly"/ },
   { name: 'invalid JSON', text: '{\n  "name": "x",\n  "load": [1,]\n}\n', path: '', message: /line 3, column/ },
   { name: 'invalid YAML', ext: '.yaml', text: 'name: x\nload:\n  - executor: constant-vus\n   vus: 3\n', path: '', message: /line \d+, column \d+/ },
