@@ -94,12 +94,15 @@ export async function openScenario(fileOrName: string, options: OpenScenarioOpti
   try {
     const { raw, file } = await readSource(fileOrName, options.cwd);
     const data = checkSource(raw, file);
+    // The document's canonical text (for the hash) is the same under every profile: written once.
+    let canonical: string | undefined;
+    const canonicalOnce = (): string => (canonical ??= canonicalJson(raw));
     return {
       file,
       profiles: profileNames(data),
       resolve: async (profile) => {
         try {
-          return await resolveProfile(raw, data, file, { ...options, profile });
+          return await resolveProfile(raw, data, file, { ...options, profile, canonical: canonicalOnce });
         } catch (e) {
           throw internal(e, fileOrName);
         }
@@ -142,7 +145,12 @@ function checkSource(raw: unknown, file: string): Scenario {
 }
 
 /** The profile applied to the schema-checked document, its bodies read and the cross-field checks run. */
-async function resolveProfile(raw: unknown, data: Scenario, file: string, options: Omit<OpenScenarioOptions, 'cwd'> & { profile?: string | undefined }): Promise<LoadedScenario> {
+async function resolveProfile(
+  raw: unknown,
+  data: Scenario,
+  file: string,
+  options: Omit<OpenScenarioOptions, 'cwd'> & { profile?: string | undefined; canonical?: () => string },
+): Promise<LoadedScenario> {
   const profileName = options.profile;
   const profile = findProfile(data, profileName ?? FULL_PROFILE);
   if (profile === null) {
@@ -156,7 +164,7 @@ async function resolveProfile(raw: unknown, data: Scenario, file: string, option
   const problems = [...bodies.problems, ...checkScenario(scenario, bodies.bodies), ...(options.check?.(scenario) ?? [])];
   if (problems.length > 0) fail(file, problems, profileName ?? null);
   const profileOut = profileName ?? null;
-  return { scenario, file, hash: scenarioHash(raw, bodies.texts, profileOut), profile: profileOut, bodies: bodies.bodies };
+  return { scenario, file, hash: scenarioHash(raw, bodies.texts, profileOut, options.canonical), profile: profileOut, bodies: bodies.bodies };
 }
 
 function hasKey(raw: unknown, key: string): boolean {
@@ -173,8 +181,8 @@ function fail(file: string, problems: InputProblem[], profile: string | null = n
 }
 
 /** Same content → same hash, whatever the key order, whitespace or format (JSON/YAML). */
-export function scenarioHash(raw: unknown, bodyTexts: readonly string[], profile: string | null): string {
-  const h = createHash('sha256').update(canonicalJson(raw));
+export function scenarioHash(raw: unknown, bodyTexts: readonly string[], profile: string | null, canonical: () => string = () => canonicalJson(raw)): string {
+  const h = createHash('sha256').update(canonical());
   for (const t of [...bodyTexts].sort()) h.update('\0').update(t);
   return h.update('\0').update(profile ?? FULL_PROFILE).digest('hex');
 }

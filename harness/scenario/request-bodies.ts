@@ -33,7 +33,11 @@ export async function loadRequestBodies(scenario: Scenario, scenarioFile: string
   for (const r of scenario.requests) {
     if (r.bodyFile === undefined) continue;
     const file = resolve(dir, r.bodyFile);
-    if (!files.has(file)) files.set(file, cache === undefined ? readBodyFile(file) : cache.read(file));
+    if (files.has(file)) continue;
+    const read = cache === undefined ? readBodyFile(file) : cache.read(file);
+    // Awaited below in request order; until then a failed read must not count as unhandled.
+    read.catch(() => undefined);
+    files.set(file, read);
   }
   for (const [i, r] of scenario.requests.entries()) {
     if (r.body !== undefined) {

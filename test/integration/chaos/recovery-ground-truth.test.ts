@@ -57,13 +57,21 @@ async function runAgainst(name: string, mode: ServerMode, scenario: (serverUrl: 
   }
 }
 
+/**
+ * The servers' outages are errors, so health is judged on errors, with a fixed latency tolerance
+ * rather than one derived from a few ms on loopback, which a busy CPU's scheduling would exceed. Not
+ * looser than the ±0.25 s asked of the figures: a success answered 0.4 s late (the proxy and the
+ * server starved of CPU, measured at load 10) passed as healthy under 500 ms, so the first request
+ * that went out 0.37 s before the server healed read as the recovery.
+ */
+const LATENCY_TOLERANCE_MS = 250;
+
 /** A 503 window of the load's clock, marked on the plan by an `exec` fault with no-op commands. */
 function windowScenario(): (url: string) => Promise<Record<string, unknown>> {
   return async (url) => ({
     target: { url, health: '/health', timeout: '2s' },
     faults: [{ kind: 'exec', name: 'outage', at: '10s', duration: '4s', inject: 'true', remove: 'true', recoveryAnchor: 'injection' }],
-    // Health is judged on errors here: a loaded 2-core machine must not turn latency noise into "impact".
-    recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: 500 } },
+    recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: LATENCY_TOLERANCE_MS } },
     thresholds: { mttr_seconds: ['max<10'] },
   });
 }
@@ -107,7 +115,7 @@ describe.concurrent('recovery measured against ground truth', () => {
       // 4.5 s: the disable and the enable can each come back a second late on a busy machine, and the server
       // must still see a gap of 2 s and the traffic 3 s of impact.
       faults: [{ kind: 'net-partition', proxy: 'api', at: '10s', duration: '4500ms' }],
-      recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: 500 } },
+      recovery: { steadyStateWindow: '10s', tolerances: { p95Ms: LATENCY_TOLERANCE_MS } },
     }), 23);
     const fault = result.faults[0]!;
     expect(clocks.failFromEpochMs, 'the server saw the partition as a gap').not.toBeNull();
