@@ -3,8 +3,8 @@ import { LATENCY_BIN_COUNT, SLICE_MS, sliceLatencyBin } from '../contract/traffi
 import type { TrafficSlices } from '../contract/traffic-slices.ts';
 import { hasLatency } from './request-second-builder.ts';
 
-// Module-local copies: read per request, an imported binding cost 3× the whole counting (measured
-// under tsx: 110 ns per outcome instead of 30).
+// Module-local copies of the imported constants: read on every request, they made record() 15 %
+// cheaper (31 ns instead of 36 per outcome under tsx; several times that when compiled to CommonJS).
 const WIDTH_MS = SLICE_MS;
 const BINS = LATENCY_BIN_COUNT;
 const SLICES = 1000 / WIDTH_MS;

@@ -55,10 +55,9 @@ function writeSeq(seq: Json[], indent: string, out: string[]): boolean {
   for (const v of seq) {
     if (isBlock(v)) {
       // The item's block one level deeper, its first line after the `- ` marker.
-      const inner: string[] = [];
-      const deeper = `${indent}  `;
-      if (!writeBlock(v, deeper, inner)) return false;
-      out.push(`${indent}- ${(inner[0] as string).slice(deeper.length)}`, ...inner.slice(1));
+      const first = out.length;
+      if (!writeBlock(v, `${indent}  `, out)) return false;
+      out[first] = `${indent}- ${(out[first] as string).slice(indent.length + 2)}`;
     } else {
       const text = valueText(v);
       if (text === null) return false;

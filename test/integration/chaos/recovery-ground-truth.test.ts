@@ -28,6 +28,7 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-truth-'));
 });
 afterAll(async () => {
+  // KEEP_TRUTH=1 keeps the run directories, to look at the timeline of a run that missed.
   if (!process.env.KEEP_TRUTH) await fs.rm(dir, { recursive: true, force: true });
   else process.stdout.write(`kept ${dir}\n`);
 });
