@@ -1,12 +1,20 @@
 /**
- * Load-engine throughput (`node --import tsx bench/load.bench.ts`, not part of `npm test`).
+ * Load-engine throughput and cost (`node --import tsx bench/load.bench.ts`, not part of `npm test`).
  *
- * Against one trivial loopback HTTP server in a child process, in alternating rounds:
- *   wrk (closed loop, 1 thread, 50 connections) · raw autocannon (50 connections) ·
- *   stresslab autocannon engine (constant-vus 50, timeline recorder + writer on) ·
- *   stresslab arrival engine at its max sustainable rate (found first by stepping the rate).
- * Prints each round, the medians and the ratios (goals: ≥ 0.95 × raw autocannon, ≥ 0.8 × wrk).
- * Env: BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (10).
+ * Against one trivial loopback HTTP server in a child process:
+ *   1. the arrival engine's maximum sustainable rate: stepped up until a 4 s probe drops an
+ *      iteration, achieves less than 99 % of the schedule or has a send lag p99 more than 2 ms above
+ *      the machine's own timer floor (the p99 lateness of a bare 1 ms timer in this process,
+ *      measured first: ~3 ms on a small VM, where no timer-driven generator could reach 2 ms),
+ *      send lag taken after the probe's first second (connections opening, JIT warming);
+ *   2. alternating rounds: wrk (closed loop, 1 thread, 50 connections) · raw autocannon (50
+ *      connections) · stresslab autocannon engine (constant-vus 50, timeline recorder + writer on) ·
+ *      stresslab arrival engine at the maximum found (goal ≥ 0.75 × wrk);
+ *   3. generator CPU per request (process CPU time over completed requests, recorder and writer
+ *      included): the arrival engine at 10,000 rps and the closed-model engine (goal ≤ 20 µs);
+ *   4. rate accuracy: the server's arrivals per 100 ms at 2,000 rps and at 80 % of the maximum,
+ *      coefficient of variation (goal < 0.3: no bursts).
+ * Prints each round, the medians and the ratios. Env: BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (10).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,7 +40,10 @@ interface PhaseResult {
   rps: number;
   dropped: number;
   sent: number;
+  completed: number;
   lagP99Ms: number;
+  /** Process CPU time (user + system) over the phase, µs. */
+  cpuUs: number;
 }
 
 async function wrk(url: string): Promise<number> {
@@ -55,38 +66,87 @@ async function ours(url: string, phase: LoadPhasePlan, dir: string): Promise<Pha
   const rec = new TimelineRecorder({ clock, write: (l) => writer.write(l), writeLate: (l) => writer.write(l), phaseAt: () => phase.name, timeoutMs: 10_000 });
   const lags: number[] = [];
   const sink: OutcomeSink = {
-    onStart: (at) => {
-      lags.push(clock.nowMs() - at);
-      rec.onStart(at);
+    onStart: (at, startedAt) => {
+      // Steady state: the first second opens the connections and warms the JIT.
+      if (at >= phase.startMs + 1000) lags.push(clock.nowMs() - at);
+      rec.onStart(at, startedAt);
     },
     onOutcome: (o) => rec.onOutcome(o),
     onDropped: (at) => rec.onDropped(at),
+    onSockets: (n) => rec.onSockets(n),
   };
   rec.start();
+  const cpu0 = process.cpuUsage();
   const s = await engineFor(phase.executor).run(phase, { baseUrl: url, clock, requests: fixedRequests(), sink, signal: new AbortController().signal, timeoutMs: 10_000 });
+  const cpu = process.cpuUsage(cpu0);
   const elapsedMs = clock.nowMs() - phase.startMs;
   rec.finish();
   await writer.close();
   lags.sort((a, b) => a - b);
   const windowMs = phase.executor === 'constant-vus' ? elapsedMs : phase.durationMs;
-  return { rps: s.completed / (windowMs / 1000), dropped: s.dropped, sent: s.sent, lagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0 };
+  return {
+    rps: s.completed / (windowMs / 1000),
+    dropped: s.dropped,
+    sent: s.sent,
+    completed: s.completed,
+    lagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0,
+    cpuUs: cpu.user + cpu.system,
+  };
 }
 
 function arrivalPhase(ratePerSec: number, seconds: number): LoadPhasePlan {
   return { executor: 'constant-arrival-rate', name: 'arrival', startMs: 20, durationMs: seconds * 1000, gracefulStopMs: 2000, ratePerSec, preAllocatedVUs: 200, maxVUs: 500 };
 }
 
-/** Steps the rate up until drops or send lag appear; returns the last rate held cleanly. */
+function closedPhase(seconds: number): LoadPhasePlan {
+  return { executor: 'constant-vus', name: 'closed', startMs: 20, durationMs: seconds * 1000, gracefulStopMs: 2000, vus: CONNECTIONS };
+}
+
+/** The p99 lateness of a bare setTimeout(1) loop over `ms`: what any timer-driven scheduler pays here. */
+function timerFloorP99Ms(ms: number): Promise<number> {
+  return new Promise((resolve) => {
+    const lates: number[] = [];
+    const end = performance.now() + ms;
+    let last = performance.now();
+    const tick = (): void => {
+      const now = performance.now();
+      lates.push(now - last - 1);
+      last = now;
+      if (now < end) setTimeout(tick, 1);
+      else resolve([...lates].sort((a, b) => a - b)[Math.floor(lates.length * 0.99)] ?? 0);
+    };
+    setTimeout(tick, 1);
+  });
+}
+
+let lagLimitMs = 2;
+const held = (r: PhaseResult, rate: number, seconds: number): boolean => r.dropped === 0 && r.rps >= rate * 0.99 && r.lagP99Ms <= lagLimitMs && r.sent === rate * seconds;
+
+/** Steps the rate up until a probe is not held; returns the last rate held. */
 async function maxSustainableRate(url: string, dir: string): Promise<number> {
   let best = 0;
-  for (let rate = 2000; rate <= 60_000; rate += 2000) {
-    const r = await ours(url, arrivalPhase(rate, 3), dir);
-    const held = r.dropped <= rate * 3 * 0.001 && r.lagP99Ms < 20 && r.rps >= rate * 0.99;
-    console.log(`  probe ${rate} rps: achieved ${r.rps.toFixed(0)}, dropped ${r.dropped}, send lag p99 ${r.lagP99Ms.toFixed(1)} ms → ${held ? 'held' : 'not held'}`);
-    if (!held) break;
-    best = rate;
+  let misses = 0;
+  for (let rate = 2000; rate <= 80_000 && misses < 2; rate += 2000) {
+    const r = await ours(url, arrivalPhase(rate, 4), dir);
+    const ok = held(r, rate, 4);
+    console.log(`  probe ${rate} rps: achieved ${r.rps.toFixed(0)}, dropped ${r.dropped}, send lag p99 ${r.lagP99Ms.toFixed(2)} ms → ${ok ? 'held' : 'not held'}`);
+    // One miss may be the machine; two in a row is the engine.
+    if (ok) {
+      best = rate;
+      misses = 0;
+    } else misses++;
   }
   return best;
+}
+
+/** The server's arrivals per 100 ms over an arrival phase (its first and last slot cut: partial). */
+async function arrivalCv(url: string, rate: number, dir: string): Promise<{ cv: number; slots: number; max: number; mean: number }> {
+  await fetch(`${url}/__arrivals`).then((r) => r.arrayBuffer());
+  await ours(url, arrivalPhase(rate, 5), dir);
+  const counts = ((await (await fetch(`${url}/__arrivals`)).json()) as [number, number][]).map(([, n]) => n).slice(1, -1);
+  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+  const sd = Math.sqrt(counts.reduce((a, b) => a + (b - mean) ** 2, 0) / counts.length);
+  return { cv: sd / mean, slots: counts.length, max: Math.max(...counts), mean };
 }
 
 function median(xs: readonly number[]): number {
@@ -102,26 +162,43 @@ async function main(): Promise<void> {
     console.log(`server pid ${server.pid} at ${server.url}; ${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections`);
     await wrk(server.url); // warm-up
     await ours(server.url, arrivalPhase(2000, 2), dir); // warm-up of our code paths
-    console.log('finding the arrival engine’s max sustainable rate…');
-    const rate = await maxSustainableRate(server.url, dir);
+    const floor = await timerFloorP99Ms(3000);
+    lagLimitMs = floor + 2;
+    console.log(`timer floor: a bare 1 ms timer ran ${floor.toFixed(2)} ms late at p99`);
+    console.log(`finding the arrival engine’s max sustainable rate (dropped 0, ≥ 99 % of the schedule, send lag p99 ≤ floor + 2 = ${lagLimitMs.toFixed(2)} ms)…`);
+    const rate = Math.max(1000, await maxSustainableRate(server.url, dir));
     const results: Record<string, number[]> = { wrk: [], autocannon: [], 'stresslab autocannon': [], [`stresslab arrival @${rate}`]: [] };
+    const cpu: Record<string, number[]> = { 'arrival @10000': [], 'closed (50 VUs)': [] };
     for (let round = 1; round <= ROUNDS; round++) {
       const w = await wrk(server.url);
       const a = await rawAutocannon(server.url);
-      const o = await ours(server.url, { executor: 'constant-vus', name: 'closed', startMs: 20, durationMs: SECONDS * 1000, gracefulStopMs: 2000, vus: CONNECTIONS }, dir);
+      const o = await ours(server.url, closedPhase(SECONDS), dir);
       const ar = await ours(server.url, arrivalPhase(rate, SECONDS), dir);
-      console.log(`round ${round}: wrk ${w.toFixed(0)} · autocannon ${a.toFixed(0)} · stresslab autocannon ${o.rps.toFixed(0)} · arrival ${ar.rps.toFixed(0)} (dropped ${ar.dropped})`);
+      const at10 = await ours(server.url, arrivalPhase(10_000, 5), dir);
+      console.log(
+        `round ${round}: wrk ${w.toFixed(0)} · autocannon ${a.toFixed(0)} · stresslab autocannon ${o.rps.toFixed(0)} · arrival ${ar.rps.toFixed(0)} ` +
+          `(dropped ${ar.dropped}, lag p99 ${ar.lagP99Ms.toFixed(2)} ms) · CPU/request: arrival @10k ${(at10.cpuUs / at10.completed).toFixed(1)} µs, closed ${(o.cpuUs / o.completed).toFixed(1)} µs`,
+      );
       results.wrk?.push(w);
       results.autocannon?.push(a);
       results['stresslab autocannon']?.push(o.rps);
       results[`stresslab arrival @${rate}`]?.push(ar.rps);
+      cpu['arrival @10000']?.push(at10.cpuUs / at10.completed);
+      cpu['closed (50 VUs)']?.push(o.cpuUs / o.completed);
     }
     const wrkMed = median(results.wrk ?? []);
     const acMed = median(results.autocannon ?? []);
-    console.log('\nmedian rps        ratio vs wrk   ratio vs autocannon');
+    console.log('\nmedian rps                      ratio vs wrk   ratio vs autocannon');
     for (const [name, xs] of Object.entries(results)) {
       const m = median(xs);
       console.log(`${name.padEnd(28)} ${m.toFixed(0).padStart(7)}   ${(m / wrkMed).toFixed(3)}   ${(m / acMed).toFixed(3)}`);
+    }
+    console.log('\ngenerator CPU per request (median, goal ≤ 20 µs for the arrival engine)');
+    for (const [name, xs] of Object.entries(cpu)) console.log(`${name.padEnd(28)} ${median(xs).toFixed(1).padStart(7)} µs`);
+    console.log('\nrate accuracy: server arrivals per 100 ms (goal: coefficient of variation < 0.3)');
+    for (const r of [2000, Math.round((rate * 0.8) / 100) * 100]) {
+      const c = await arrivalCv(server.url, r, dir);
+      console.log(`${`@${r} rps`.padEnd(28)} CV ${c.cv.toFixed(3)} over ${c.slots} slots (mean ${c.mean.toFixed(0)}, max ${c.max})`);
     }
   } finally {
     await server.stop();

@@ -15,6 +15,7 @@ import { trafficMetricSource } from './traffic-metric-source.ts';
 import { decideVerdict } from './verdict.ts';
 import { targetExitsFrom } from './target-exits.ts';
 import { withFailures } from './failure-verdict.ts';
+import { generatorHealth, saturationWarning, withUntrustedLatency } from './generator-health.ts';
 
 /** What a comparison with other runs (the baseline gate) adds to a result. */
 export interface RunGateOutcome {
@@ -59,6 +60,7 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const endMs = meta.endMs ?? timelineEndMs(timeline);
   const faultRecords = meta.complete ? meta.faults : faultRecordsFromEvents(plan.faults, timeline.events);
   const integrity = meta.audit?.integrity ?? null;
+  const generator = generatorHealth(timeline.seconds);
   const chaos = analyzeChaos({
     series: folded.series,
     injections: faultRecords.flatMap((r): InjectionRecord[] => {
@@ -73,15 +75,18 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     openModel: plan.phases.every((p) => p.executor.endsWith('arrival-rate')),
     targetExits: targetExitsFrom(timeline.events),
     slices: sliceSeries(timeline),
+    generatorWatched: generator !== null,
   });
   const phaseMs = Object.fromEntries(plan.phases.map((p) => [p.name, p.durationMs]));
   const thresholds = evaluateThresholds(options.thresholds, trafficMetricSource(folded.traffic, { runMs: endMs, phaseMs }, chaos.scalars));
   const abortReason = meta.abortReason ?? (meta.complete ? null : `the run did not finish (record.json is the one written at its start; the timeline ends at ${(endMs / 1000).toFixed(1)} s)`);
   const engineReasons = [...meta.engineErrors, ...chaos.reasons].map((e) => `load engine error: ${e}`);
-  const runWarnings = [...chaos.warnings, ...meta.warnings];
+  const saturation = generator === null ? null : saturationWarning(generator);
+  const runWarnings = [...chaos.warnings, ...meta.warnings, ...(saturation === null ? [] : [saturation])];
   const targetExits = targetExitsFrom(timeline.events);
   const judge = (gate: RunGateOutcome): Pick<RunResult, 'verdict' | 'reasons' | 'warnings'> => {
-    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions: gate.regressions, integrity, faults: chaos.faults, targetExits, inconclusive: chaos.inconclusive });
+    const regressions = withUntrustedLatency(gate.regressions, generator);
+    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions, integrity, faults: chaos.faults, targetExits, inconclusive: chaos.inconclusive });
     return {
       // A harness that failed (an engine threw, a fault could not be injected) measured less than asked;
       // that failure outranks "inconclusive" and is listed before its reasons.
@@ -116,6 +121,8 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     recovery: chaos.recovery,
     resources: chaos.resources,
     integrity,
+    generatorSaturated: generator?.saturated ?? false,
+    generator,
     thresholds,
     regressions: [],
   };
@@ -125,7 +132,7 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const result: RunResult = {
     ...provisional,
     ...judge(gate),
-    regressions: gate.regressions.map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict }) => ({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict })),
+    regressions: withUntrustedLatency(gate.regressions, generator).map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict }) => ({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict })),
   };
   return { result: withFailures(result, meta.failures), series: folded.series };
 }

@@ -171,6 +171,20 @@ export const environmentSchema = z.object({
   calibration: calibrationSchema.nullable().optional(),
 });
 
+/** The load generator's health over the run (analysis/generator-health.ts). */
+const generatorSchema = z.object({
+  saturated: z.boolean(),
+  saturatedSeconds: z.array(z.number().int().nonnegative()),
+  seconds: z.number().int().nonnegative(),
+  sendLagP50Ms: nullableNumber,
+  sendLagP99Ms: nullableNumber,
+  worstSendLagP99Ms: nullableNumber,
+  maxLoopDelayP99Ms: z.number().nonnegative(),
+  maxBusyPct: z.number().nonnegative(),
+  maxCpuPct: z.number().nonnegative(),
+  maxSockets: z.number().int().nonnegative(),
+});
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   source: z.enum(['stresslab', 'k6']).default('stresslab'),
@@ -198,6 +212,14 @@ export const runResultSchema = z.object({
     harness: resourceUsageSchema.nullable(),
   }),
   integrity: integritySchema.nullable(),
+  /**
+   * The generator saturated (send lag p99 > 5 ms or a load thread > 90 % busy in more than 5 % of the
+   * load's seconds): its latency figures are untrusted and the gate's latency verdicts are no-data.
+   * Absent in results written before it existed and for k6 imports.
+   */
+  generatorSaturated: z.boolean().optional(),
+  /** The generator's health (null when the timeline has none). */
+  generator: generatorSchema.nullable().optional(),
   thresholds: z.array(thresholdResultSchema),
   regressions: z.array(regressionResultSchema),
 });

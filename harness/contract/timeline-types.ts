@@ -1,5 +1,6 @@
 import type { ErrorKinds } from './stats.ts';
 import type { TrafficSlices } from './traffic-slices.ts';
+import type { GeneratorSecond } from './generator-second.ts';
 
 /**
  * The lines of `timeline.jsonl`: one JSON object per line, appended and flushed as the run goes,
@@ -33,6 +34,8 @@ export interface TimelineSecond {
   inFlight?: number;
   /** The second per 100 ms, all request names together (recovery's resolution); absent when the second had no traffic, and in older timelines. */
   slices?: TrafficSlices;
+  /** The load generator's own health in this second (contract/generator-second.ts); absent in older timelines. */
+  generator?: GeneratorSecond;
 }
 
 /**

@@ -1,15 +1,29 @@
-import { Pool } from 'undici';
 import type { OutcomeErrorKind } from '../contract/stats.ts';
 import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../contract/plan-types.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import type { EngineContext, LoadEngine, PhaseRunSummary } from './engine.ts';
-import { isExpectedStatus, RequestTimeoutError } from './error-kind.ts';
+import { isExpectedStatus } from './error-kind.ts';
+import { ConnectionPool } from './connection-pool.ts';
+import { originOf } from './http1-connection.ts';
+import { encodeRequest } from './encode-request.ts';
 import { InFlightRequest } from './in-flight-request.ts';
+import type { PreparedRequest } from './engine.ts';
 
 type ArrivalPhase = ConstantArrivalRatePhase | RampingArrivalRatePhase;
 
 /** Longest sleep between scheduler ticks: bounds how late a timeout or the end of a drain is noticed. */
 const MAX_SLEEP_MS = 50;
+/**
+ * After a stall the scheduler catches up at this multiple of the schedule, never in one burst: the
+ * target sees at most twice the intended rate, and the requests sent late still count their latency
+ * from their intended time.
+ */
+const CATCH_UP_FACTOR = 2;
+/**
+ * Longest real time one tick may credit to the catch-up: a normal tick is ~1 ms, a loaded machine's a
+ * few; the first tick after a long stall sends at most 2 × this much of the schedule at once.
+ */
+const CATCH_UP_STEP_MS = 10;
 
 /**
  * One run of an open-model phase. A 1 ms timer sends every arrival that is due (a setImmediate
@@ -19,8 +33,12 @@ const MAX_SLEEP_MS = 50;
 class ArrivalRun {
   readonly #phase: ArrivalPhase;
   readonly #ctx: EngineContext;
-  readonly #pool: Pool;
+  readonly #pool: ConnectionPool;
   readonly #basePath: string;
+  readonly #host: string;
+  /** Factories that return the same request object again get its bytes from this one-entry cache. */
+  #lastReq: PreparedRequest | null = null;
+  #lastBytes: Buffer | null = null;
   readonly #schedule: ArrivalSchedule;
   readonly #endMs: number;
   readonly #freeVus: number[] = [];
@@ -28,13 +46,18 @@ class ArrivalRun {
   #flights: InFlightRequest[] = [];
   #head = 0;
   #nextAtMs: number | null;
+  /** Arrivals intended up to here may go out now (catch-up without bursts, see CATCH_UP_FACTOR). */
+  #horizonMs: number | null = null;
+  #lastTickMs = 0;
+  /** When the timer was meant to fire: arrivals due until then are on schedule, whatever the timer's delay; null while catching up. */
+  #plannedMs: number | null = null;
   #inFlight = 0;
   readonly #summary: PhaseRunSummary = { sent: 0, completed: 0, dropped: 0 };
   #timer: NodeJS.Timeout | null = null;
   #finished = false;
   #resolve: (s: PhaseRunSummary) => void = () => {};
   #reject: (e: unknown) => void = () => {};
-  /** One function for every request's wire time (InFlightRequest.onConnect), not a closure per request. */
+  /** One function for every request's wire time (InFlightRequest.onWired), not a closure per request. */
   readonly #nowMs = (): number => this.#ctx.clock.nowMs();
 
   constructor(phase: ArrivalPhase, ctx: EngineContext) {
@@ -42,14 +65,9 @@ class ArrivalRun {
     this.#ctx = ctx;
     const url = new URL(ctx.baseUrl);
     this.#basePath = url.pathname.replace(/\/$/, '');
-    this.#pool = new Pool(url.origin, {
-      connections: phase.maxVUs,
-      pipelining: 1,
-      // Timeouts are enforced by the scheduler from the send time, one mechanism for all phases.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connectTimeout: Math.max(1, ctx.timeoutMs),
-    });
+    this.#host = url.host;
+    // Timeouts (connecting included) are enforced by the scheduler from the send time, one mechanism for all phases.
+    this.#pool = new ConnectionPool(originOf(url), (open) => ctx.sink.onSockets?.(open));
     for (let vu = phase.maxVUs - 1; vu >= 0; vu--) this.#freeVus.push(vu);
     this.#schedule = new ArrivalSchedule(phase);
     this.#endMs = phase.startMs + phase.durationMs;
@@ -78,17 +96,28 @@ class ArrivalRun {
     if (this.#finished) return;
     try {
       const now = this.#ctx.clock.nowMs();
-      while (this.#nextAtMs !== null && this.#nextAtMs <= now) {
+      // On schedule the horizon is `now`. When the tick came later than planned (a stall, a busy loop),
+      // it advances from the planned time at twice the ticks' real time, so the backlog drains at
+      // twice the rate instead of at once.
+      const catchUp = this.#horizonMs === null ? now : this.#horizonMs + CATCH_UP_FACTOR * Math.min(now - this.#lastTickMs, CATCH_UP_STEP_MS);
+      const horizon = Math.min(now, this.#plannedMs === null ? catchUp : Math.max(this.#plannedMs, catchUp));
+      this.#horizonMs = horizon;
+      this.#lastTickMs = now;
+      while (this.#nextAtMs !== null && this.#nextAtMs <= horizon) {
         this.#fire(this.#nextAtMs, now);
         this.#nextAtMs = this.#nextIntended();
       }
       this.#expire(now);
       if (this.#nextAtMs === null && (this.#inFlight === 0 || now >= this.#endMs + this.#phase.gracefulStopMs)) {
-        this.#giveUpAll('timeout', new RequestTimeoutError('graceful stop expired'));
+        this.#giveUpAll('timeout');
         return this.#end();
       }
-      const wait = this.#nextAtMs === null ? MAX_SLEEP_MS : this.#nextAtMs - this.#ctx.clock.nowMs();
-      this.#timer = setTimeout(this.#tick, Math.min(MAX_SLEEP_MS, Math.max(1, Math.floor(wait))));
+      const at = this.#ctx.clock.nowMs();
+      const wait = this.#nextAtMs === null ? MAX_SLEEP_MS : this.#nextAtMs - at;
+      const delay = Math.min(MAX_SLEEP_MS, Math.max(1, Math.ceil(wait)));
+      // Behind schedule, the next tick is a catch-up step, not a planned wake-up.
+      this.#plannedMs = wait > 0 ? at + delay : null;
+      this.#timer = setTimeout(this.#tick, delay);
     } catch (e) {
       this.#fail(e);
     }
@@ -102,20 +131,25 @@ class ArrivalRun {
       return;
     }
     const req = this.#ctx.requests.next(vu);
-    const flight = new InFlightRequest(intendedAtMs, now, vu, req, this.#done, this.#nowMs);
-    this.#ctx.sink.onStart(intendedAtMs);
+    if (req !== this.#lastReq || this.#lastBytes === null) {
+      this.#lastReq = req;
+      this.#lastBytes = encodeRequest(req, this.#basePath, this.#host);
+    }
+    const conn = this.#pool.acquire();
+    const flight = new InFlightRequest(intendedAtMs, now, vu, req, conn, this.#done, this.#nowMs);
+    this.#ctx.sink.onStart(intendedAtMs, now);
     this.#inFlight++;
     this.#summary.sent++;
     this.#flights.push(flight);
-    this.#pool.dispatch({ path: this.#basePath + req.path, method: req.method, headers: req.headers, body: req.body ?? null }, flight);
+    conn.send(flight, this.#lastBytes);
   }
 
-  readonly #done = (f: InFlightRequest, status: number | null, errorKind: OutcomeErrorKind | null, body: string | null): void => {
+  readonly #done = (f: InFlightRequest, status: number | null, errorKind: OutcomeErrorKind | null, bytes: number, body: Buffer | null): void => {
     f.done = true;
     const now = this.#ctx.clock.nowMs();
     if (body !== null && status !== null) {
       try {
-        f.req.onBody?.(status, body);
+        f.req.onBody?.(status, body.toString('utf8'));
       } catch {
         // A failing capture must not stop the load; the request itself is still recorded.
       }
@@ -128,7 +162,7 @@ class ArrivalRun {
       status,
       failed,
       errorKind,
-      bytes: f.bytes,
+      bytes,
       sentAtMs: f.wiredAtMs ?? f.sentAtMs,
     });
     this.#inFlight--;
@@ -145,7 +179,7 @@ class ArrivalRun {
       if (f === undefined) break;
       if (!f.done) {
         if (now - f.sentAtMs < this.#ctx.timeoutMs) break;
-        f.giveUp('timeout', new RequestTimeoutError(`no response within ${this.#ctx.timeoutMs} ms`));
+        f.giveUp('timeout');
       }
       this.#head++;
     }
@@ -155,8 +189,8 @@ class ArrivalRun {
     }
   }
 
-  #giveUpAll(kind: OutcomeErrorKind, reason: Error): void {
-    for (let i = this.#head; i < this.#flights.length; i++) this.#flights[i]?.giveUp(kind, reason);
+  #giveUpAll(kind: OutcomeErrorKind): void {
+    for (let i = this.#head; i < this.#flights.length; i++) this.#flights[i]?.giveUp(kind);
     this.#flights = [];
     this.#head = 0;
   }
@@ -165,7 +199,7 @@ class ArrivalRun {
   readonly #cancel = (): void => {
     if (this.#finished) return;
     this.#nextAtMs = null;
-    this.#giveUpAll('cancelled', new Error('run aborted'));
+    this.#giveUpAll('cancelled');
     this.#end();
   };
 
@@ -173,7 +207,8 @@ class ArrivalRun {
     this.#finished = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#ctx.signal.removeEventListener('abort', this.#cancel);
-    return this.#pool.destroy().catch(() => undefined);
+    this.#pool.destroy();
+    return Promise.resolve();
   }
 
   #end(): void {
@@ -184,7 +219,7 @@ class ArrivalRun {
   #fail(e: unknown): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.#giveUpAll('other', new Error('engine failed'));
+    this.#giveUpAll('other');
     void this.#cleanup().then(() => this.#reject(e));
   }
 }
@@ -193,7 +228,7 @@ function isArrivalPhase(phase: { executor: string }): phase is ArrivalPhase {
   return phase.executor === 'constant-arrival-rate' || phase.executor === 'ramping-arrival-rate';
 }
 
-/** Open-model engine (k6's arrival-rate executors) on undici. */
+/** Open-model engine (k6's arrival-rate executors) on raw keep-alive sockets (connection-pool.ts). */
 export const arrivalEngine: LoadEngine = {
   name: 'arrival',
   run(phase, ctx) {

@@ -48,6 +48,8 @@ async function runSteps(
       const connections = amount === undefined ? step.vus : Math.min(step.vus, amount);
       const s = new AutocannonStep({ connections, amount, maxDurationMs: step.durationMs + phase.gracefulStopMs + 5000 }, ctx, counters);
       live.push(s);
+      // One socket per VU (the closed model keeps them all open).
+      ctx.sink.onSockets?.(connections);
       await Promise.race([s.done, until(phase.startMs + step.startMs + step.durationMs, ctx)]);
       s.softStop();
     }
@@ -55,6 +57,7 @@ async function runSteps(
     await Promise.race([Promise.all(live.map((s) => s.done)), until(deadline, ctx)]);
     for (const s of live) s.hardStop(ctx.signal.aborted ? 'cancelled' : 'timeout');
     await Promise.all(live.map((s) => s.done));
+    ctx.sink.onSockets?.(0);
   } finally {
     ctx.signal.removeEventListener('abort', abort);
   }

@@ -49,11 +49,17 @@ export interface RequestOutcome {
 
 /** Where engines report; the timeline recorder implements it. */
 export interface OutcomeSink {
-  /** A request is about to be sent for this intended time (lets the recorder know a second is still open). */
-  onStart(intendedAtMs: number): void;
+  /**
+   * A request is about to be sent for this intended time (lets the recorder know a second is still
+   * open). The open model also says when it took the arrival off its schedule (`startedAtMs`): the
+   * difference is the generator's send lag (contract/generator-second.ts).
+   */
+  onStart(intendedAtMs: number, startedAtMs?: number): void;
   onOutcome(outcome: RequestOutcome): void;
   /** An open-model iteration that could not start because `maxVUs` requests were in flight (k6 `dropped_iterations`). */
   onDropped(intendedAtMs: number): void;
+  /** The engine's sockets open to the target changed (the generator's own health). */
+  onSockets?(open: number): void;
 }
 
 export interface EngineContext {

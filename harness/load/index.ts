@@ -3,7 +3,7 @@ import { arrivalEngine } from './arrival-engine.ts';
 import { autocannonEngine } from './autocannon-engine.ts';
 import type { LoadEngine } from './engine.ts';
 
-/** Which engine runs each k6 executor: the open model on undici, the closed model on autocannon. */
+/** Which engine runs each k6 executor: the open model on raw sockets (connection-pool.ts), the closed model on autocannon. */
 export const ENGINES: Readonly<Record<ExecutorName, LoadEngine>> = {
   'constant-arrival-rate': arrivalEngine,
   'ramping-arrival-rate': arrivalEngine,

@@ -1,17 +1,32 @@
 import type { OutcomeSink, RequestOutcome } from '../load/engine.ts';
 import type { Clock } from '../core/clock.ts';
 import { HistogramPool, RequestSecondBuilder } from './request-second-builder.ts';
+import { LatencyHistogram } from './latency-histogram.ts';
 import { TrafficSlicesBuilder } from './traffic-slices-builder.ts';
 import { LoopStallMonitor } from './loop-stall-monitor.ts';
+import { GeneratorWatch } from './generator-watch.ts';
+import { LATENCY_BIN_COUNT, sliceLatencyBin } from '../contract/traffic-slices.ts';
+import type { GeneratorSecond } from '../contract/generator-second.ts';
 import type { TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import { addCounters } from './traffic-aggregate.ts';
 import { addDropped, aggregatesFor, emptyBreakdown } from './traffic-breakdown.ts';
 import type { TrafficBreakdown } from './traffic-breakdown.ts';
 
+/**
+ * A closed second's latencies still in memory, all request names merged: what a per-second summary
+ * needs without decoding the line's histograms again (a decode costs ~1 ms of the load's thread).
+ * Valid only during the `write` call.
+ */
+export interface SecondHistograms {
+  all: LatencyHistogram;
+  /** The failed requests' latencies (empty when none failed). */
+  failed: LatencyHistogram;
+}
+
 export interface TimelineRecorderOptions {
   clock: Clock;
-  /** Receives each closed second, in order of `t`. */
-  write: (line: TimelineSecond) => void;
+  /** Receives each closed second, in order of `t`, with its merged histograms when it had traffic. */
+  write: (line: TimelineSecond, histograms?: SecondHistograms) => void;
   /** Receives outcomes (and dropped iterations) that arrived after their second closed, on the next tick and at finish. */
   writeLate: (line: TimelineLate) => void;
   /** The phase whose window contains a run-clock time, or null between phases. */
@@ -40,6 +55,8 @@ interface OpenSecond {
   dropped: number;
   names: Map<string, RequestSecondBuilder>;
   slices: TrafficSlicesBuilder;
+  /** Send lag per log bin of µs (open model only; null until an arrival said when it started). */
+  sendLag: Uint32Array | null;
 }
 
 /** Late traffic of one closed second, waiting for the next tick. */
@@ -67,6 +84,9 @@ export class TimelineRecorder implements OutcomeSink {
   readonly #late = new Map<number, LateSecond>();
   readonly #agg: RecorderAggregates = { ...emptyBreakdown(), seconds: 0, lateOutcomes: 0 };
   readonly #stalls: LoopStallMonitor;
+  readonly #watch: GeneratorWatch;
+  /** Never recorded into: the failed histogram of a second without failures. */
+  readonly #noFailures = LatencyHistogram.empty();
   #nextT = 0;
   #maxOpenT = -1;
   #inFlight = 0;
@@ -76,6 +96,7 @@ export class TimelineRecorder implements OutcomeSink {
   constructor(options: TimelineRecorderOptions) {
     this.#o = options;
     this.#stalls = new LoopStallMonitor(options.clock, { keepMs: options.timeoutMs + 2000 });
+    this.#watch = new GeneratorWatch(options.clock);
   }
 
   /** Requests started and not yet finished. */
@@ -102,14 +123,21 @@ export class TimelineRecorder implements OutcomeSink {
   start(): void {
     if (this.#timer !== null) return;
     this.#stalls.start();
+    this.#watch.start();
     this.#timer = setInterval(() => this.tick(), this.#o.tickMs ?? 200);
     this.#timer.unref();
   }
 
-  onStart(intendedAtMs: number): void {
+  onStart(intendedAtMs: number, startedAtMs?: number): void {
     this.#inFlight++;
     const s = this.#secondFor(intendedAtMs);
-    if (s !== null) s.started++;
+    if (s === null) return;
+    s.started++;
+    if (startedAtMs !== undefined) (s.sendLag ??= new Uint32Array(LATENCY_BIN_COUNT))[sliceLatencyBin((startedAtMs - intendedAtMs) * 1000)]!++;
+  }
+
+  onSockets(open: number): void {
+    this.#watch.sockets = open;
   }
 
   onOutcome(outcome: RequestOutcome): void {
@@ -158,6 +186,7 @@ export class TimelineRecorder implements OutcomeSink {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     this.#stalls.stop();
+    this.#watch.stop();
     const lastElapsed = Math.floor(this.#o.clock.nowMs() / 1000) - 1;
     const lastT = Math.max(this.#maxOpenT, lastElapsed);
     while (this.#nextT <= lastT) this.#close();
@@ -189,7 +218,7 @@ export class TimelineRecorder implements OutcomeSink {
     if (t < this.#nextT) return null;
     let s = this.#open.get(t);
     if (s === undefined) {
-      s = { started: 0, finished: 0, dropped: 0, names: new Map(), slices: new TrafficSlicesBuilder(t) };
+      s = { started: 0, finished: 0, dropped: 0, names: new Map(), slices: new TrafficSlicesBuilder(t), sendLag: null };
       this.#open.set(t, s);
       if (t > this.#maxOpenT) this.#maxOpenT = t;
     }
@@ -206,14 +235,39 @@ export class TimelineRecorder implements OutcomeSink {
       for (const [name, b] of s.names) {
         line.requests[name] = b.toLine();
         this.#fold(phase, name, b);
-        b.release();
       }
       addDropped(this.#agg, phase, s.dropped);
       line.slices = s.slices.toLine();
     }
+    const generator = this.#generatorLine(t, s?.sendLag ?? null);
+    if (generator !== null) line.generator = generator;
     this.#agg.seconds++;
     this.#last = line;
-    this.#o.write(line);
+    const merged = s === undefined ? null : this.#merged(s.names);
+    this.#o.write(line, merged ?? undefined);
+    if (merged !== null && s !== undefined && s.names.size > 1) {
+      this.#pool.give(merged.all);
+      if (merged.failed !== this.#noFailures) this.#pool.give(merged.failed);
+    }
+    for (const b of s?.names.values() ?? []) b.release();
+  }
+
+  /** The second's histograms merged over request names (one name: its own, no copy). */
+  #merged(names: ReadonlyMap<string, RequestSecondBuilder>): SecondHistograms | null {
+    const failedOf = (b: RequestSecondBuilder): LatencyHistogram | null => (b.errorHistogram !== null && b.errors > 0 ? b.errorHistogram : null);
+    if (names.size === 0) return null;
+    if (names.size === 1) {
+      const only = names.values().next().value as RequestSecondBuilder;
+      return { all: only.histogram, failed: failedOf(only) ?? this.#noFailures };
+    }
+    const all = this.#pool.take();
+    let failed: LatencyHistogram | null = null;
+    for (const b of names.values()) {
+      all.add(b.histogram);
+      const f = failedOf(b);
+      if (f !== null) (failed ??= this.#pool.take()).add(f);
+    }
+    return { all, failed: failed ?? this.#noFailures };
   }
 
   /** One `late` line per second that received late traffic, in order of `t`; folded into the live aggregates too. */
@@ -235,6 +289,18 @@ export class TimelineRecorder implements OutcomeSink {
       line.slices = s.slices.toLine();
       this.#o.writeLate(line);
     }
+  }
+
+  #generatorLine(t: number, sendLag: Uint32Array | null): GeneratorSecond | null {
+    const sample = this.#watch.take(t);
+    if (sample === null && sendLag === null) return null;
+    const line: GeneratorSecond = { cpuPct: sample?.cpuPct ?? 0, threads: sample === null ? [] : [sample.thread] };
+    if (sendLag !== null) {
+      const bins: number[] = [];
+      for (let i = 0; i < sendLag.length; i++) if (sendLag[i]! > 0) bins.push(i, sendLag[i]!);
+      line.sendLag = bins;
+    }
+    return line;
   }
 
   #fold(phase: string | null, name: string, b: RequestSecondBuilder): void {

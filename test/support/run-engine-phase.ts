@@ -44,15 +44,16 @@ export async function runEnginePhase(baseUrl: string, input: PhaseInput, options
   const sentAtMs: number[] = [];
   const outcomes: RequestOutcome[] = [];
   const sink: OutcomeSink = {
-    onStart(at) {
+    onStart(at, startedAt) {
       sentAtMs.push(clock.nowMs());
-      rec.onStart(at);
+      rec.onStart(at, startedAt);
     },
     onOutcome(o) {
       outcomes.push(o);
       rec.onOutcome(o);
     },
     onDropped: (at) => rec.onDropped(at),
+    onSockets: (n) => rec.onSockets(n),
   };
   rec.start();
   const summary = await engineFor(phase.executor).run(phase, {

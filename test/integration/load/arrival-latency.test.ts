@@ -79,4 +79,36 @@ describe('arrival engine: latency', () => {
     expect(summarizeStats(run.agg.totals, 3000).latencyMs.p50).toBeLessThan(150);
     expect(timelineCount(run.lines)).toBe(run.summary.sent);
   }, 20_000);
+
+  it('a generator stalled 200 ms catches up at twice the rate, not in one burst, and counts the wait in latency', async () => {
+    const s = await serve({ kind: 'fast' });
+    const stallAtMs = 1000;
+    // The generator's own thread blocked 200 ms, once, 1 s into the phase.
+    const timer = setTimeout(() => {
+      const until = performance.now() + 200;
+      while (performance.now() < until) {
+        // blocked
+      }
+    }, stallAtMs);
+    let run;
+    try {
+      run = await runEnginePhase(s.url, { executor: 'constant-arrival-rate', ratePerSec: 1000, durationMs: 2000, preAllocatedVUs: 50, maxVUs: 1000 });
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(run.summary.sent).toBe(2000);
+    // The ~200 arrivals due during the stall: a burst would start them all within a millisecond or two.
+    const sent = [...run.sentAtMs].sort((a, b) => a - b);
+    let densest = 0;
+    for (let i = 0, j = 0; i < sent.length; i++) {
+      while ((sent[i] ?? 0) - (sent[j] ?? 0) >= 20) j++;
+      densest = Math.max(densest, i - j + 1);
+    }
+    // 20 ms hold 20 arrivals on schedule; catching up, the first tick sends 20 ms of the backlog, then
+    // twice the rate: about 20 + 40. A burst would be the ~200 of the stall at once.
+    expect(densest, `densest 20 ms: ${densest}`).toBeLessThanOrEqual(80);
+    // The stall's arrivals still count from their intended time: the slowest waited most of it.
+    expect(summarizeStats(run.agg.totals, 2000).latencyMs.max).toBeGreaterThanOrEqual(150);
+    expect(run.agg.totals.errors).toBe(0);
+  }, 20_000);
 });

@@ -1,7 +1,8 @@
 /**
  * A tiny HTTP server for load-engine tests and benches, run as a child process so it does not
  * share the engine's event loop. argv[2] is a JSON ServerMode. Prints {"port":N} once listening.
- * GET /__stats answers the number of requests received (itself not counted).
+ * GET /__stats answers the number of requests received (itself not counted); GET /__arrivals the
+ * `fast` mode's requests per 100 ms since the last call, as [slot, count] pairs.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -46,6 +47,8 @@ let failTo: number | null = null;
 const epoch = (t: number | null): number | null => (t === null ? null : performance.timeOrigin + t);
 /** Time each request spent in the server (ms), for modes whose latency is the point of the test. */
 const heldMs: number[] = [];
+/** Requests per 100 ms of the server's clock (`fast` mode), for rate-accuracy benchmarks; GET /__arrivals takes and clears them. */
+const arrivals = new Map<number, number>();
 
 function ok(res: ServerResponse, body: Buffer = BODY, status = 200): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
@@ -70,10 +73,18 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     const clocks = { firstAtEpochMs: epoch(firstAt), failFromEpochMs: epoch(failFrom), failToEpochMs: epoch(failTo) };
     return ok(res, Buffer.from(JSON.stringify({ received, heldMs, ...clocks })));
   }
+  if (req.url === '/__arrivals') {
+    const counts = [...arrivals.entries()].sort((a, b) => a[0] - b[0]);
+    arrivals.clear();
+    return ok(res, Buffer.from(JSON.stringify(counts)));
+  }
   received++;
   switch (mode.kind) {
-    case 'fast':
+    case 'fast': {
+      const slot = Math.floor(performance.now() / 100);
+      arrivals.set(slot, (arrivals.get(slot) ?? 0) + 1);
       return ok(res);
+    }
     case 'delay':
       setTimeout(() => ok(res), mode.delayMs);
       return;

@@ -5,6 +5,7 @@ import { TimelineRecorder } from '../../../harness/metrics/timeline-recorder.ts'
 import type { TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 import { manualClock } from '../../../harness/core/clock.ts';
 import { sliceBinMidMs, sliceLatencyBin } from '../../../harness/contract/traffic-slices.ts';
+import { pointOf, secondPoint } from '../../../harness/analysis/timeline-series.ts';
 
 function setup(timeoutMs = 5000) {
   const clock = manualClock();
@@ -31,6 +32,38 @@ function complete(rec: TimelineRecorder, o: RequestOutcome): void {
 }
 
 describe('TimelineRecorder', () => {
+  it('hands each closed second its histograms in memory: the same point as decoding the line, for one name and for several', () => {
+    const clock = manualClock();
+    const points: [ReturnType<typeof secondPoint>, ReturnType<typeof pointOf>][] = [];
+    const rec = new TimelineRecorder({
+      clock,
+      write: (l, h) => {
+        if (h === undefined) return;
+        let requests = 0;
+        let errors = 0;
+        for (const r of Object.values(l.requests)) {
+          requests += r.count;
+          errors += r.errors;
+        }
+        points.push([secondPoint(l), pointOf({ t: l.t, phase: l.phase, requests, errors, droppedIterations: l.droppedIterations }, h.all, h.failed)]);
+      },
+      writeLate: () => {},
+      phaseAt: () => 'p',
+      timeoutMs: 5000,
+    });
+    for (let i = 0; i < 50; i++) complete(rec, outcome('a', 10 + i * 10, 1 + i));
+    for (let i = 0; i < 50; i++) complete(rec, outcome(i % 3 === 0 ? 'b' : 'a', 1010 + i * 10, 2 + i * 3, i % 7 === 0 ? { status: 503, failed: true } : {}));
+    clock.set(2500);
+    rec.tick();
+    expect(points).toHaveLength(2);
+    for (const [decoded, inMemory] of points) {
+      // The in-memory max is the exact value; a decoded histogram knows only its bucket's top (3 digits).
+      expect({ ...inMemory, maxMs: null }).toEqual({ ...decoded, maxMs: null });
+      expect(Math.abs(inMemory.maxMs! / decoded.maxMs! - 1)).toBeLessThan(0.001);
+    }
+    expect(points[1]?.[0].errors).toBe(8);
+  });
+
   it('buckets by intended second and closes a second only after it is over', () => {
     const { clock, lines, rec } = setup();
     complete(rec, outcome('a', 100, 5));

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { main } from '../../../harness/cli/main.ts';
-import { runResultSchema } from '../../../harness/contract/run-result.ts';
-import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
-import { captureIo } from '../../support/capture-io.ts';
-import { useIsolatedLedger } from '../../support/isolated-ledger.ts';
+import { main } from '../../harness/cli/main.ts';
+import { runResultSchema } from '../../harness/contract/run-result.ts';
+import { listActive } from '../../harness/faults/ledger-cleanup.ts';
+import { captureIo } from '../support/capture-io.ts';
+import { useIsolatedLedger } from '../support/isolated-ledger.ts';
 
 /**
  * The chaos presets, quick profile, against the embedded target (real PostgreSQL, real proxy, real
- * child processes). `npm test` runs chaos-db and chaos-process (the faults that threaten accepted
- * work); `npm run test:chaos` runs all six.
+ * child processes). `npm run test:reliability` (and so .ci/run) runs chaos-db and chaos-process
+ * (the faults that threaten accepted work), whole runs of about a minute each, too long for `npm
+ * test`'s budget; `npm run test:chaos` runs all six.
  */
 const scenarios = (process.env.STRESSLAB_CHAOS_SCENARIOS ?? 'chaos-db,chaos-process').split(',').filter(Boolean);
 

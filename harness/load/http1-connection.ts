@@ -1,0 +1,204 @@
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { HTTPParser } from 'http-parser-js';
+import type { OutcomeErrorKind } from '../contract/stats.ts';
+import { classifyError } from './error-kind.ts';
+
+/** The request a connection carries: told exactly once how it ended. */
+export interface WireExchange {
+  /** HEAD answers have headers only: the parser must not wait for a body. */
+  readonly head: boolean;
+  /** Keep the body (captures); otherwise only its length is counted. */
+  readonly keepBody: boolean;
+  /** The request's bytes went onto the socket (after the connection was established). */
+  onWired(): void;
+  /** A final response arrived in full. */
+  onResponse(status: number, bytes: number, body: Buffer | null): void;
+  /** The exchange failed before a full response: refused, reset, a malformed answer. */
+  onFailure(kind: OutcomeErrorKind): void;
+}
+
+interface ParsedHead {
+  statusCode: number;
+  shouldKeepAlive: boolean;
+}
+
+/** Where the connections go: the target's host and port, over TLS for an https URL. */
+export interface Origin {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/** The origin of a base URL (http or https; the default ports when none is given). */
+export function originOf(url: URL): Origin {
+  const tls = url.protocol === 'https:';
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (tls ? 443 : 80)), tls };
+}
+
+/** Where a connection reports that it can take another request, or that it is gone for good. */
+export interface ConnectionOwner {
+  idle(c: Http1Connection): void;
+  closed(c: Http1Connection): void;
+}
+
+/**
+ * One keep-alive HTTP/1.1 connection on a raw socket, one request at a time (no pipelining), as
+ * autocannon's client does: the request goes out as one pre-encoded buffer, the response is framed
+ * by http-parser-js (Content-Length, chunked, read-until-close, 1xx interim answers skipped).
+ * Cheaper per request than undici's Pool, which builds and validates a request object, wraps the
+ * handler and schedules across its clients (see docs/arrival-engine.md for the profile).
+ */
+export class Http1Connection {
+  readonly #socket: Socket;
+  readonly #parser: InstanceType<typeof HTTPParser>;
+  readonly #owner: ConnectionOwner;
+  #connected = false;
+  #closed = false;
+  /** The request written while the socket was still connecting. */
+  #queued: Buffer | null = null;
+  #exchange: WireExchange | null = null;
+  #status = 0;
+  #keepAlive = true;
+  #bytes = 0;
+  #chunks: Buffer[] | null = null;
+
+  constructor(origin: Origin, owner: ConnectionOwner) {
+    this.#owner = owner;
+    this.#parser = new HTTPParser(HTTPParser.RESPONSE);
+    this.#parser[HTTPParser.kOnHeadersComplete] = this.#onHeaders;
+    this.#parser[HTTPParser.kOnBody] = this.#onBody;
+    this.#parser[HTTPParser.kOnMessageComplete] = this.#onComplete;
+    const { host, port } = origin;
+    const socket = origin.tls ? connectTls({ host, port, servername: host, ALPNProtocols: ['http/1.1'] }) : connect({ host, port });
+    socket.setNoDelay(true);
+    this.#socket = socket;
+    socket.on(origin.tls ? 'secureConnect' : 'connect', this.#onConnect);
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  get busy(): boolean {
+    return this.#exchange !== null;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends one request; the connection must be idle. */
+  send(exchange: WireExchange, bytes: Buffer): void {
+    this.#exchange = exchange;
+    // A fresh parse: whatever a server sent after its last answer in the same segment is dropped.
+    this.#parser.initialize(HTTPParser.RESPONSE);
+    this.#status = 0;
+    this.#bytes = 0;
+    this.#chunks = exchange.keepBody ? [] : null;
+    if (!this.#connected) {
+      this.#queued = bytes;
+      return;
+    }
+    this.#socket.write(bytes);
+    exchange.onWired();
+  }
+
+  /**
+   * Gives up on the exchange in flight (timeout, abort): the socket goes with it, since a late answer
+   * on it would be taken for the next request's. The exchange is not told; the caller reports it.
+   */
+  abandon(): void {
+    this.#exchange = null;
+    this.destroy();
+  }
+
+  destroy(): void {
+    if (this.#closed) return;
+    this.#socket.destroy();
+    this.#markClosed();
+  }
+
+  readonly #onConnect = (): void => {
+    this.#connected = true;
+    const queued = this.#queued;
+    this.#queued = null;
+    if (queued !== null && this.#exchange !== null) {
+      this.#socket.write(queued);
+      this.#exchange.onWired();
+    }
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#exchange === null) {
+      // Bytes nobody asked for: the connection's framing can no longer be trusted.
+      this.destroy();
+      return;
+    }
+    const r = this.#parser.execute(chunk);
+    if (r instanceof Error) this.#fail('other');
+  };
+
+  readonly #onHeaders = (info: ParsedHead): number => {
+    this.#status = info.statusCode;
+    this.#keepAlive = info.shouldKeepAlive;
+    // 1: no body follows. The answer to a HEAD has a Content-Length but no body; 1xx, 204 and 304
+    // have none by definition (RFC 9112 §6.3), which the parser would otherwise read until the close.
+    const s = info.statusCode;
+    return this.#exchange?.head === true || s < 200 || s === 204 || s === 304 ? 1 : 0;
+  };
+
+  readonly #onBody = (chunk: Buffer, offset: number, length: number): void => {
+    this.#bytes += length;
+    // A view into this read's buffer: Node allocates a fresh one per read, so holding it is safe.
+    this.#chunks?.push(offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length));
+  };
+
+  readonly #onComplete = (): void => {
+    const x = this.#exchange;
+    // An interim answer (100 Continue, 103 Early Hints): the final one follows on the same connection.
+    if (this.#status >= 100 && this.#status < 200 && this.#status !== 101) return;
+    if (x === null) return;
+    this.#exchange = null;
+    const chunks = this.#chunks;
+    this.#chunks = null;
+    x.onResponse(this.#status, this.#bytes, chunks === null ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    if (!this.#keepAlive || this.#status === 101) this.destroy();
+    else if (!this.#closed && this.#exchange === null) this.#owner.idle(this);
+  };
+
+  readonly #onEnd = (): void => {
+    // A body delimited by the connection's end completes here; anything else in flight was cut off.
+    if (this.#exchange !== null) {
+      const r = this.#parser.finish();
+      if (r instanceof Error) this.#fail('reset');
+    }
+    if (this.#exchange !== null) this.#fail('reset');
+    this.destroy();
+  };
+
+  readonly #onError = (err: Error): void => {
+    this.#fail(classifyError(err));
+    this.destroy();
+  };
+
+  readonly #onClose = (): void => {
+    if (this.#exchange !== null) this.#fail('reset');
+    this.#markClosed();
+  };
+
+  #fail(kind: OutcomeErrorKind): void {
+    const x = this.#exchange;
+    this.#exchange = null;
+    this.#chunks = null;
+    if (x !== null) x.onFailure(kind);
+    this.destroy();
+  }
+
+  #markClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#owner.closed(this);
+  }
+}

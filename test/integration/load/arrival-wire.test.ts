@@ -1,0 +1,169 @@
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ErrorKind } from '../../../harness/contract/stats.ts';
+import { fixedRequests } from '../../support/fixed-requests.ts';
+import { runEnginePhase } from '../../support/run-engine-phase.ts';
+
+/**
+ * The open-model engine's HTTP/1.1 client against servers that write their answers byte by byte
+ * on a raw socket: each answer shape must end as the right outcome or error kind, never a crash or
+ * a hang. The server runs in the test's process (it only writes canned bytes).
+ */
+
+type Answer = (socket: Socket, n: number, head: string) => void;
+
+interface RawServer {
+  url: string;
+  /** Connections accepted. */
+  connections: number;
+  /** Requests read (by their blank line). */
+  requests: number;
+}
+
+let server: Server | null = null;
+const sockets = new Set<Socket>();
+afterEach(async () => {
+  for (const s of sockets) s.destroy();
+  sockets.clear();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = null;
+});
+
+/** A server that reads request heads (no request bodies here) and answers each with `answer`. */
+async function rawServer(answer: Answer): Promise<RawServer> {
+  const stats: RawServer = { url: '', connections: 0, requests: 0 };
+  server = createServer((socket) => {
+    stats.connections++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
+        const head = buf.slice(0, end);
+        buf = buf.slice(end + 4);
+        answer(socket, ++stats.requests, head);
+      }
+    });
+  });
+  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  stats.url = `http://127.0.0.1:${address.port}`;
+  return stats;
+}
+
+const arrival = { executor: 'constant-arrival-rate', ratePerSec: 20, durationMs: 1000, preAllocatedVUs: 5, maxVUs: 20, gracefulStopMs: 1000 } as const;
+
+function kinds(k: Record<ErrorKind, number>): Partial<Record<ErrorKind, number>> {
+  return Object.fromEntries(Object.entries(k).filter(([, n]) => n > 0));
+}
+
+/** Writes `text` in pieces of `size` bytes, one per timer turn (the client sees split segments). */
+function trickle(socket: Socket, text: string | Buffer, size: number, then?: () => void): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  let at = 0;
+  const step = (): void => {
+    if (socket.destroyed) return;
+    socket.write(bytes.subarray(at, at + size));
+    at += size;
+    if (at < bytes.length) setTimeout(step, 1);
+    else then?.();
+  };
+  step();
+}
+
+describe('arrival engine on the wire', () => {
+  it('chunked responses split across segments: whole bodies, keep-alive reuse', async () => {
+    const body = 'x'.repeat(1000);
+    const s = await rawServer((socket) => {
+      const chunks = `3e8\r\n${body}\r\n0\r\n\r\n`;
+      trickle(socket, `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`, 97);
+    });
+    const bodies: string[] = [];
+    const run = await runEnginePhase(s.url, arrival, { requests: fixedRequests({ onBody: (_st, b) => bodies.push(b) }) });
+    expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0, bytes: 20 * 1000, statusCounts: { '2xx': 20 } });
+    expect(bodies.every((b) => b === body)).toBe(true);
+    expect(bodies).toHaveLength(20);
+    // 20 requests spread over a second on a keep-alive server: the connection is reused.
+    expect(s.connections).toBeLessThan(5);
+  });
+
+  it('Connection: close on every answer: each request on a new connection, all answered', async () => {
+    const s = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'));
+    const run = await runEnginePhase(s.url, arrival);
+    expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0, bytes: 40 });
+    expect(s.connections).toBe(20);
+  });
+
+  it('a body delimited by the connection closing (no length, not chunked) is read to the end', async () => {
+    const s = await rawServer((socket) => trickle(socket, `HTTP/1.1 200 OK\r\n\r\n${'y'.repeat(5000)}`, 1500, () => socket.end()));
+    const run = await runEnginePhase(s.url, arrival);
+    expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0, bytes: 20 * 5000 });
+  });
+
+  it('a server that resets mid-response → reset', async () => {
+    const s = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial');
+      setTimeout(() => socket.resetAndDestroy(), 5);
+    });
+    const run = await runEnginePhase(s.url, arrival);
+    expect(kinds(run.agg.totals.errorKinds)).toEqual({ reset: 20 });
+    expect(run.agg.totals.errors).toBe(20);
+  });
+
+  it('a server that closes mid-body (FIN, no reset) → reset, not a short success', async () => {
+    const s = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b'));
+    const run = await runEnginePhase(s.url, arrival);
+    expect(kinds(run.agg.totals.errorKinds)).toEqual({ reset: 20 });
+  });
+
+  it('a malformed status line → other; the next request on a new connection still works', async () => {
+    const s = await rawServer((socket, n) => {
+      if (n % 2 === 1) socket.write('HTTP/1.1 abc\r\nContent-Length: 0\r\n\r\n');
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    });
+    const run = await runEnginePhase(s.url, arrival);
+    // The server alternates by its own count of requests: every other one is malformed and costs its connection.
+    expect(kinds(run.agg.totals.errorKinds)).toEqual({ other: 10 });
+    expect(run.agg.totals.statusCounts).toEqual({ '2xx': 10 });
+    expect(s.connections).toBeGreaterThanOrEqual(10);
+  });
+
+  it('a 30 MB body: counted in full, captured whole when asked', async () => {
+    const size = 30 * 1024 * 1024;
+    const payload = Buffer.alloc(size, 0x7a);
+    const s = await rawServer((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
+      socket.write(payload);
+    });
+    let captured = 0;
+    const run = await runEnginePhase(s.url, { ...arrival, ratePerSec: 2 }, { timeoutMs: 20_000, requests: fixedRequests({ onBody: (_st, b) => (captured = b.length) }) });
+    expect(run.agg.totals).toMatchObject({ requests: 2, errors: 0, bytes: 2 * size });
+    expect(captured).toBe(size);
+  });
+
+  it('HEAD, 204 and 304 answers have no body: no wait for one, the connection stays usable', async () => {
+    const s = await rawServer((socket, n) => {
+      const status = ['200 OK\r\nContent-Length: 12345', '204 No Content', '304 Not Modified'][n % 3];
+      socket.write(`HTTP/1.1 ${status}\r\n\r\n`);
+    });
+    const run = await runEnginePhase(s.url, arrival, { timeoutMs: 800, requests: fixedRequests({ method: 'HEAD', expectedStatuses: [200, 204, 304] }) });
+    expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0, bytes: 0 });
+    expect(run.elapsedMs).toBeLessThan(1000 + 500);
+    expect(s.connections).toBeLessThan(5);
+  });
+
+  it('an interim 103 Early Hints before the answer: the final status counts', async () => {
+    const s = await rawServer((socket) => socket.write('HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok'));
+    const run = await runEnginePhase(s.url, arrival);
+    expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0, bytes: 40, statusCounts: { '2xx': 20 } });
+  });
+
+  it('bytes after an answer that nobody asked for are dropped, not taken for the next answer', async () => {
+    const s = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokGARBAGE'));
+    const run = await runEnginePhase(s.url, arrival);
+    expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0 });
+  });
+});
