@@ -14,6 +14,9 @@
  *      included): the arrival engine at 10,000 rps and the closed-model engine (goal ≤ 20 µs);
  *   4. rate accuracy: the server's arrivals per 100 ms at 2,000 rps and at 80 % of the maximum,
  *      coefficient of variation (goal < 0.3: no bursts).
+ *   5. execution segments: the same 4,000 rps in 1 and in 2 worker threads (segmented-load.ts),
+ *      process CPU per request (goal: within 10 %) and the merged count against the schedule
+ *      (goal: within 0.1 %).
  * Prints each round, the medians and the ratios. Env: BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (10).
  */
 import { execFile } from 'node:child_process';
@@ -30,6 +33,7 @@ import type { LoadPhasePlan } from '../harness/contract/plan-types.ts';
 import { monotonicClock } from '../harness/core/clock.ts';
 import { fixedRequests } from '../test/support/fixed-requests.ts';
 import { startTestServer } from '../test/support/servers/spawn-test-server.ts';
+import { absoluteNowMs, SegmentedLoad } from '../harness/run/segmented-load.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 10);
@@ -149,6 +153,30 @@ async function arrivalCv(url: string, rate: number, dir: string): Promise<{ cv: 
   return { cv: sd / mean, slots: counts.length, max: Math.max(...counts), mean };
 }
 
+/** One arrival phase in `count` worker threads; process CPU per request and the merged count. */
+async function segmented(url: string, count: number, rate: number, seconds: number): Promise<{ cpuUsPerRequest: number; requests: number; expected: number }> {
+  const phase = arrivalPhase(rate, seconds);
+  let requests = 0;
+  const load = await SegmentedLoad.start({
+    count,
+    data: {
+      baseUrl: url,
+      timeoutMs: 10_000,
+      phases: [phase],
+      phaseRequests: {},
+      requestSource: { scenario: { requests: [{ name: 'get', method: 'GET', path: '/', weight: 1 }] }, bodies: [] },
+      seed: 1,
+      forwardCaptures: [],
+    },
+    onSecond: (l) => (requests += Object.values(l.requests).reduce((a, r) => a + r.count, 0)),
+    onLate: (l) => (requests += Object.values(l.requests).reduce((a, r) => a + r.count, 0)),
+  });
+  const cpu0 = process.cpuUsage();
+  await load.run([phase], new AbortController().signal, { absMs: absoluteNowMs(), epochMs: Date.now() });
+  const cpu = process.cpuUsage(cpu0);
+  return { cpuUsPerRequest: (cpu.user + cpu.system) / requests, requests, expected: rate * seconds };
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -200,6 +228,18 @@ async function main(): Promise<void> {
       const c = await arrivalCv(server.url, r, dir);
       console.log(`${`@${r} rps`.padEnd(28)} CV ${c.cv.toFixed(3)} over ${c.slots} slots (mean ${c.mean.toFixed(0)}, max ${c.max})`);
     }
+    console.log('\nexecution segments at 4,000 rps (process CPU per request, merged count vs schedule)');
+    const seg: Record<number, number[]> = { 1: [], 2: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const count of [1, 2]) {
+        const r = await segmented(server.url, count, 4000, 5);
+        seg[count]?.push(r.cpuUsPerRequest);
+        console.log(`  round ${round}, ${count} worker(s): ${r.cpuUsPerRequest.toFixed(1)} µs/request, ${r.requests} of ${r.expected} (${(((r.requests - r.expected) / r.expected) * 100).toFixed(3)} %)`);
+      }
+    }
+    const m1 = median(seg[1] ?? []);
+    const m2 = median(seg[2] ?? []);
+    console.log(`  median: 1 worker ${m1.toFixed(1)} µs, 2 workers ${m2.toFixed(1)} µs, ratio ${(m2 / m1).toFixed(3)}`);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -42,6 +42,7 @@ export interface RunArgs {
   yes: boolean;
   'dry-run': boolean;
   'target-pid': number | undefined;
+  workers: number | undefined;
 }
 
 /** Environment variables handed to an embedded target (so `TARGET_WORK_FACTOR=1.1 stresslab run …` works). */
@@ -65,7 +66,8 @@ export const runCommand: StresslabCommand<RunArgs> = {
       .option('allow-target', { type: 'string', array: true, default: [], describe: 'Allow a non-loopback target or Toxiproxy host (repeatable); you are asked to confirm unless --yes' })
       .option('yes', { type: 'boolean', default: false, describe: 'Confirm a run against non-loopback hosts without asking (CI)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and everything the run would touch, then exit without sending anything' })
-      .option('target-pid', { type: 'number', describe: 'Pid of a target on this machine given by --target, for its CPU and memory' }) as unknown as Argv<RunArgs>,
+      .option('target-pid', { type: 'number', describe: 'Pid of a target on this machine given by --target, for its CPU and memory' })
+      .option('workers', { type: 'number', describe: 'Load threads, each an execution segment of the load in a worker thread (default: the scenario\'s `workers`, else 1)' }) as unknown as Argv<RunArgs>,
   examples: [
     ['stresslab run light --profile quick', 'The light preset, CI-sized, against the embedded target'],
     ['stresslab run scenarios/spike.json --target http://127.0.0.1:8080', 'A scenario file against a running service'],
@@ -80,6 +82,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
     if (!Number.isInteger(args.runs) || args.runs < 1 || args.runs > 100) throw new StresslabError('BAD_USAGE', `--runs must be an integer from 1 to 100, got ${args.runs}`, { hint: 'e.g. --runs 3' });
     if (args.tolerance !== undefined && !(args.tolerance > 0 && args.tolerance <= 100)) {
       throw new StresslabError('BAD_USAGE', `--tolerance must be a percentage in (0, 100], got ${args.tolerance}`, { hint: 'e.g. --tolerance 5' });
+    }
+    if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 64)) {
+      throw new StresslabError('BAD_USAGE', `--workers must be an integer from 1 to 64, got ${args.workers}`, { hint: 'e.g. --workers 2' });
     }
     if (args.target !== undefined) checkUrl(args.target, '--target');
     if (args.toxiproxy !== undefined) checkUrl(args.toxiproxy, '--toxiproxy');
@@ -103,6 +108,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
         targetUrl: args.target,
         toxiproxyUrl: args.toxiproxy,
         targetPid: args['target-pid'],
+        workers: args.workers,
         envName: args.env,
         outDir: path.resolve(io.cwd, args.out),
         cwd: io.cwd,

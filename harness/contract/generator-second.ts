@@ -24,6 +24,6 @@ export interface GeneratorThreadSecond {
   /** Event-loop delay over the second (perf_hooks monitorEventLoopDelay), p99 and max, ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  /** Sockets this thread had open to the target at the end of the second. */
+  /** The most sockets this thread had open to the target at once during the second. */
   sockets: number;
 }

@@ -69,7 +69,7 @@ class ArrivalRun {
     // Timeouts (connecting included) are enforced by the scheduler from the send time, one mechanism for all phases.
     this.#pool = new ConnectionPool(originOf(url), (open) => ctx.sink.onSockets?.(open));
     for (let vu = phase.maxVUs - 1; vu >= 0; vu--) this.#freeVus.push(vu);
-    this.#schedule = new ArrivalSchedule(phase);
+    this.#schedule = new ArrivalSchedule(phase, ctx.segment);
     this.#endMs = phase.startMs + phase.durationMs;
     this.#nextAtMs = this.#nextIntended();
   }

@@ -1,4 +1,6 @@
 import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../contract/plan-types.ts';
+import { WHOLE } from './execution-segment.ts';
+import type { ExecutionSegment } from './execution-segment.ts';
 
 /** A linear piece of the rate curve: the rate moves from `fromPerSec` to `toPerSec` over `durationMs`. */
 interface RateSegment {
@@ -50,15 +52,19 @@ function offsetInSegment(s: RateSegment, k: number): number | null {
 /**
  * The intended send times of an arrival-rate phase, like k6: evenly spaced at a constant rate, and
  * for ramps the k-th arrival where the area under the linearly interpolated rate reaches k, so a
- * ramp has no per-second steps. Times are offsets in ms from the phase's start.
+ * ramp has no per-second steps. Times are offsets in ms from the phase's start. With an execution
+ * segment, only its arrivals (k ≡ index mod count), each at the very time the whole schedule has it.
  */
 export class ArrivalSchedule {
   readonly #segments: RateSegment[];
+  readonly #step: number;
   #seg = 0;
-  #k = 0;
+  #k: number;
 
-  constructor(phase: ConstantArrivalRatePhase | RampingArrivalRatePhase) {
+  constructor(phase: ConstantArrivalRatePhase | RampingArrivalRatePhase, segment: ExecutionSegment = WHOLE) {
     this.#segments = segmentsOf(phase);
+    this.#k = segment.index;
+    this.#step = segment.count;
   }
 
   /** The next intended offset, or null when the phase has no more arrivals. */
@@ -68,7 +74,7 @@ export class ArrivalSchedule {
       if (s === undefined) return null;
       const tau = offsetInSegment(s, this.#k);
       if (tau !== null) {
-        this.#k++;
+        this.#k += this.#step;
         return s.startMs + tau;
       }
       // The next arrival falls after this segment: continue counting in the next one.

@@ -3,8 +3,10 @@ import { AutocannonStep } from './autocannon-step.ts';
 import { rampingVuSteps } from './closed-steps.ts';
 import type { VuStep } from './closed-steps.ts';
 import type { EngineContext, LoadEngine, PhaseRunSummary } from './engine.ts';
+import { segmentShare, WHOLE } from './execution-segment.ts';
+import type { ExecutionSegment } from './execution-segment.ts';
 
-type ClosedPhase = Exclude<LoadPhasePlan, { executor: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
+export type ClosedPhase = Exclude<LoadPhasePlan, { executor: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
 
 /** Resolves after `ms`, or at once when the signal aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -63,18 +65,25 @@ async function runSteps(
   }
 }
 
-function plan(phase: ClosedPhase): { steps: VuStep[]; amount: number | undefined } {
-  const whole = (vus: number): VuStep[] => [{ startMs: 0, durationMs: phase.durationMs, vus }];
+/** The phase's steps and iterations for one execution segment (its share of VUs and iterations). */
+export function closedSegmentPlan(phase: ClosedPhase, segment: ExecutionSegment): { steps: VuStep[]; amount: number | undefined } {
+  const vus = (n: number): number => segmentShare(n, segment);
+  const whole = (n: number): VuStep[] => [{ startMs: 0, durationMs: phase.durationMs, vus: vus(n) }];
   switch (phase.executor) {
     case 'constant-vus':
       return { steps: whole(phase.vus), amount: undefined };
     case 'ramping-vus':
-      return { steps: rampingVuSteps(phase.startVUs, phase.stages), amount: undefined };
-    case 'shared-iterations':
-      return { steps: whole(phase.vus), amount: phase.iterations };
+      return { steps: rampingVuSteps(phase.startVUs, phase.stages).map((s) => ({ ...s, vus: vus(s.vus) })), amount: undefined };
+    case 'shared-iterations': {
+      // The iterations go to the segments that have VUs: with fewer VUs than segments, each active
+      // segment has one VU and floor(i·V/N) of them come before segment i.
+      if (vus(phase.vus) === 0) return { steps: whole(phase.vus), amount: 0 };
+      const active = phase.vus >= segment.count ? segment : { index: Math.floor((segment.index * phase.vus) / segment.count), count: phase.vus };
+      return { steps: whole(phase.vus), amount: segmentShare(phase.iterations, active) };
+    }
     case 'per-vu-iterations':
       // autocannon splits `amount` evenly over connections, so each VU does exactly `iterations`.
-      return { steps: whole(phase.vus), amount: phase.vus * phase.iterations };
+      return { steps: whole(phase.vus), amount: vus(phase.vus) * phase.iterations };
   }
 }
 
@@ -94,7 +103,7 @@ export const autocannonEngine: LoadEngine = {
   async run(phase, ctx) {
     if (!isClosedPhase(phase)) throw new Error(`autocannon engine cannot run executor ${phase.executor}`);
     const counters: PhaseRunSummary = { sent: 0, completed: 0, dropped: 0 };
-    const { steps, amount } = plan(phase);
+    const { steps, amount } = closedSegmentPlan(phase, ctx.segment ?? WHOLE);
     await runSteps(phase, steps, amount, ctx, counters);
     if (amount !== undefined && counters.sent < amount) {
       const atMs = Math.min(ctx.clock.nowMs(), phase.startMs + phase.durationMs);

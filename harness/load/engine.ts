@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { OutcomeErrorKind } from '../contract/stats.ts';
 import type { LoadPhasePlan } from '../contract/plan-types.ts';
+import type { ExecutionSegment } from './execution-segment.ts';
 
 /** A request ready to send: templating already applied. */
 export interface PreparedRequest {
@@ -72,6 +73,8 @@ export interface EngineContext {
   signal: AbortSignal;
   /** Per-request timeout (k6 default 60 s). */
   timeoutMs: number;
+  /** Run only this part of the phase (execution-segment.ts); absent: all of it. */
+  segment?: ExecutionSegment | undefined;
 }
 
 export interface PhaseRunSummary {

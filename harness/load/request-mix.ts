@@ -4,6 +4,8 @@ import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import type { ScenarioRequest } from '../scenario/schema-requests.ts';
 import type { RequestBody } from '../scenario/request-bodies.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
+import { WHOLE } from './execution-segment.ts';
+import type { ExecutionSegment } from './execution-segment.ts';
 import { CapturePool, readJsonPath } from './request-mix-captures.ts';
 import { compileJsonTemplate, compileTemplate } from '../core/template.ts';
 import type { CompiledTemplate, TemplateProblem, TemplateScope } from '../core/template.ts';
@@ -21,6 +23,11 @@ export interface RequestMixOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Values kept per capture variable for `{{captured NAME}}` (default 10,000). */
   captureCapacity?: number | undefined;
+  /**
+   * The execution segment this mix serves (execution-segment.ts): `{{seq}}` then counts index+1,
+   * index+1+count, … so the segments together never repeat a number. Default the whole load.
+   */
+  segment?: ExecutionSegment | undefined;
 }
 
 /** A request factory over the scenario's mix; `forRequests` gives one per phase sharing captures and `{{seq}}`. */
@@ -39,13 +46,20 @@ interface Entry {
   onBody: ((status: number, body: string, headers: Readonly<Record<string, string>>) => void) | undefined;
 }
 
-export function createRequestMix(source: Pick<LoadedScenario, 'scenario' | 'bodies'>, options: RequestMixOptions): RequestMix {
+/** What a mix is built from: the scenario's requests and their loaded bodies. */
+export interface RequestMixSource {
+  scenario: { requests: readonly ScenarioRequest[] };
+  bodies: LoadedScenario['bodies'];
+}
+
+export function createRequestMix(source: RequestMixSource, options: RequestMixOptions): RequestMix {
   const pool = new CapturePool(options.captureCapacity);
   const env = options.env ?? process.env;
   let seq = 0;
+  const { index, count } = options.segment ?? WHOLE;
   const scope: TemplateScope = {
     rng: options.rng,
-    nextSeq: () => ++seq,
+    nextSeq: () => seq++ * count + index + 1,
     captured: (name) => pool.pick(name, options.rng),
     env: (name) => env[name],
   };

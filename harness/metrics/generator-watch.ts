@@ -27,8 +27,9 @@ export class GeneratorWatch {
   #lastAtMs = 0;
   #timer: NodeJS.Timeout | null = null;
   readonly #samples = new Map<number, GeneratorSample>();
-  /** Sockets open now (the engines tell the recorder, the recorder tells this). */
-  sockets = 0;
+  #sockets = 0;
+  /** The most sockets open at once since the last sample. */
+  #socketsPeak = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -52,6 +53,12 @@ export class GeneratorWatch {
     this.#sample();
     this.#delay.disable();
     this.#delay = null;
+  }
+
+  /** Sockets open now (the engines tell the recorder, the recorder tells this). */
+  set sockets(n: number) {
+    this.#sockets = n;
+    if (n > this.#socketsPeak) this.#socketsPeak = n;
   }
 
   /** The sample of second `t` (forgotten once taken), or null when none was taken for it. */
@@ -96,7 +103,7 @@ export class GeneratorWatch {
         // what exceeds the resolution. A histogram without samples reports its initial extremes.
         loopDelayP99Ms: delay.count > 0 ? round1(Math.max(0, delay.percentile(99) / 1e6 - DELAY_RESOLUTION_MS)) : 0,
         loopDelayMaxMs: delay.count > 0 ? round1(Math.max(0, delay.max / 1e6 - DELAY_RESOLUTION_MS)) : 0,
-        sockets: this.sockets,
+        sockets: this.#socketsPeak,
       },
     };
     const from = Math.floor(this.#lastAtMs / 1000);
@@ -106,6 +113,7 @@ export class GeneratorWatch {
     this.#elu = performance.eventLoopUtilization();
     this.#cpu = process.cpuUsage();
     delay.reset();
+    this.#socketsPeak = this.#sockets;
     this.#lastAtMs = now;
   }
 }

@@ -16,8 +16,15 @@ import { startResourceSampler } from '../metrics/resource-sampler.ts';
 import { startCalibrationProbe } from '../calibration/calibration-probe.ts';
 import type { CalibrationSample } from '../calibration/calibration-probe.ts';
 import { TimelineRecorder } from '../metrics/timeline-recorder.ts';
+import type { SecondHistograms } from '../metrics/timeline-recorder.ts';
+import { LoopStallMonitor } from '../metrics/loop-stall-monitor.ts';
+import { addDropped, aggregatesFor, emptyBreakdown } from '../metrics/traffic-breakdown.ts';
+import type { TrafficBreakdown } from '../metrics/traffic-breakdown.ts';
+import { addRequestSecond } from '../metrics/traffic-aggregate.ts';
+import { absoluteNowMs, SegmentedLoad } from './segmented-load.ts';
+import type { SegmentWorkerData } from './segmented-load.ts';
 import type { TimelineWriter } from '../metrics/timeline-writer.ts';
-import type { TimelineEvent, TimelineSecond } from '../contract/timeline-types.ts';
+import type { TimelineEvent, TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import type { LoadPhasePlan, Plan } from '../contract/plan-types.ts';
 import type { FaultPlan } from '../faults/index.ts';
 import { monotonicClock } from '../core/clock.ts';
@@ -56,6 +63,12 @@ export interface DriveDeps {
   targetPid?: number | undefined;
   /** Receives the function that removes every active fault now (a second Ctrl-C calls it). */
   onRollbackReady?: ((rollback: () => Promise<void>) => void) | undefined;
+  /** Run the load as this many execution segments in worker threads (absent or 1: in this thread). */
+  segments?: {
+    count: number;
+    data: Omit<SegmentWorkerData, 'segment' | 'baseUrl' | 'timeoutMs' | 'phases'>;
+    onCapture: (name: string, value: string, headers: Readonly<Record<string, string>>) => void;
+  } | undefined;
   /** Called once when the run clock starts (the load's start), with its wall-clock time. */
   onStarted?: ((startedAtEpochMs: number) => void) | undefined;
 }
@@ -108,26 +121,53 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   d.failure?.addEventListener('abort', onFailure, { once: true });
 
   const monitor = createAbortMonitor(d.abort);
+  function phaseEvent(kind: 'phase-start' | 'phase-end', name: string): void {
+    const atMs = clock.nowMs();
+    event({ event: kind, name }, atMs);
+    observer.onPhase?.({ event: kind, name, atMs });
+  }
   const thresholdAbort = createThresholdAbort(d.thresholds, plan.phases);
+  // The traffic of the seconds closed so far: the recorder's own in one thread; folded from the
+  // merged seconds when execution segments run in worker threads.
+  const merged = emptyBreakdown();
+  const onSecond = (line: TimelineSecond, histograms?: SecondHistograms): void => {
+    writer.write(line);
+    // From the histograms still in memory when there are some: decoding the line's again would block the load's thread ~1 ms per request name.
+    const second: SecondPoint = histograms === undefined ? secondPoint(line) : pointOf(countsOf(line), histograms.all, histograms.failed);
+    const elapsedMs = clock.nowMs();
+    const trip = monitor.push(second);
+    if (trip) halt(`abort condition ${trip.condition} held from second ${trip.fromSec}`);
+    // The traffic of the seconds closed so far, i.e. up to the end of this one.
+    const failed = thresholdAbort?.(segments === null ? recorder.traffic : merged, (line.t + 1) * 1000);
+    if (failed) halt(`threshold ${failed.threshold} failed at ${(failed.atMs / 1000).toFixed(0)} s (actual ${Number(failed.actual.toPrecision(4))}; abortOnFail)`);
+    observer.onSecond?.({ second, elapsedMs });
+    if (line.t === 1) injectUncaught();
+  };
   const recorder: TimelineRecorder = new TimelineRecorder({
     clock,
     phaseAt: phaseLookup(plan),
     timeoutMs: d.timeoutMs,
-    write: (line, histograms) => {
-      writer.write(line);
-      // From the histograms still in memory when there are some: decoding the line's again would block the load's thread ~1 ms per request name.
-      const second: SecondPoint = histograms === undefined ? secondPoint(line) : pointOf(countsOf(line), histograms.all, histograms.failed);
-      const elapsedMs = clock.nowMs();
-      const trip = monitor.push(second);
-      if (trip) halt(`abort condition ${trip.condition} held from second ${trip.fromSec}`);
-      // The traffic of the seconds closed so far, i.e. up to the end of this one.
-      const failed = thresholdAbort?.(recorder.traffic, (line.t + 1) * 1000);
-      if (failed) halt(`threshold ${failed.threshold} failed at ${(failed.atMs / 1000).toFixed(0)} s (actual ${Number(failed.actual.toPrecision(4))}; abortOnFail)`);
-      observer.onSecond?.({ second, elapsedMs });
-      if (line.t === 1) injectUncaught();
-    },
+    write: onSecond,
     writeLate: (line) => writer.write(line),
   });
+  // Execution segments in worker threads (segmented-load.ts): started before the run clock, as the sampler is.
+  const segments = d.segments === undefined || d.segments.count <= 1 ? null : await SegmentedLoad.start({
+    count: d.segments.count,
+    data: { ...d.segments.data, baseUrl: d.target.baseUrl, timeoutMs: d.timeoutMs, phases: [...plan.phases] },
+    onSecond: (line) => {
+      foldSecond(merged, line);
+      onSecond(line);
+    },
+    onLate: (line) => {
+      foldSecond(merged, line);
+      writer.write(line);
+    },
+    onCapture: d.segments.onCapture,
+    onPhaseStart: (p) => phaseEvent('phase-start', p.name),
+    onPhaseEnd: (p) => phaseEvent('phase-end', p.name),
+  });
+  // In that case the main thread sends nothing; its own stalls still matter to the health prober.
+  const mainStalls = segments === null ? null : new LoopStallMonitor(clock, { keepMs: d.timeoutMs + 2000 });
 
   const sampler = startResourceSampler({
     clock: base,
@@ -148,13 +188,15 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   await sampler.ready.catch((e: unknown) => observer.onWarning?.(`resource sampling unavailable: ${(e as Error).message}`));
   await calibration?.ready.catch((e: unknown) => observer.onWarning?.(`machine calibration unavailable: ${(e as Error).message}`));
   offsetMs = base.nowMs();
+  // The same instant as an absolute time every thread of the process reads alike (segment workers).
+  const zeroAbsMs = absoluteNowMs() - clock.nowMs();
   d.onStarted?.(clock.epochMs);
   observer.onStart?.({ plan, runId: d.runId, runDir: d.runDir });
   const prober = startHealthProber({
     url: `${d.target.baseUrl}${d.healthPath}`,
     clock,
     intervalMs: d.probeIntervalMs,
-    stalledMs: (fromMs, toMs) => recorder.stalledMs(fromMs, toMs),
+    stalledMs: (fromMs, toMs) => (mainStalls ?? recorder).stalledMs(fromMs, toMs),
     onProbe: (p) => writer.write(p),
   });
   // A managed target that exits is an event at once (timeline, observer, then a verdict reason),
@@ -177,25 +219,23 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     },
   });
 
-  const phaseEvent = (kind: 'phase-start' | 'phase-end', name: string): void => {
-    const atMs = clock.nowMs();
-    event({ event: kind, name }, atMs);
-    observer.onPhase?.({ event: kind, name, atMs });
-  };
   d.onRollbackReady?.(() => faultRunner.rollbackAll());
   event({ event: 'run-start', name: plan.scenarioName });
-  recorder.start();
+  if (segments === null) recorder.start();
+  mainStalls?.start();
   const faultsDone = faultRunner.run(plan.faults);
   let phases: PhaseOutcome[] = [];
   try {
-    phases = await runPhases(plan.phases, {
-      clock,
-      engineFor,
-      signal: stop.signal,
-      contextFor: (phase): EngineContext => ({ baseUrl: d.target.baseUrl, clock, requests: d.requestsFor(phase), sink: recorder, signal: stop.signal, timeoutMs: d.timeoutMs }),
-      onPhaseStart: (p) => phaseEvent('phase-start', p.name),
-      onPhaseEnd: (p) => phaseEvent('phase-end', p.name),
-    });
+    phases = segments !== null
+      ? await segments.run(plan.phases, stop.signal, { absMs: zeroAbsMs, epochMs: clock.epochMs })
+      : await runPhases(plan.phases, {
+          clock,
+          engineFor,
+          signal: stop.signal,
+          contextFor: (phase): EngineContext => ({ baseUrl: d.target.baseUrl, clock, requests: d.requestsFor(phase), sink: recorder, signal: stop.signal, timeoutMs: d.timeoutMs }),
+          onPhaseStart: (p) => phaseEvent('phase-start', p.name),
+          onPhaseEnd: (p) => phaseEvent('phase-end', p.name),
+        });
   } finally {
     // Faults never outlive the load, whatever happened to it: the runner rolls back on abort.
     if (!stop.signal.aborted) stop.abort(new Error('load finished'));
@@ -209,7 +249,8 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     d.failure?.removeEventListener('abort', onFailure);
   }
   const faults = await faultsDone;
-  recorder.finish();
+  if (segments === null) recorder.finish();
+  mainStalls?.stop();
   const endMs = clock.nowMs();
   event({ event: 'run-end' }, endMs);
   observer.onEnd?.({ endMs, abortReason });
@@ -239,6 +280,12 @@ function faultContext(d: DriveDeps) {
     ledger: new FaultLedger({ runId: d.runId, runFile: d.ledgerFile, machineFile: machineLedgerPath(), onWarning: (msg: string) => d.observer?.onWarning?.(msg) }),
     log: (msg: string) => d.observer?.onLog?.(msg),
   };
+}
+
+/** Adds a merged second (or late line) into the live traffic, as the recorder folds its own. */
+function foldSecond(b: TrafficBreakdown, line: TimelineSecond | TimelineLate): void {
+  for (const [name, r] of Object.entries(line.requests)) for (const agg of aggregatesFor(b, line.phase, name)) addRequestSecond(agg, r);
+  addDropped(b, line.phase, line.droppedIterations);
 }
 
 /** A second line's counts, as a SecondPoint has them. */

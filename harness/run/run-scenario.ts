@@ -20,6 +20,7 @@ import { machineLedgerPath } from '../faults/ledger-store.ts';
 import { sweepOrphanedRunProcesses } from '../faults/orphan-run-processes.ts';
 import { RUN_PROCESSES_KIND } from '../faults/run-process-ledger.ts';
 import { createRequestMix } from '../load/request-mix.ts';
+import { defaultSegmentCount } from './segment-count.ts';
 import { TimelineWriter } from '../metrics/timeline-writer.ts';
 import { createRng } from '../core/seeded-rng.ts';
 import { historyLine } from '../report/history-line.ts';
@@ -73,6 +74,8 @@ export interface RunOptions {
   gate?: { baseline: Baseline; options: GateOptions } | null;
   /** Earlier runs of the same candidate (--runs N): the gate compares all of them with the baseline. */
   previousResults?: readonly RunResult[];
+  /** Load threads (--workers): overrides the scenario's `workers` and the default (segment-count.ts). */
+  workers?: number | undefined;
   /** Append one line per run to <outDir>/<env>/history.jsonl (default true). */
   history?: boolean;
   /** Receives the function that rolls every active fault back at once (Ctrl-C twice). */
@@ -173,6 +176,18 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         failure: failures.signal,
         ledgerFile: path.join(runDir, 'faults-ledger.json'),
         requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
+        segments: {
+          count: opts.workers ?? scenario.workers ?? defaultSegmentCount(),
+          data: {
+            requestSource: { scenario: { requests: scenario.requests }, bodies: [...loaded.bodies] },
+            phaseRequests: Object.fromEntries(plan.phases.map((p) => [p.name, phaseRequestNames(scenario, p.name) ?? scenario.requests.map((r) => r.name)])),
+            seed: plan.seed,
+            forwardCaptures: auditSection?.capture === undefined ? [] : [auditSection.capture],
+          },
+          onCapture: (name, value, headers) => {
+            if (name === auditSection?.capture) accepted.add(value, idempotencyKey(headers));
+          },
+        },
         healthPath: scenario.target.health,
         probeIntervalMs: settings.probeIntervalMs,
         abort: scenario.abort,

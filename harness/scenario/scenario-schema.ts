@@ -30,6 +30,9 @@ const overridableShape = {
   abort: abortSchema,
   recovery: recoverySchema,
   baseline: baselineSchema.optional(),
+  workers: z.number().int().min(1).max(64).optional().meta({
+    description: 'Load threads, each an execution segment of the load (default 1: the main thread; --workers overrides).',
+  }),
 };
 
 const factor = z.number().positive().max(1000);
