@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
@@ -71,7 +71,8 @@ export class Http1Connection {
     this.#parser[HTTPParser.kOnBody] = this.#onBody;
     this.#parser[HTTPParser.kOnMessageComplete] = this.#onComplete;
     const { host, port } = origin;
-    const socket = origin.tls ? connectTls({ host, port, servername: host, ALPNProtocols: ['http/1.1'] }) : connect({ host, port });
+    // SNI carries host names only (RFC 6066): none for an IP address.
+    const socket = origin.tls ? connectTls({ host, port, ALPNProtocols: ['http/1.1'], ...(isIP(host) === 0 ? { servername: host } : {}) }) : connect({ host, port });
     socket.setNoDelay(true);
     this.#socket = socket;
     socket.on(origin.tls ? 'secureConnect' : 'connect', this.#onConnect);

@@ -75,6 +75,18 @@ export class InterruptController {
     return () => {
       proc.off('SIGINT', handler);
       proc.off('SIGTERM', handler);
+      // An interrupted run that has already stopped (its faults rolled back, its results written) may
+      // still be printing when the next Ctrl-C comes: that press exits 3 at once, as during the run,
+      // instead of killing the process with the signal (exit code unset).
+      if (this.#state === 'running') return;
+      const late = (signal: NodeJS.Signals): void => {
+        proc.off('SIGINT', late);
+        proc.off('SIGTERM', late);
+        this.#actions.notify(`${signal} again: the run has already stopped; exiting.`);
+        this.#exit();
+      };
+      proc.on('SIGINT', late);
+      proc.on('SIGTERM', late);
     };
   }
 

@@ -167,3 +167,38 @@ describe('arrival engine on the wire', () => {
     expect(run.agg.totals).toMatchObject({ requests: 20, errors: 0 });
   });
 });
+
+describe('arrival engine over TLS', () => {
+  it('https: answers over a TLS connection; a certificate it cannot verify is an error of kind other, never a crash', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer: createHttps } = await import('node:https');
+    const dir = mkdtempSync(join(tmpdir(), 'stresslab-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      const https = createHttps({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('secure'));
+      await new Promise<void>((r) => https.listen(0, '127.0.0.1', () => r()));
+      const address = https.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const url = `https://127.0.0.1:${address.port}`;
+      try {
+        const refused = await runEnginePhase(url, arrival);
+        expect(kinds(refused.agg.totals.errorKinds)).toEqual({ other: 20 });
+        // As a user with a self-signed staging certificate would run it.
+        process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+        const bodies: string[] = [];
+        const ok = await runEnginePhase(url, arrival, { requests: fixedRequests({ onBody: (_s, b) => bodies.push(b) }) });
+        expect(ok.agg.totals).toMatchObject({ requests: 20, errors: 0, bytes: 20 * 6 });
+        expect(new Set(bodies)).toEqual(new Set(['secure']));
+      } finally {
+        delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+        https.closeAllConnections();
+        await new Promise<void>((r) => https.close(() => r()));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

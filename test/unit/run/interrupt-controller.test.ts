@@ -27,6 +27,23 @@ function harness(rollback: () => Promise<void> = async () => {}) {
 }
 
 describe('InterruptController', () => {
+  it('after an interrupted run has stopped and detached, the next press still exits 3 (not a death by signal); a run that ended by itself leaves no handler', () => {
+    const h = harness();
+    const proc = new EventEmitter();
+    const detach = h.controller.attach(proc);
+    proc.emit('SIGINT', 'SIGINT');
+    detach();
+    expect(proc.listenerCount('SIGINT')).toBe(1);
+    proc.emit('SIGINT', 'SIGINT');
+    expect(h.exits).toEqual([3]);
+    expect(h.notes.at(-1)).toMatch(/again: the run has already stopped/);
+    expect(proc.listenerCount('SIGINT')).toBe(0);
+    const quiet = harness();
+    const proc2 = new EventEmitter();
+    quiet.controller.attach(proc2)();
+    expect(proc2.listenerCount('SIGINT') + proc2.listenerCount('SIGTERM')).toBe(0);
+  });
+
   it('first interrupt: aborts the run signal gracefully, no rollback or exit of its own', () => {
     const h = harness();
     expect(h.controller.signal.aborted).toBe(false);
@@ -86,8 +103,10 @@ describe('InterruptController', () => {
     proc.emit('SIGTERM', 'SIGTERM');
     expect(h.controller.state).toBe('stopping');
     detach();
-    expect(proc.listenerCount('SIGINT') + proc.listenerCount('SIGTERM')).toBe(0);
+    // Interrupted: only the late handler stays (one press: exit 3), the state machine no longer moves.
+    expect(proc.listenerCount('SIGINT') + proc.listenerCount('SIGTERM')).toBe(2);
     proc.emit('SIGINT', 'SIGINT');
     expect(h.controller.state).toBe('stopping');
+    expect(h.rollbacks()).toBe(0);
   });
 });
