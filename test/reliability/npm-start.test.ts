@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runResultSchema } from '../../../harness/contract/run-result.ts';
-import { repoRoot } from '../../../harness/core/repo-root.ts';
+import { runResultSchema } from '../../harness/contract/run-result.ts';
+import { repoRoot } from '../../harness/core/repo-root.ts';
 
-/** `npm start` as a user runs it on a fresh machine: the light preset, quick profile, embedded target. */
+/**
+ * `npm start` as a user runs it on a fresh machine: the light preset, quick profile, embedded target.
+ * A whole run of about a minute, so in the reliability project (`.ci/run` runs it), out of `npm
+ * test`'s 10 minutes.
+ */
 describe('npm start', () => {
   it('runs the light quick scenario end to end against the embedded target and writes a valid result.json', async () => {
     const child = spawn('npm', ['start', '--silent', '--', '--seed', '11', '--no-baseline'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '' } });
