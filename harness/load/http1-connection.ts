@@ -48,7 +48,7 @@ export interface ConnectionOwner {
  * autocannon's client does: the request goes out as one pre-encoded buffer, the response is framed
  * by http-parser-js (Content-Length, chunked, read-until-close, 1xx interim answers skipped).
  * Cheaper per request than undici's Pool, which builds and validates a request object, wraps the
- * handler and schedules across its clients (see docs/arrival-engine.md for the profile).
+ * handler and schedules across its clients (measured: README, Benchmarks).
  */
 export class Http1Connection {
   readonly #socket: Socket;
