@@ -1,5 +1,6 @@
 import type { GeneratorSecond } from '../contract/generator-second.ts';
 import { sliceBinMidMs } from '../contract/traffic-slices.ts';
+import { addSparseBins } from '../metrics/merge-seconds.ts';
 
 /** A second in which the generator's send lag p99 exceeded this did not keep its schedule. */
 export const SEND_LAG_P99_LIMIT_MS = 5;
@@ -50,18 +51,6 @@ export function binQuantileMs(bins: readonly number[], q: number): number | null
   return sliceBinMidMs(bins[bins.length - 2] ?? 0);
 }
 
-/** Adds sparse log bins into a dense accumulator keyed by bin. */
-function addBins(into: Map<number, number>, bins: readonly number[]): void {
-  for (let i = 0; i < bins.length; i += 2) {
-    const bin = bins[i] ?? 0;
-    into.set(bin, (into.get(bin) ?? 0) + (bins[i + 1] ?? 0));
-  }
-}
-
-function sparse(m: ReadonlyMap<number, number>): number[] {
-  return [...m.entries()].sort((a, b) => a[0] - b[0]).flat();
-}
-
 /** Why one second is saturated by its load thread's busy time, or null when it is not. */
 export function busySaturation(g: GeneratorSecond): string | null {
   const busy = Math.max(0, ...g.threads.map((t) => t.busyPct));
@@ -82,22 +71,22 @@ function lagCount(bins: readonly number[] | undefined): number {
 export function lagSaturatedSeconds(seconds: ReadonlyArray<{ t: number; generator: GeneratorSecond }>): { seconds: number[]; worstP99Ms: number | null } {
   const out: number[] = [];
   let worst: number | null = null;
-  let window = new Map<number, number>();
+  let window: (readonly number[])[] = [];
   let ts: number[] = [];
   let n = 0;
   const judge = (): void => {
-    const p99 = binQuantileMs(sparse(window), 0.99);
+    const p99 = binQuantileMs(addSparseBins(window), 0.99);
     if (p99 !== null) {
       if (worst === null || p99 > worst) worst = p99;
       if (p99 > SEND_LAG_P99_LIMIT_MS) out.push(...ts);
     }
-    window = new Map();
+    window = [];
     ts = [];
     n = 0;
   };
   for (const { t, generator: g } of seconds) {
     if (g.sendLag === undefined) continue;
-    addBins(window, g.sendLag);
+    window.push(g.sendLag);
     ts.push(t);
     n += lagCount(g.sendLag);
     if (n >= MIN_LAG_SAMPLES) judge();
@@ -113,7 +102,7 @@ export function lagSaturatedSeconds(seconds: ReadonlyArray<{ t: number; generato
 export function generatorHealth(seconds: ReadonlyArray<{ t: number; phase: string | null; generator?: GeneratorSecond }>): GeneratorSummary | null {
   const withLoad = seconds.filter((s): s is { t: number; phase: string; generator: GeneratorSecond } => s.phase !== null && s.generator !== undefined);
   if (withLoad.length === 0) return null;
-  const lag = new Map<number, number>();
+  const lag: (readonly number[])[] = [];
   const lagging = lagSaturatedSeconds(withLoad);
   const saturated = new Set(lagging.seconds);
   let maxLoopDelayP99Ms = 0;
@@ -121,7 +110,7 @@ export function generatorHealth(seconds: ReadonlyArray<{ t: number; phase: strin
   let maxCpuPct = 0;
   let maxSockets = 0;
   for (const { t, generator: g } of withLoad) {
-    if (g.sendLag !== undefined) addBins(lag, g.sendLag);
+    if (g.sendLag !== undefined) lag.push(g.sendLag);
     if (busySaturation(g) !== null) saturated.add(t);
     for (const th of g.threads) {
       maxLoopDelayP99Ms = Math.max(maxLoopDelayP99Ms, th.loopDelayP99Ms);
@@ -130,7 +119,7 @@ export function generatorHealth(seconds: ReadonlyArray<{ t: number; phase: strin
     maxCpuPct = Math.max(maxCpuPct, g.cpuPct);
     maxSockets = Math.max(maxSockets, g.threads.reduce((n, th) => n + th.sockets, 0));
   }
-  const all = sparse(lag);
+  const all = addSparseBins(lag);
   const saturatedSeconds = [...saturated].sort((a, b) => a - b);
   return {
     saturated: saturatedSeconds.length > SATURATED_SHARE_LIMIT * withLoad.length,

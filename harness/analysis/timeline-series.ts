@@ -6,19 +6,26 @@ function percentileOrNull(h: LatencyHistogram, p: number): number | null {
   return h.count === 0 ? null : h.percentileMs(p);
 }
 
-/** One second merged over request names (the live view's; analysis folds late lines in too, see timeline-aggregates.ts). */
-export function secondPoint(second: TimelineSecond): SecondPoint {
-  const all = LatencyHistogram.empty();
-  const failed = LatencyHistogram.empty();
+/** A second line's counts over request names, as a SecondPoint has them. */
+export function secondCounts(second: TimelineSecond): Pick<SecondPoint, 't' | 'phase' | 'requests' | 'errors' | 'droppedIterations'> {
   let requests = 0;
   let errors = 0;
   for (const r of Object.values(second.requests)) {
     requests += r.count;
     errors += r.errors;
+  }
+  return { t: second.t, phase: second.phase, requests, errors, droppedIterations: second.droppedIterations };
+}
+
+/** One second merged over request names (the live view's; analysis folds late lines in too, see timeline-aggregates.ts). */
+export function secondPoint(second: TimelineSecond): SecondPoint {
+  const all = LatencyHistogram.empty();
+  const failed = LatencyHistogram.empty();
+  for (const r of Object.values(second.requests)) {
     all.addEncoded(r.histogram);
     if (r.errorHistogram !== undefined) failed.addEncoded(r.errorHistogram);
   }
-  return pointOf({ t: second.t, phase: second.phase, requests, errors, droppedIterations: second.droppedIterations }, all, failed);
+  return pointOf(secondCounts(second), all, failed);
 }
 
 /** A second's point from its counts and its merged histograms (all requests, failed ones only). */

@@ -1,5 +1,5 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { pointOf, secondPoint } from '../analysis/timeline-series.ts';
+import { pointOf, secondCounts, secondPoint } from '../analysis/timeline-series.ts';
 import type { SecondPoint } from '../contract/second-point.ts';
 import { createAbortMonitor } from '../analysis/abort-monitor.ts';
 import { createThresholdAbort } from '../analysis/threshold-abort.ts';
@@ -133,7 +133,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const onSecond = (line: TimelineSecond, histograms?: SecondHistograms): void => {
     writer.write(line);
     // From the histograms still in memory when there are some: decoding the line's again would block the load's thread ~1 ms per request name.
-    const second: SecondPoint = histograms === undefined ? secondPoint(line) : pointOf(countsOf(line), histograms.all, histograms.failed);
+    const second: SecondPoint = histograms === undefined ? secondPoint(line) : pointOf(secondCounts(line), histograms.all, histograms.failed);
     const elapsedMs = clock.nowMs();
     const trip = monitor.push(second);
     if (trip) halt(`abort condition ${trip.condition} held from second ${trip.fromSec}`);
@@ -286,17 +286,6 @@ function faultContext(d: DriveDeps) {
 function foldSecond(b: TrafficBreakdown, line: TimelineSecond | TimelineLate): void {
   for (const [name, r] of Object.entries(line.requests)) for (const agg of aggregatesFor(b, line.phase, name)) addRequestSecond(agg, r);
   addDropped(b, line.phase, line.droppedIterations);
-}
-
-/** A second line's counts, as a SecondPoint has them. */
-function countsOf(line: TimelineSecond): Pick<SecondPoint, 't' | 'phase' | 'requests' | 'errors' | 'droppedIterations'> {
-  let requests = 0;
-  let errors = 0;
-  for (const r of Object.values(line.requests)) {
-    requests += r.count;
-    errors += r.errors;
-  }
-  return { t: line.t, phase: line.phase, requests, errors, droppedIterations: line.droppedIterations };
 }
 
 export function phaseLookup(plan: Plan): (ms: number) => string | null {

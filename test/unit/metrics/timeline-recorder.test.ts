@@ -5,7 +5,7 @@ import { TimelineRecorder } from '../../../harness/metrics/timeline-recorder.ts'
 import type { TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 import { manualClock } from '../../../harness/core/clock.ts';
 import { sliceBinMidMs, sliceLatencyBin } from '../../../harness/contract/traffic-slices.ts';
-import { pointOf, secondPoint } from '../../../harness/analysis/timeline-series.ts';
+import { pointOf, secondCounts, secondPoint } from '../../../harness/analysis/timeline-series.ts';
 
 function setup(timeoutMs = 5000) {
   const clock = manualClock();
@@ -38,14 +38,7 @@ describe('TimelineRecorder', () => {
     const rec = new TimelineRecorder({
       clock,
       write: (l, h) => {
-        if (h === undefined) return;
-        let requests = 0;
-        let errors = 0;
-        for (const r of Object.values(l.requests)) {
-          requests += r.count;
-          errors += r.errors;
-        }
-        points.push([secondPoint(l), pointOf({ t: l.t, phase: l.phase, requests, errors, droppedIterations: l.droppedIterations }, h.all, h.failed)]);
+        if (h !== undefined) points.push([secondPoint(l), pointOf(secondCounts(l), h.all, h.failed)]);
       },
       writeLate: () => {},
       phaseAt: () => 'p',
