@@ -2,8 +2,13 @@
  * Harness memory over a long run (`node --import tsx bench/harness-memory.bench.ts`, not part of
  * `npm test`): the arrival engine at a steady rate + timeline recorder + timeline writer against a
  * trivial loopback server (child process), printing the harness's RSS and heap every minute.
- * Flat RSS shows that per-second state is released and only merged aggregates are kept.
- * Env: BENCH_MINUTES (10, fractions allowed), BENCH_RATE (1000 rps), BENCH_SAMPLE_SECONDS (60).
+ * Flat RSS shows that per-second state is released and only merged aggregates are kept. The requests
+ * are a preset's kind of mix: a constant GET and a POST with a `{{uuid}}` key, a templated JSON body
+ * and a capture (whose pool is bounded), so per-request templating and captures are in the picture.
+ * RSS is sampled every 5 s and judged by the harness's own leak rule (analysis/leak-verdict.ts:
+ * Theil–Sen slope of the per-minute minima, docs/leak-verdicts.md), the sawtooth of the garbage
+ * collector set aside. Env: BENCH_MINUTES (10, fractions allowed), BENCH_RATE (5000 rps),
+ * BENCH_SAMPLE_SECONDS (60, how often a line is printed).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,12 +17,22 @@ import { arrivalEngine } from '../harness/load/arrival-engine.ts';
 import { TimelineRecorder } from '../harness/metrics/timeline-recorder.ts';
 import { TimelineWriter } from '../harness/metrics/timeline-writer.ts';
 import { monotonicClock } from '../harness/core/clock.ts';
-import { fixedRequests } from '../test/support/fixed-requests.ts';
+import { analyzeLeak } from '../harness/analysis/leak-verdict.ts';
+import type { RssSample } from '../harness/analysis/leak-verdict.ts';
+import { createRequestMix } from '../harness/load/request-mix.ts';
+import { createRng } from '../harness/core/seeded-rng.ts';
+import type { ScenarioRequest } from '../harness/scenario/schema-requests.ts';
 import { startTestServer } from '../test/support/servers/spawn-test-server.ts';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);
-const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const SAMPLE_S = Number(process.env.BENCH_SAMPLE_SECONDS ?? 60);
+
+const REQUESTS: ScenarioRequest[] = [
+  { name: 'health', method: 'GET', path: '/', weight: 1 },
+  { name: 'execute', method: 'POST', path: '/v1/executions', headers: { 'Idempotency-Key': '{{uuid}}' }, body: { asset_id: '{{randInt 1 200}}', action: 'sync' }, capture: { ok: 'ok' }, weight: 3 },
+];
+const mix = () => createRequestMix({ scenario: { requests: REQUESTS }, bodies: new Map() }, { rng: createRng(1) });
 
 const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
 
@@ -40,12 +55,15 @@ async function main(): Promise<void> {
     console.log(`arrival engine at ${RATE} rps for ${MINUTES} min against ${server.url}; timeline → ${file}`);
     sample();
     const timer = setInterval(sample, SAMPLE_S * 1000);
+    const rssSamples: RssSample[] = [];
+    const fine = setInterval(() => rssSamples.push({ atMs: clock.nowMs(), rssBytes: process.memoryUsage.rss() }), 5000);
     const durationMs = MINUTES * 60_000;
     const summary = await arrivalEngine.run(
       { executor: 'constant-arrival-rate', name: 'steady', startMs: 10, durationMs, gracefulStopMs: 5000, ratePerSec: RATE, preAllocatedVUs: 100, maxVUs: 1000 },
-      { baseUrl: server.url, clock, requests: fixedRequests(), sink: rec, signal: new AbortController().signal, timeoutMs: 10_000 },
+      { baseUrl: server.url, clock, requests: mix(), sink: rec, signal: new AbortController().signal, timeoutMs: 10_000 },
     );
     clearInterval(timer);
+    clearInterval(fine);
     sample();
     const agg = rec.finish();
     await writer.close();
@@ -53,6 +71,9 @@ async function main(): Promise<void> {
     const growth = (afterWarmup.at(-1) ?? 0) - (afterWarmup[0] ?? 0);
     console.log(`\nsent ${summary.sent}, dropped ${summary.dropped}, seconds ${agg.seconds}, timeline ${mb((await stat(file)).size)} MB`);
     console.log(`RSS min ${mb(Math.min(...afterWarmup))} MB, max ${mb(Math.max(...afterWarmup))} MB, first→last after the first sample ${growth >= 0 ? '+' : ''}${mb(growth)} MB`);
+    const leak = analyzeLeak(rssSamples);
+    const perHour = (b: number | null): string => (b === null ? '-' : `${b >= 0 ? '+' : ''}${mb(b)} MB/h`);
+    console.log(`leak rule: ${leak.verdict} (slope of per-minute minima ${perHour(leak.slopeBytesPerHour)}, 95 % CI ${perHour(leak.ciLowBytesPerHour)} … ${perHour(leak.ciHighBytesPerHour)}; segment minima ${leak.segmentMinimaBytes.map((b) => mb(b)).join(', ')} MB) — ${leak.reason}`);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -67,7 +67,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
       .option('yes', { type: 'boolean', default: false, describe: 'Confirm a run against non-loopback hosts without asking (CI)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and everything the run would touch, then exit without sending anything' })
       .option('target-pid', { type: 'number', describe: 'Pid of a target on this machine given by --target, for its CPU and memory' })
-      .option('workers', { type: 'number', describe: 'Load threads, each an execution segment of the load in a worker thread (default: the scenario\'s `workers`, else 1)' }) as unknown as Argv<RunArgs>,
+      .option('workers', { type: 'number', describe: 'Load threads, each an execution segment of the load in a worker thread (default: the scenario\'s `workers`, else what the peak arrival rate needs, at most one per core)' }) as unknown as Argv<RunArgs>,
   examples: [
     ['stresslab run light --profile quick', 'The light preset, CI-sized, against the embedded target'],
     ['stresslab run scenarios/spike.json --target http://127.0.0.1:8080', 'A scenario file against a running service'],

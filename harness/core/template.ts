@@ -225,17 +225,17 @@ function mapDefined(v: string | undefined, f: (s: string) => string): string | u
   return v === undefined ? undefined : f(v);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Four hex digits per 16-bit value: a UUID is eight lookups (it goes out with many requests); built at the first one. */
+let HEX4: readonly string[] = [];
 
 /** A RFC 4122 version-4 UUID from the seeded RNG. */
 export function uuidFrom(rng: Rng): string {
-  const b: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const n = Math.floor(rng() * 4294967296);
-    b.push(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
-  }
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = b.map((x) => HEX[x] ?? '00');
-  return `${h.slice(0, 4).join('')}-${h.slice(4, 6).join('')}-${h.slice(6, 8).join('')}-${h.slice(8, 10).join('')}-${h.slice(10).join('')}`;
+  if (HEX4.length === 0) HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
+  const n0 = Math.floor(rng() * 4294967296);
+  const n1 = Math.floor(rng() * 4294967296);
+  const n2 = Math.floor(rng() * 4294967296);
+  const n3 = Math.floor(rng() * 4294967296);
+  const version = (n1 & 0x0fff) | 0x4000;
+  const variant = ((n2 >>> 16) & 0x3fff) | 0x8000;
+  return `${HEX4[n0 >>> 16]}${HEX4[n0 & 0xffff]}-${HEX4[n1 >>> 16]}-${HEX4[version]}-${HEX4[variant]}-${HEX4[n2 & 0xffff]}${HEX4[n3 >>> 16]}${HEX4[n3 & 0xffff]}`;
 }

@@ -1,13 +1,13 @@
 import type { OutcomeErrorKind } from '../contract/stats.ts';
 import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../contract/plan-types.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
+import { segmentShare, WHOLE } from './execution-segment.ts';
 import type { EngineContext, LoadEngine, PhaseRunSummary } from './engine.ts';
 import { isExpectedStatus } from './error-kind.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { originOf } from './http1-connection.ts';
-import { encodeRequest } from './encode-request.ts';
+import { EncodedRequests } from './encode-request.ts';
 import { InFlightRequest } from './in-flight-request.ts';
-import type { PreparedRequest } from './engine.ts';
 
 type ArrivalPhase = ConstantArrivalRatePhase | RampingArrivalRatePhase;
 
@@ -34,11 +34,7 @@ class ArrivalRun {
   readonly #phase: ArrivalPhase;
   readonly #ctx: EngineContext;
   readonly #pool: ConnectionPool;
-  readonly #basePath: string;
-  readonly #host: string;
-  /** Factories that return the same request object again get its bytes from this one-entry cache. */
-  #lastReq: PreparedRequest | null = null;
-  #lastBytes: Buffer | null = null;
+  readonly #encoded: EncodedRequests;
   readonly #schedule: ArrivalSchedule;
   readonly #endMs: number;
   readonly #freeVus: number[] = [];
@@ -64,11 +60,12 @@ class ArrivalRun {
     this.#phase = phase;
     this.#ctx = ctx;
     const url = new URL(ctx.baseUrl);
-    this.#basePath = url.pathname.replace(/\/$/, '');
-    this.#host = url.host;
+    this.#encoded = new EncodedRequests(url.pathname.replace(/\/$/, ''), url.host);
     // Timeouts (connecting included) are enforced by the scheduler from the send time, one mechanism for all phases.
     this.#pool = new ConnectionPool(originOf(url), (open) => ctx.sink.onSockets?.(open));
-    for (let vu = phase.maxVUs - 1; vu >= 0; vu--) this.#freeVus.push(vu);
+    // A segment gets its share of maxVUs (k6 does the same), so N segments never hold more requests
+    // in flight than the whole load may, and drop what one thread would drop.
+    for (let vu = segmentShare(phase.maxVUs, ctx.segment ?? WHOLE) - 1; vu >= 0; vu--) this.#freeVus.push(vu);
     this.#schedule = new ArrivalSchedule(phase, ctx.segment);
     this.#endMs = phase.startMs + phase.durationMs;
     this.#nextAtMs = this.#nextIntended();
@@ -131,17 +128,13 @@ class ArrivalRun {
       return;
     }
     const req = this.#ctx.requests.next(vu);
-    if (req !== this.#lastReq || this.#lastBytes === null) {
-      this.#lastReq = req;
-      this.#lastBytes = encodeRequest(req, this.#basePath, this.#host);
-    }
     const conn = this.#pool.acquire();
     const flight = new InFlightRequest(intendedAtMs, now, vu, req, conn, this.#done, this.#nowMs);
     this.#ctx.sink.onStart(intendedAtMs, now);
     this.#inFlight++;
     this.#summary.sent++;
     this.#flights.push(flight);
-    conn.send(flight, this.#lastBytes);
+    conn.send(flight, this.#encoded.bytesOf(req));
   }
 
   readonly #done = (f: InFlightRequest, status: number | null, errorKind: OutcomeErrorKind | null, bytes: number, body: Buffer | null): void => {

@@ -4,7 +4,7 @@ import type { OutcomeErrorKind } from '../contract/stats.ts';
 import { ConnectBackoff } from './connect-backoff.ts';
 import type { EngineContext, PhaseRunSummary, PreparedRequest } from './engine.ts';
 import { classifyError, isExpectedStatus } from './error-kind.ts';
-import { encodeRequest } from './encode-request.ts';
+import { EncodedRequests } from './encode-request.ts';
 
 /* The parts of autocannon v9 this file relies on; @types/autocannon 7 lacks or mistypes them. */
 interface AcRequest {
@@ -67,12 +67,10 @@ export class AutocannonStep {
   readonly #ctx: EngineContext;
   readonly #counters: PhaseRunSummary;
   readonly #clients: ClientState[] = [];
-  readonly #basePath: string;
-  readonly #host: string;
+  readonly #encoded: EncodedRequests;
   #inFlight = 0;
   #stopped = false;
-  /** Factories that return the same request object again get its bytes from this one-entry cache. */
-  #lastReq: PreparedRequest | null = null;
+  /** What a stopped step answers autocannon's last asks with (it is never sent: the clients are stopping). */
   #lastBuffer: Buffer | null = null;
   #instance: AcInstance | null = null;
 
@@ -80,8 +78,7 @@ export class AutocannonStep {
     this.#ctx = ctx;
     this.#counters = counters;
     const url = new URL(ctx.baseUrl);
-    this.#basePath = url.pathname.replace(/\/$/, '');
-    this.#host = url.host;
+    this.#encoded = new EncodedRequests(url.pathname.replace(/\/$/, ''), url.host);
     this.done = new Promise((resolve, reject) => {
       const start = autocannon as unknown as AutocannonFn;
       this.#instance = start(
@@ -184,10 +181,7 @@ export class AutocannonStep {
     this.#ctx.sink.onStart(pending.intendedAtMs);
     this.#counters.sent++;
     this.#inFlight++;
-    if (req !== this.#lastReq || this.#lastBuffer === null) {
-      this.#lastReq = req;
-      this.#lastBuffer = encodeRequest(req, this.#basePath, this.#host);
-    }
+    this.#lastBuffer = this.#encoded.bytesOf(req);
     return this.#lastBuffer;
   }
 

@@ -16,6 +16,11 @@ export interface PreparedRequest {
   expectedStatuses: readonly number[] | undefined;
   /** When set, the engine reads the response body and hands it over (captures); otherwise it discards it unread. */
   onBody?: (status: number, body: string) => void;
+  /**
+   * The factory hands out this very object again for every such request (nothing in it is templated
+   * per request): engines encode its bytes once (encode-request.ts). It must then never be mutated.
+   */
+  constant?: boolean;
 }
 
 /** Produces the next request for a virtual user (weights, templating and captures live behind this). */

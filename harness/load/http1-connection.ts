@@ -1,9 +1,9 @@
 import { connect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { HTTPParser } from 'http-parser-js';
 import type { OutcomeErrorKind } from '../contract/stats.ts';
 import { classifyError } from './error-kind.ts';
+import { ResponseFramer } from './response-framer.ts';
 
 /** The request a connection carries: told exactly once how it ended. */
 export interface WireExchange {
@@ -17,11 +17,6 @@ export interface WireExchange {
   onResponse(status: number, bytes: number, body: Buffer | null): void;
   /** The exchange failed before a full response: refused, reset, a malformed answer. */
   onFailure(kind: OutcomeErrorKind): void;
-}
-
-interface ParsedHead {
-  statusCode: number;
-  shouldKeepAlive: boolean;
 }
 
 /** Where the connections go: the target's host and port, over TLS for an https URL. */
@@ -46,13 +41,13 @@ export interface ConnectionOwner {
 /**
  * One keep-alive HTTP/1.1 connection on a raw socket, one request at a time (no pipelining), as
  * autocannon's client does: the request goes out as one pre-encoded buffer, the response is framed
- * by http-parser-js (Content-Length, chunked, read-until-close, 1xx interim answers skipped).
+ * by response-framer.ts (Content-Length, chunked, read-until-close, 1xx interim answers skipped).
  * Cheaper per request than undici's Pool, which builds and validates a request object, wraps the
  * handler and schedules across its clients (measured: README, Benchmarks).
  */
 export class Http1Connection {
   readonly #socket: Socket;
-  readonly #parser: InstanceType<typeof HTTPParser>;
+  readonly #framer: ResponseFramer;
   readonly #owner: ConnectionOwner;
   #connected = false;
   #closed = false;
@@ -66,10 +61,7 @@ export class Http1Connection {
 
   constructor(origin: Origin, owner: ConnectionOwner) {
     this.#owner = owner;
-    this.#parser = new HTTPParser(HTTPParser.RESPONSE);
-    this.#parser[HTTPParser.kOnHeadersComplete] = this.#onHeaders;
-    this.#parser[HTTPParser.kOnBody] = this.#onBody;
-    this.#parser[HTTPParser.kOnMessageComplete] = this.#onComplete;
+    this.#framer = new ResponseFramer({ onHead: this.#onHead, onBody: this.#onBody, onComplete: this.#onComplete });
     const { host, port } = origin;
     // SNI carries host names only (RFC 6066): none for an IP address.
     const socket = origin.tls ? connectTls({ host, port, ALPNProtocols: ['http/1.1'], ...(isIP(host) === 0 ? { servername: host } : {}) }) : connect({ host, port });
@@ -94,7 +86,7 @@ export class Http1Connection {
   send(exchange: WireExchange, bytes: Buffer): void {
     this.#exchange = exchange;
     // A fresh parse: whatever a server sent after its last answer in the same segment is dropped.
-    this.#parser.initialize(HTTPParser.RESPONSE);
+    this.#framer.reset(exchange.head);
     this.#status = 0;
     this.#bytes = 0;
     this.#chunks = exchange.keepBody ? [] : null;
@@ -137,17 +129,12 @@ export class Http1Connection {
       this.destroy();
       return;
     }
-    const r = this.#parser.execute(chunk);
-    if (r instanceof Error) this.#fail('other');
+    if (this.#framer.execute(chunk) !== null) this.#fail('other');
   };
 
-  readonly #onHeaders = (info: ParsedHead): number => {
-    this.#status = info.statusCode;
-    this.#keepAlive = info.shouldKeepAlive;
-    // 1: no body follows. The answer to a HEAD has a Content-Length but no body; 1xx, 204 and 304
-    // have none by definition (RFC 9112 §6.3), which the parser would otherwise read until the close.
-    const s = info.statusCode;
-    return this.#exchange?.head === true || s < 200 || s === 204 || s === 304 ? 1 : 0;
+  readonly #onHead = (status: number, keepAlive: boolean): void => {
+    this.#status = status;
+    this.#keepAlive = keepAlive;
   };
 
   readonly #onBody = (chunk: Buffer, offset: number, length: number): void => {
@@ -158,8 +145,6 @@ export class Http1Connection {
 
   readonly #onComplete = (): void => {
     const x = this.#exchange;
-    // An interim answer (100 Continue, 103 Early Hints): the final one follows on the same connection.
-    if (this.#status >= 100 && this.#status < 200 && this.#status !== 101) return;
     if (x === null) return;
     this.#exchange = null;
     const chunks = this.#chunks;
@@ -171,10 +156,7 @@ export class Http1Connection {
 
   readonly #onEnd = (): void => {
     // A body delimited by the connection's end completes here; anything else in flight was cut off.
-    if (this.#exchange !== null) {
-      const r = this.#parser.finish();
-      if (r instanceof Error) this.#fail('reset');
-    }
+    if (this.#exchange !== null && this.#framer.finish() !== null) this.#fail('reset');
     if (this.#exchange !== null) this.#fail('reset');
     this.destroy();
   };

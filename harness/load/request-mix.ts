@@ -44,6 +44,8 @@ interface Entry {
   needs: string[];
   expected: readonly number[] | undefined;
   onBody: ((status: number, body: string, headers: Readonly<Record<string, string>>) => void) | undefined;
+  /** The request itself when nothing in it is templated: handed out again and again, encoded once by the engines. */
+  constant: PreparedRequest | null;
 }
 
 /** What a mix is built from: the scenario's requests and their loaded bodies. */
@@ -91,8 +93,19 @@ function compileEntry(r: ScenarioRequest, bodies: Pick<LoadedScenario, 'bodies'>
   }
   const needs = [...new Set([path, body, ...headers.map(([, h]) => h)].flatMap((t) => t?.captures ?? []))];
   const expected = r.expect?.status;
-  return { request: r, path, headers, body, needs, expected, onBody: captureHandler(r, expected, pool, onCapture) };
+  const entry: Entry = { request: r, path, headers, body, needs, expected, onBody: captureHandler(r, expected, pool, onCapture), constant: null };
+  const fixed = path.constant !== null && (body === null || body.constant !== null) && headers.every(([, h]) => h.constant !== null);
+  if (fixed) entry.constant = Object.freeze({ ...prepare(entry, CONSTANT_SCOPE), constant: true });
+  return entry;
 }
+
+/** Rendering a template without placeholders reads nothing from its scope. */
+const CONSTANT_SCOPE: TemplateScope = {
+  rng: () => 0,
+  nextSeq: () => 0,
+  captured: () => undefined,
+  env: () => undefined,
+};
 
 function captureHandler(r: ScenarioRequest, expected: readonly number[] | undefined, pool: CapturePool, onCapture: RequestMixOptions['onCapture']): Entry['onBody'] {
   const captures = Object.entries(r.capture ?? {}).map(([name, path]) => ({ name, path: path.split('.') }));
@@ -116,6 +129,7 @@ function captureHandler(r: ScenarioRequest, expected: readonly number[] | undefi
 }
 
 function prepare(e: Entry, scope: TemplateScope): PreparedRequest {
+  if (e.constant !== null) return e.constant;
   const headers: Record<string, string> = {};
   for (const [k, t] of e.headers) headers[k] = t.render(scope) ?? '';
   return {

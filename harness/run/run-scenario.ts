@@ -21,6 +21,7 @@ import { sweepOrphanedRunProcesses } from '../faults/orphan-run-processes.ts';
 import { RUN_PROCESSES_KIND } from '../faults/run-process-ledger.ts';
 import { createRequestMix } from '../load/request-mix.ts';
 import { defaultSegmentCount } from './segment-count.ts';
+import { isLoopbackHost } from './target-guard.ts';
 import { TimelineWriter } from '../metrics/timeline-writer.ts';
 import { createRng } from '../core/seeded-rng.ts';
 import { historyLine } from '../report/history-line.ts';
@@ -177,7 +178,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         ledgerFile: path.join(runDir, 'faults-ledger.json'),
         requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
         segments: {
-          count: opts.workers ?? scenario.workers ?? defaultSegmentCount(),
+          count: opts.workers ?? scenario.workers ?? defaultSegmentCount(plan.phases, target.embedded || target.start !== null || isLoopbackHost(new URL(target.directUrl).hostname)),
           data: {
             requestSource: { scenario: { requests: scenario.requests }, bodies: [...loaded.bodies] },
             phaseRequests: Object.fromEntries(plan.phases.map((p) => [p.name, phaseRequestNames(scenario, p.name) ?? scenario.requests.map((r) => r.name)])),

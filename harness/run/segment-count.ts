@@ -1,11 +1,34 @@
+import { availableParallelism } from 'node:os';
+import type { LoadPhasePlan } from '../contract/plan-types.ts';
+
+/**
+ * The open-model rate one load thread keeps with its send lag near the machine's timer floor
+ * (`npm run bench:load`, 2-core CI machine; docs/workers.md): a schedule above it is spread over more
+ * threads, one below it stays in the main thread, where a thread costs nothing extra.
+ */
+export const RATE_PER_LOAD_THREAD = 4000;
+
+/** The highest arrival rate any phase of the plan reaches (requests per second; 0 for closed-model phases). */
+export function peakArrivalRate(phases: readonly LoadPhasePlan[]): number {
+  let peak = 0;
+  for (const p of phases) {
+    if (p.executor === 'constant-arrival-rate') peak = Math.max(peak, p.ratePerSec);
+    else if (p.executor === 'ramping-arrival-rate') peak = Math.max(peak, p.startRatePerSec, ...p.stages.map((s) => s.target));
+  }
+  return peak;
+}
+
 /**
  * How many load threads (execution segments) a run uses when neither `--workers` nor the scenario's
- * `workers` says: one, the load in the main thread. The issue asked for one per core (leaving one
- * for a target on this machine); measured on the 2-core CI machine, a load thread in a worker cost
- * 101 µs of process CPU per request at 4,000 rps and two of them 162 µs, against 47.6 µs for the
- * same engine in the main thread (`npm run bench:load`), so more threads are opt-in until that
- * overhead is found and removed.
+ * `workers` says: as many as the peak arrival rate needs at RATE_PER_LOAD_THREAD each, at most one per
+ * core, leaving one core to a target on this machine (the embedded service, a `target.start`, any
+ * loopback URL), and never more than the smallest `maxVUs`, which the segments share. A closed-model
+ * load stays in one thread: its throughput follows the target, and one thread already drives about
+ * what wrk drives (README, Benchmarks).
  */
-export function defaultSegmentCount(): number {
-  return 1;
+export function defaultSegmentCount(phases: readonly LoadPhasePlan[], targetOnThisMachine: boolean, cores = availableParallelism()): number {
+  const usable = Math.max(1, cores - (targetOnThisMachine ? 1 : 0));
+  let vus = Number.POSITIVE_INFINITY;
+  for (const p of phases) if (p.executor === 'constant-arrival-rate' || p.executor === 'ramping-arrival-rate') vus = Math.min(vus, p.maxVUs);
+  return Math.max(1, Math.min(usable, vus, Math.ceil(peakArrivalRate(phases) / RATE_PER_LOAD_THREAD)));
 }

@@ -27,7 +27,7 @@ describe('arrival engine: latency', () => {
     // jitter of a loaded 2-core machine alone would be 5–10%.
     const s = await serve({ kind: 'distribution', fastMs: 50, slowMs: 500, slowEvery: 50 });
     // Warm-up at the measured rate: in a fresh process the first second of load on the raw-socket
-    // engine (its response parser is JavaScript, http-parser-js) answered 1.5–4 ms later at p50 than
+    // engine (JavaScript, not yet optimised by the JIT) answered 1.5–4 ms later at p50 than
     // the seconds after it (measured: 52.2 ms, then 50.6 ms, for a 50.4 ms hold); 50 requests of
     // warm-up left that second in the measured run.
     await runEnginePhase(s.url, { executor: 'constant-arrival-rate', ratePerSec: 200, durationMs: 1500, preAllocatedVUs: 50, maxVUs: 200 });

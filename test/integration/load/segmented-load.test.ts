@@ -79,6 +79,25 @@ describe('segmented load', () => {
     expect(Math.abs(p(two, 50) / p(one, 50) - 1), `p50: ${p(two, 50)} vs ${p(one, 50)}`).toBeLessThan(0.05);
   }, 60_000);
 
+  it('open model: maxVUs are shared out too, so 2 workers drop what 1 drops when the VUs cannot keep up', async () => {
+    // 5 VUs at 100 ms each start at most 50 of the 200 arrivals a second, in one thread or in two (2 + 3).
+    const short: LoadPhasePlan = { ...phase, durationMs: 3000, ratePerSec: 200, preAllocatedVUs: 5, maxVUs: 5 };
+    const dropped: number[] = [];
+    for (const count of [1, 2]) {
+      const r = await run(count, [short]);
+      const summary = r.outcomes[0]?.summary;
+      expect(summary && summary.sent + summary.dropped).toBe(600);
+      const share = (summary?.dropped ?? 0) / 600;
+      expect(share, `${count} worker(s): ${JSON.stringify(summary)}`).toBeGreaterThanOrEqual(0.74);
+      expect(share).toBeLessThan(0.9);
+      expect(r.lines.reduce((n, l) => n + l.droppedIterations, 0)).toBe(summary?.dropped);
+      const sockets = r.lines.flatMap((l) => l.generator?.threads.map((t) => t.sockets) ?? []);
+      expect(Math.max(...sockets), 'no thread holds more than its share of the VUs').toBeLessThanOrEqual(count === 1 ? 5 : 3);
+      dropped.push(summary?.dropped ?? 0);
+    }
+    expect(Math.abs((dropped[1] ?? 0) - (dropped[0] ?? 0)), `dropped: ${dropped.join(' vs ')}`).toBeLessThanOrEqual(30);
+  }, 60_000);
+
   it('closed model: the VUs are shared out (3 + 2 of 5), each request once', async () => {
     const closed: LoadPhasePlan = { executor: 'shared-iterations', name: 'iters', startMs: 200, durationMs: 10_000, gracefulStopMs: 2000, vus: 5, iterations: 101 };
     const r = await run(2, [closed]);

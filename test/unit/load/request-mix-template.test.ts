@@ -32,6 +32,13 @@ describe('templates', () => {
     expect(new Set(Array.from({ length: 10_000 }, () => u.render(s))).size).toBe(10_000);
   });
 
+  it('uuids stay what earlier versions drew from the same seed (a replayed run sends the same keys)', () => {
+    // Drawn by the array-based implementation this one replaced (checked equal over 100,000 draws).
+    const u = compileTemplate('{{uuid}}', []);
+    const s = scope(5);
+    expect([u.render(s), u.render(s)]).toEqual(['b09516ac-c5d2-40cf-b842-637e9f88a5b5', '15cb8d37-9798-4f1c-b858-9eeb75465153']);
+  });
+
   it('JSON bodies render as JSON.stringify would, templated strings staying strings', () => {
     const value = { a: '{{randInt 5 5}}', b: [1, 'x{{seq}}', { c: null, d: true }], e: 'plain', 'k"ey': 2.5 };
     const t = compileJsonTemplate(value, []);

@@ -102,3 +102,26 @@ describe('request mix', () => {
     expect(seen.get('t')).toMatchObject({ body: 'id\n1\n', headers: { 'Content-Type': 'text/csv' } });
   });
 });
+
+describe('request mix: constant requests', () => {
+  it('hands out one frozen object for a request without templates (encoded once by the engines), a fresh one per send otherwise', () => {
+    const mix = createRequestMix(
+      source([
+        { name: 'health', method: 'GET', path: '/health', headers: { accept: 'application/json' }, body: { a: 1 }, weight: 1 },
+        { name: 'create', method: 'POST', path: '/v1/x', headers: { 'Idempotency-Key': '{{uuid}}' }, weight: 1 },
+      ]),
+      { rng: createRng(3) },
+    );
+    const sent = Array.from({ length: 200 }, () => mix.next(0));
+    const health = sent.filter((r) => r.name === 'health');
+    const create = sent.filter((r) => r.name === 'create');
+    expect(health.length).toBeGreaterThan(50);
+    expect(new Set(health).size).toBe(1);
+    expect(health[0]?.constant).toBe(true);
+    expect(Object.isFrozen(health[0])).toBe(true);
+    expect(health[0]).toMatchObject({ path: '/health', body: '{"a":1}', headers: { accept: 'application/json', 'content-type': 'application/json' } });
+    expect(new Set(create).size).toBe(create.length);
+    expect(create.every((r) => r.constant !== true)).toBe(true);
+    expect(new Set(create.map((r) => r.headers['Idempotency-Key'])).size).toBe(create.length);
+  });
+});
