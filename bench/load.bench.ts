@@ -11,11 +11,14 @@
  *      connections) · stresslab autocannon engine (constant-vus 50, timeline recorder + writer on) ·
  *      stresslab arrival engine at the maximum found (goal ≥ 0.75 × wrk);
  *   3. generator CPU per request (process CPU time over completed requests, recorder and writer
- *      included): the arrival engine at 10,000 rps and the closed-model engine (goal ≤ 20 µs);
+ *      included): the arrival engine at 10,000 rps with one constant request and with a preset's
+ *      kind of mix (a `{{uuid}}` header and a templated JSON body on 3 of 4 requests), the
+ *      closed-model engine (goal ≤ 20 µs), and wrk's own (user + system time of the wrk process
+ *      over its requests: what a C generator pays for the same loopback traffic here);
  *   4. rate accuracy: the server's arrivals per 100 ms at 2,000 rps and at 80 % of the maximum,
  *      coefficient of variation (goal < 0.3: no bursts).
- *   5. execution segments: the same 4,000 rps in 1 and in 2 worker threads (segmented-load.ts),
- *      process CPU per request (goal: within 10 %) and the merged count against the schedule
+ *   5. execution segments: the same 4,000 rps in the main thread, in 1 and in 2 worker threads
+ *      (segmented-load.ts), process CPU per request and the merged count against the schedule
  *      (goal: within 0.1 %).
  * Prints each round, the medians and the ratios. Env: BENCH_ROUNDS (3), BENCH_ROUND_SECONDS (10).
  */
@@ -26,7 +29,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { engineFor } from '../harness/load/index.ts';
-import type { OutcomeSink } from '../harness/load/engine.ts';
+import type { OutcomeSink, RequestFactory } from '../harness/load/engine.ts';
+import { createRequestMix } from '../harness/load/request-mix.ts';
+import { createRng } from '../harness/core/seeded-rng.ts';
+import type { ScenarioRequest } from '../harness/scenario/schema-requests.ts';
 import { TimelineRecorder } from '../harness/metrics/timeline-recorder.ts';
 import { TimelineWriter } from '../harness/metrics/timeline-writer.ts';
 import type { LoadPhasePlan } from '../harness/contract/plan-types.ts';
@@ -57,14 +63,30 @@ async function wrk(url: string): Promise<number> {
   return Number(m[1]);
 }
 
+/** wrk's requests/s and its own CPU time per request (bash's `time`: user + system of the child). */
+async function wrkCpu(url: string): Promise<{ rps: number; cpuUsPerRequest: number }> {
+  const { stdout, stderr } = await run('bash', ['-c', `TIMEFORMAT='%U %S'; time wrk -t1 -c${CONNECTIONS} -d${SECONDS}s ${url}/`]);
+  const total = /(\d+) requests in/.exec(stdout);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  const t = /([\d.]+) ([\d.]+)\s*$/.exec(stderr.trim());
+  if (total?.[1] === undefined || rps?.[1] === undefined || t?.[1] === undefined || t[2] === undefined) throw new Error(`unexpected wrk/time output:\n${stdout}\n${stderr}`);
+  return { rps: Number(rps[1]), cpuUsPerRequest: ((Number(t[1]) + Number(t[2])) * 1e6) / Number(total[1]) };
+}
+
 async function rawAutocannon(url: string): Promise<number> {
   const t0 = performance.now();
   const result = (await autocannon({ url, connections: CONNECTIONS, duration: SECONDS })) as unknown as { requests: { total: number } };
   return result.requests.total / ((performance.now() - t0) / 1000);
 }
 
+/** A preset's kind of request mix: a constant GET, and a POST with a `{{uuid}}` key and a templated JSON body (3 of 4). */
+const PRESET_LIKE: ScenarioRequest[] = [
+  { name: 'health', method: 'GET', path: '/', weight: 1 },
+  { name: 'execute', method: 'POST', path: '/v1/executions', headers: { 'Idempotency-Key': '{{uuid}}' }, body: { asset_id: '{{randInt 1 200}}', action: 'sync', params: { ms: 5 } }, weight: 3 },
+];
+
 /** One phase through our engine with the recorder and a real timeline writer; rps over the scheduling window. */
-async function ours(url: string, phase: LoadPhasePlan, dir: string): Promise<PhaseResult> {
+async function ours(url: string, phase: LoadPhasePlan, dir: string, requests: RequestFactory = fixedRequests()): Promise<PhaseResult> {
   const clock = monotonicClock();
   const writer = await TimelineWriter.open(join(dir, `timeline-${Date.now()}.jsonl`));
   const rec = new TimelineRecorder({ clock, write: (l) => writer.write(l), writeLate: (l) => writer.write(l), phaseAt: () => phase.name, timeoutMs: 10_000 });
@@ -81,7 +103,7 @@ async function ours(url: string, phase: LoadPhasePlan, dir: string): Promise<Pha
   };
   rec.start();
   const cpu0 = process.cpuUsage();
-  const s = await engineFor(phase.executor).run(phase, { baseUrl: url, clock, requests: fixedRequests(), sink, signal: new AbortController().signal, timeoutMs: 10_000 });
+  const s = await engineFor(phase.executor).run(phase, { baseUrl: url, clock, requests, sink, signal: new AbortController().signal, timeoutMs: 10_000 });
   const cpu = process.cpuUsage(cpu0);
   const elapsedMs = clock.nowMs() - phase.startMs;
   rec.finish();
@@ -154,9 +176,10 @@ async function arrivalCv(url: string, rate: number, dir: string): Promise<{ cv: 
 }
 
 /** One arrival phase in `count` worker threads; process CPU per request and the merged count. */
-async function segmented(url: string, count: number, rate: number, seconds: number): Promise<{ cpuUsPerRequest: number; requests: number; expected: number }> {
+async function segmented(url: string, count: number, rate: number, seconds: number): Promise<{ cpuUsPerRequest: number; requests: number; dropped: number; expected: number }> {
   const phase = arrivalPhase(rate, seconds);
   let requests = 0;
+  let dropped = 0;
   const load = await SegmentedLoad.start({
     count,
     data: {
@@ -168,13 +191,19 @@ async function segmented(url: string, count: number, rate: number, seconds: numb
       seed: 1,
       forwardCaptures: [],
     },
-    onSecond: (l) => (requests += Object.values(l.requests).reduce((a, r) => a + r.count, 0)),
-    onLate: (l) => (requests += Object.values(l.requests).reduce((a, r) => a + r.count, 0)),
+    onSecond: (l) => {
+      requests += Object.values(l.requests).reduce((a, r) => a + r.count, 0);
+      dropped += l.droppedIterations;
+    },
+    onLate: (l) => {
+      requests += Object.values(l.requests).reduce((a, r) => a + r.count, 0);
+      dropped += l.droppedIterations;
+    },
   });
   const cpu0 = process.cpuUsage();
   await load.run([phase], new AbortController().signal, { absMs: absoluteNowMs(), epochMs: Date.now() });
   const cpu = process.cpuUsage(cpu0);
-  return { cpuUsPerRequest: (cpu.user + cpu.system) / requests, requests, expected: rate * seconds };
+  return { cpuUsPerRequest: (cpu.user + cpu.system) / requests, requests, dropped, expected: rate * seconds };
 }
 
 function median(xs: readonly number[]): number {
@@ -196,23 +225,28 @@ async function main(): Promise<void> {
     console.log(`finding the arrival engine’s max sustainable rate (dropped 0, ≥ 99 % of the schedule, send lag p99 ≤ floor + 2 = ${lagLimitMs.toFixed(2)} ms)…`);
     const rate = Math.max(1000, await maxSustainableRate(server.url, dir));
     const results: Record<string, number[]> = { wrk: [], autocannon: [], 'stresslab autocannon': [], [`stresslab arrival @${rate}`]: [] };
-    const cpu: Record<string, number[]> = { 'arrival @10000': [], 'closed (50 VUs)': [] };
+    const cpu: Record<string, number[]> = { 'arrival @10000': [], 'arrival @10000, preset mix': [], 'closed (50 VUs)': [], 'wrk (C, for reference)': [] };
     for (let round = 1; round <= ROUNDS; round++) {
-      const w = await wrk(server.url);
+      const wc = await wrkCpu(server.url);
+      const w = wc.rps;
       const a = await rawAutocannon(server.url);
       const o = await ours(server.url, closedPhase(SECONDS), dir);
       const ar = await ours(server.url, arrivalPhase(rate, SECONDS), dir);
       const at10 = await ours(server.url, arrivalPhase(10_000, 5), dir);
+      const mix10 = await ours(server.url, arrivalPhase(10_000, 5), dir, createRequestMix({ scenario: { requests: PRESET_LIKE }, bodies: new Map() }, { rng: createRng(round) }));
       console.log(
         `round ${round}: wrk ${w.toFixed(0)} · autocannon ${a.toFixed(0)} · stresslab autocannon ${o.rps.toFixed(0)} · arrival ${ar.rps.toFixed(0)} ` +
-          `(dropped ${ar.dropped}, lag p99 ${ar.lagP99Ms.toFixed(2)} ms) · CPU/request: arrival @10k ${(at10.cpuUs / at10.completed).toFixed(1)} µs, closed ${(o.cpuUs / o.completed).toFixed(1)} µs`,
+          `(dropped ${ar.dropped}, lag p99 ${ar.lagP99Ms.toFixed(2)} ms) · CPU/request: arrival @10k ${(at10.cpuUs / at10.completed).toFixed(1)} µs, ` +
+          `with the preset mix ${(mix10.cpuUs / mix10.completed).toFixed(1)} µs, closed ${(o.cpuUs / o.completed).toFixed(1)} µs, wrk ${wc.cpuUsPerRequest.toFixed(1)} µs`,
       );
       results.wrk?.push(w);
       results.autocannon?.push(a);
       results['stresslab autocannon']?.push(o.rps);
       results[`stresslab arrival @${rate}`]?.push(ar.rps);
       cpu['arrival @10000']?.push(at10.cpuUs / at10.completed);
+      cpu['arrival @10000, preset mix']?.push(mix10.cpuUs / mix10.completed);
       cpu['closed (50 VUs)']?.push(o.cpuUs / o.completed);
+      cpu['wrk (C, for reference)']?.push(wc.cpuUsPerRequest);
     }
     const wrkMed = median(results.wrk ?? []);
     const acMed = median(results.autocannon ?? []);
@@ -229,17 +263,23 @@ async function main(): Promise<void> {
       console.log(`${`@${r} rps`.padEnd(28)} CV ${c.cv.toFixed(3)} over ${c.slots} slots (mean ${c.mean.toFixed(0)}, max ${c.max})`);
     }
     console.log('\nexecution segments at 4,000 rps (process CPU per request, merged count vs schedule)');
-    const seg: Record<number, number[]> = { 1: [], 2: [] };
+    const seg: Record<number, number[]> = { 0: [], 1: [], 2: [] };
     for (let round = 1; round <= ROUNDS; round++) {
+      const main = await ours(server.url, arrivalPhase(4000, 5), dir, createRequestMix({ scenario: { requests: [{ name: 'get', method: 'GET', path: '/', weight: 1 }] }, bodies: new Map() }, { rng: createRng(1) }));
+      seg[0]?.push(main.cpuUs / main.completed);
+      console.log(`  round ${round}, main thread: ${(main.cpuUs / main.completed).toFixed(1)} µs/request`);
       for (const count of [1, 2]) {
         const r = await segmented(server.url, count, 4000, 5);
         seg[count]?.push(r.cpuUsPerRequest);
-        console.log(`  round ${round}, ${count} worker(s): ${r.cpuUsPerRequest.toFixed(1)} µs/request, ${r.requests} of ${r.expected} (${(((r.requests - r.expected) / r.expected) * 100).toFixed(3)} %)`);
+        // Every intended arrival is either sent or a dropped iteration: their sum must be the schedule exactly.
+        const whole = r.requests + r.dropped;
+        console.log(`  round ${round}, ${count} worker(s): ${r.cpuUsPerRequest.toFixed(1)} µs/request, ${r.requests} sent + ${r.dropped} dropped = ${whole} of ${r.expected} (${(((whole - r.expected) / r.expected) * 100).toFixed(3)} %)`);
       }
     }
     const m1 = median(seg[1] ?? []);
     const m2 = median(seg[2] ?? []);
-    console.log(`  median: 1 worker ${m1.toFixed(1)} µs, 2 workers ${m2.toFixed(1)} µs, ratio ${(m2 / m1).toFixed(3)}`);
+    const m0 = median(seg[0] ?? []);
+    console.log(`  median: main thread ${m0.toFixed(1)} µs, 1 worker ${m1.toFixed(1)} µs (× ${(m1 / m0).toFixed(2)}), 2 workers ${m2.toFixed(1)} µs (× ${(m2 / m0).toFixed(2)})`);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

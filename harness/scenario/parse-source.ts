@@ -1,6 +1,5 @@
 import { Lexer, parseDocument } from 'yaml';
 import { StresslabError } from '../core/stresslab-error.ts';
-import { readBlockYaml } from './block-yaml.ts';
 import { formatJsonPath } from '../core/json-path.ts';
 import { duplicateJsonKeys } from './json-duplicate-keys.ts';
 import { jsonErrorPosition, positionOf } from './json-syntax-error.ts';
@@ -46,10 +45,6 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function parseYaml(text: string, file: string): unknown {
-  // Plain block layout (what yaml's stringify and most generators write) is read directly, in a
-  // fraction of the package's time; the same document, and a text with errors is never read there.
-  const block = readBlockYaml(text);
-  if (block !== null) return block;
   // The document API reports every error with its position instead of throwing on the first.
   const deepAt = flowDeeperThan(text, INPUT_LIMITS.maxDocumentDepth);
   if (deepAt >= 0) {
