@@ -31,7 +31,7 @@ const overridableShape = {
   recovery: recoverySchema,
   baseline: baselineSchema.optional(),
   workers: z.number().int().min(1).max(64).optional().meta({
-    description: 'Load threads, each an execution segment of the load (default: what the peak arrival rate needs at 4,000 rps per thread, at most one per core, leaving one to a target on this machine; --workers overrides).',
+    description: 'Load threads, each an execution segment of the load (default: what the peak arrival rate needs at 8,000 rps per thread, at most one per core, leaving one to a target on this machine; --workers overrides).',
   }),
 };
 
