@@ -39,10 +39,12 @@ export class EncodedRequests {
   }
 
   bytesOf(req: PreparedRequest): Buffer {
+    // A templated request is new on every send: nothing to look up.
+    if (req.constant !== true) return encodeRequest(req, this.#basePath, this.#host);
     let bytes = this.#cache.get(req);
     if (bytes === undefined) {
       bytes = encodeRequest(req, this.#basePath, this.#host);
-      if (req.constant === true) this.#cache.set(req, bytes);
+      this.#cache.set(req, bytes);
     }
     return bytes;
   }

@@ -150,7 +150,8 @@ export class Http1Connection {
     const chunks = this.#chunks;
     this.#chunks = null;
     x.onResponse(this.#status, this.#bytes, chunks === null ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    if (!this.#keepAlive || this.#status === 101) this.destroy();
+    // The framer never keeps a connection after 101 Switching Protocols or a body read to the close.
+    if (!this.#keepAlive) this.destroy();
     else if (!this.#closed && this.#exchange === null) this.#owner.idle(this);
   };
 

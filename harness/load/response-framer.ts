@@ -57,10 +57,6 @@ export class ResponseFramer {
     this.#remaining = 0;
   }
 
-  get done(): boolean {
-    return this.#state === State.Done;
-  }
-
   /** Feeds one read; an Error when the bytes are not a well-formed response. */
   execute(chunk: Buffer): Error | null {
     let at = 0;
@@ -73,26 +69,22 @@ export class ResponseFramer {
           at = r;
           break;
         }
-        case State.Sized: {
+        case State.Sized:
+        case State.ChunkData: {
+          // `#remaining` bytes of a sized body or of one chunk; a chunk is followed by its CRLF.
           const n = Math.min(this.#remaining, end - at);
           this.#on.onBody(chunk, at, n);
           at += n;
           this.#remaining -= n;
-          if (this.#remaining === 0) this.#complete();
+          if (this.#remaining > 0) break;
+          if (this.#state === State.Sized) this.#complete();
+          else this.#state = State.ChunkDataEnd;
           break;
         }
         case State.UntilClose:
           this.#on.onBody(chunk, at, end - at);
           at = end;
           break;
-        case State.ChunkData: {
-          const n = Math.min(this.#remaining, end - at);
-          this.#on.onBody(chunk, at, n);
-          at += n;
-          this.#remaining -= n;
-          if (this.#remaining === 0) this.#state = State.ChunkDataEnd;
-          break;
-        }
         case State.ChunkSize:
         case State.ChunkDataEnd:
         case State.Trailers: {
