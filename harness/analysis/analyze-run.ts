@@ -122,6 +122,8 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     resources: chaos.resources,
     integrity,
     generatorSaturated: generator?.saturated ?? false,
+    ...(meta.segment === undefined ? {} : { segment: meta.segment }),
+    ...(meta.mergedFrom === undefined ? {} : { mergedFrom: meta.mergedFrom }),
     generator,
     thresholds,
     regressions: [],

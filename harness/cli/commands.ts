@@ -10,6 +10,7 @@ import { k6Command } from './k6-command.ts';
 import { faultsCommand } from './faults-command.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { compareCommand } from './compare-command.ts';
+import { mergeCommand } from './merge-command.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const commands: ReadonlyArray<StresslabCommand<never>> = [
@@ -19,6 +20,7 @@ export const commands: ReadonlyArray<StresslabCommand<never>> = [
   validateCommand,
   baselineCommand,
   compareCommand,
+  mergeCommand,
   reportCommand,
   k6Command,
   faultsCommand,

@@ -23,6 +23,7 @@ import { checkStartCwd } from '../run/start-command-target.ts';
 import { expectedOutputBytes } from '../run/expected-output-bytes.ts';
 import { faultProxy } from '../faults/index.ts';
 import { fillPort } from '../scenario/schema-target.ts';
+import { parseSegment, segmentLabel } from '../load/execution-segment.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
 import { liveObserver } from './live-observer.ts';
 import { formatRunSummary } from './run-summary.ts';
@@ -43,6 +44,8 @@ export interface RunArgs {
   'dry-run': boolean;
   'target-pid': number | undefined;
   workers: number | undefined;
+  segment: string | undefined;
+  'start-at': string | undefined;
 }
 
 /** Environment variables handed to an embedded target (so `TARGET_WORK_FACTOR=1.1 stresslab run …` works). */
@@ -67,13 +70,16 @@ export const runCommand: StresslabCommand<RunArgs> = {
       .option('yes', { type: 'boolean', default: false, describe: 'Confirm a run against non-loopback hosts without asking (CI)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and everything the run would touch, then exit without sending anything' })
       .option('target-pid', { type: 'number', describe: 'Pid of a target on this machine given by --target, for its CPU and memory' })
-      .option('workers', { type: 'number', describe: 'Load threads, each an execution segment of the load in a worker thread (default: the scenario\'s `workers`, else what the peak arrival rate needs, at most one per core)' }) as unknown as Argv<RunArgs>,
+      .option('workers', { type: 'number', describe: 'Load threads, each an execution segment of the load in a worker thread (default: the scenario\'s `workers`, else what the peak arrival rate needs, at most one per core)' })
+      .option('segment', { type: 'string', describe: 'Run part i of N of the load (one per machine, 1-based, e.g. 2/3); part 1 injects the faults; judge the parts with `stresslab merge`' })
+      .option('start-at', { type: 'string', describe: 'Start the load at this wall-clock time (ISO 8601, e.g. 2026-12-03T02:00:00Z, or epoch ms), so the parts of a load start together' }) as unknown as Argv<RunArgs>,
   examples: [
     ['stresslab run light --profile quick', 'The light preset, CI-sized, against the embedded target'],
     ['stresslab run scenarios/spike.json --target http://127.0.0.1:8080', 'A scenario file against a running service'],
     ['stresslab run light --profile quick --env ci --runs 3', 'Gate against baselines/ci/light.json with three candidate runs'],
     ['stresslab run chaos-db --profile quick --no-baseline', 'A chaos run without the regression gate'],
     ['stresslab run chaos-network --dry-run', 'What the run would touch, without running it'],
+    ['stresslab run heavy --target http://10.0.0.5:8080 --allow-target 10.0.0.5 --yes --segment 2/3 --start-at 2026-12-03T02:00:00Z', 'Part 2 of a load run from three machines at once (merge the three run directories with `stresslab merge`)'],
     ['stresslab run chaos-network --target https://api.staging.example.com --toxiproxy http://toxiproxy.staging.example.com:8474 --allow-target api.staging.example.com --allow-target toxiproxy.staging.example.com --yes', 'Against a staging stack'],
   ],
   async run(args, io) {
@@ -86,6 +92,13 @@ export const runCommand: StresslabCommand<RunArgs> = {
     if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 64)) {
       throw new StresslabError('BAD_USAGE', `--workers must be an integer from 1 to 64, got ${args.workers}`, { hint: 'e.g. --workers 2' });
     }
+    const segment = args.segment === undefined ? undefined : parseSegment(args.segment);
+    const part = segment !== undefined && segment.count > 1;
+    if (part && args.runs > 1) throw new StresslabError('BAD_USAGE', '--runs and --segment do not go together: a part is gated only as one of the merged whole', { hint: 'run each part once, then `stresslab merge` the parts\' run directories' });
+    if (part && typeof args.baseline === 'string') {
+      throw new StresslabError('BAD_USAGE', '--baseline does not apply to a part (--segment): the gate judges the merged whole', { hint: `pass --baseline ${args.baseline} to \`stresslab merge\` instead` });
+    }
+    const startAtEpochMs = args['start-at'] === undefined ? undefined : parseStartAt(args['start-at'], Date.now());
     if (args.target !== undefined) checkUrl(args.target, '--target');
     if (args.toxiproxy !== undefined) checkUrl(args.toxiproxy, '--toxiproxy');
     // Loaded and planned once, with the seed the run will use; every later step takes these.
@@ -93,6 +106,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
     const pre = await preflight(args, io, planned);
     if (args['dry-run']) {
       io.out(pre);
+      if (part && segment !== undefined) {
+        io.out(`\npart ${segmentLabel(segment)}: sends its share of every phase (arrival k when k mod ${segment.count} = ${segment.index}; its share of VUs and iterations)${segment.index === 0 ? ', injects the faults for every part' : ', injects no faults (part 1 does)'}; thresholds and the gate judge the merged parts (\`stresslab merge\`)`);
+      }
       return ExitCode.ok;
     }
     let rollback: () => Promise<void> = async () => {};
@@ -109,6 +125,8 @@ export const runCommand: StresslabCommand<RunArgs> = {
         toxiproxyUrl: args.toxiproxy,
         targetPid: args['target-pid'],
         workers: args.workers,
+        segment,
+        startAtEpochMs,
         envName: args.env,
         outDir: path.resolve(io.cwd, args.out),
         cwd: io.cwd,
@@ -181,6 +199,19 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   // After the guard: a non-loopback Toxiproxy is contacted only once it is allowed.
   if (proxied && toxiproxyUrl !== null) await checkToxiproxyReachable(toxiproxyUrl, args.toxiproxy !== undefined ? '--toxiproxy' : `${loaded.file} toxiproxy.url`);
   return touches;
+}
+
+/**
+ * `--start-at`: an ISO 8601 time with a zone, or epoch ms. Up to a minute in the past is allowed
+ * (the load then starts at once and the run says how late); more, or more than a day ahead, is a typo.
+ */
+export function parseStartAt(text: string, nowMs: number): number {
+  const ms = /^\d{12,14}$/.test(text.trim()) ? Number(text.trim()) : /(Z|[+-]\d\d:?\d\d)$/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
+  const hint = `e.g. --start-at ${new Date(Math.ceil((nowMs + 120_000) / 60_000) * 60_000).toISOString()} (a time with its zone) or --start-at ${Math.ceil((nowMs + 120_000) / 1000) * 1000}`;
+  if (!Number.isFinite(ms)) throw new StresslabError('BAD_USAGE', `--start-at ${JSON.stringify(text)} is not an ISO 8601 time with a zone or epoch milliseconds`, { hint });
+  if (ms < nowMs - 60_000) throw new StresslabError('BAD_USAGE', `--start-at ${new Date(ms).toISOString()} is ${((nowMs - ms) / 1000).toFixed(0)} s in the past`, { hint });
+  if (ms > nowMs + 86_400_000) throw new StresslabError('BAD_USAGE', `--start-at ${new Date(ms).toISOString()} is more than a day ahead`, { hint });
+  return ms;
 }
 
 function checkUrl(url: string, flag: string): void {

@@ -34,6 +34,7 @@ export function formatRunSummary(result: RunResult): string {
     const a = i.audit;
     if (a !== undefined) parts.push(`audited through ${a.label}: ${a.ids} ids in ${a.rounds} round(s) over ${(a.waitedMs / 1000).toFixed(1)} s${a.idsPerSec === null ? '' : ` (${a.idsPerSec} ids/s)`}`);
   }
+  if (result.mergedFrom !== undefined) parts.push(`merged from ${result.mergedFrom.length} parts: ${result.mergedFrom.join(', ')}`);
   for (const w of result.warnings) parts.push(`warning: ${w}`);
   parts.push(`verdict: ${result.verdict.toUpperCase()}${result.reasons.length ? `\n  - ${result.reasons.join('\n  - ')}` : ''}`);
   return parts.join('\n\n');

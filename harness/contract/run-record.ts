@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRecordSchema } from './fault-record.ts';
 import type { Plan } from './plan-types.ts';
-import { calibrationSchema, environmentSchema, integritySchema, scenarioRefSchema, targetRefSchema } from './run-result.ts';
+import { calibrationSchema, environmentSchema, integritySchema, scenarioRefSchema, segmentRefSchema, targetRefSchema } from './run-result.ts';
 import type { ProbeSample, ResourceSample, TimelineEvent, TimelineLate, TimelineSecond } from './timeline-types.ts';
 
 /**
@@ -108,6 +108,10 @@ export const runRecordMetaSchema = z.object({
   warnings: z.array(z.string()),
   /** The harness's failures during the run, first the one that stopped it (absent in older records). */
   failures: z.array(runFailureSchema).default([]),
+  /** This run is one part of a load (`--segment i/N`): its plan's faults are part 1's to inject; absent for a whole run. */
+  segment: segmentRefSchema.optional(),
+  /** The run ids of the parts this record was merged from (`stresslab merge`); absent for a single run. */
+  mergedFrom: z.array(z.string()).optional(),
 });
 export type RunRecordMeta = z.infer<typeof runRecordMetaSchema>;
 

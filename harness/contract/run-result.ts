@@ -146,6 +146,14 @@ export const verdictSchema = z.enum(['pass', 'fail', 'inconclusive', 'aborted', 
 export type Verdict = z.infer<typeof verdictSchema>;
 
 /** The scenario a run ran: `file` and `hash` say which file and whether it changed since. */
+/**
+ * One part of a load split over several runs, one per machine (`--segment i/N`; `index` is 0-based,
+ * i − 1). Such a run holds only its share of the traffic: thresholds and the regression gate judge
+ * the parts merged (`stresslab merge`), not one part.
+ */
+export const segmentRefSchema = z.object({ index: z.number().int().nonnegative(), count: z.number().int().min(2) });
+export type SegmentRef = z.infer<typeof segmentRefSchema>;
+
 export const scenarioRefSchema = z.object({ name: z.string(), file: z.string(), hash: z.string(), profile: z.string().nullable() });
 export const targetRefSchema = z.object({
   url: z.string(),
@@ -218,6 +226,10 @@ export const runResultSchema = z.object({
    * Absent in results written before it existed and for k6 imports.
    */
   generatorSaturated: z.boolean().optional(),
+  /** Present when this result is one part of a load (`--segment i/N`): its share only, not judged by thresholds or the gate. */
+  segment: segmentRefSchema.optional(),
+  /** The run ids of the parts this result was merged from (`stresslab merge`); absent for a single run. */
+  mergedFrom: z.array(z.string()).optional(),
   /** The generator's health (null when the timeline has none). */
   generator: generatorSchema.nullable().optional(),
   thresholds: z.array(thresholdResultSchema),

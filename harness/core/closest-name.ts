@@ -13,15 +13,20 @@ export function closestName(word: string, candidates: readonly string[]): string
   return best !== null && bestDistance <= Math.max(2, Math.floor(word.length / 3)) && bestDistance < word.length ? best : null;
 }
 
+/** Levenshtein distance, one row at a time (schema errors ask it for every unknown key against every known one). */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const row = new Uint32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    // `diagonal` is the previous row's value at j - 1, `row[j]` (before it is written) at j.
+    let diagonal = row[0] as number;
+    row[0] = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+      const above = row[j] as number;
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (ai === b.charCodeAt(j - 1) ? 0 : 1));
+      diagonal = above;
     }
-    prev = cur;
   }
-  return prev[b.length] ?? 0;
+  return row[b.length] as number;
 }

@@ -32,3 +32,18 @@ export function parseSegment(text: string, flag = '--segment'): ExecutionSegment
   }
   return { index: i - 1, count: n };
 }
+
+/**
+ * Segment `index` of `count` within `part` (a machine's `--segment` split again into its load
+ * threads): arrival k is part p of N when k mod N = p; its j-th own arrival (k = p + N·j) goes to
+ * thread t when j mod W = t, i.e. k mod N·W = p + N·t. The parts' sub-segments together are an
+ * equal split of the whole into N·W, so arrivals, VUs, iterations and {{seq}} still partition exactly.
+ */
+export function subSegment(part: ExecutionSegment, index: number, count: number): ExecutionSegment {
+  return { index: part.index + part.count * index, count: part.count * count };
+}
+
+/** "2/3" for people (1-based, as `--segment` takes it). */
+export function segmentLabel(s: ExecutionSegment): string {
+  return `${s.index + 1}/${s.count}`;
+}

@@ -11,6 +11,7 @@ import { FaultRunner } from '../faults/fault-runner.ts';
 import type { FaultRecord } from '../contract/fault-record.ts';
 import { engineFor } from '../load/index.ts';
 import type { EngineContext, RequestFactory } from '../load/engine.ts';
+import type { ExecutionSegment } from '../load/execution-segment.ts';
 import { startHealthProber } from '../metrics/health-prober.ts';
 import { startResourceSampler } from '../metrics/resource-sampler.ts';
 import { startCalibrationProbe } from '../calibration/calibration-probe.ts';
@@ -66,9 +67,16 @@ export interface DriveDeps {
   /** Run the load as this many execution segments in worker threads (absent or 1: in this thread). */
   segments?: {
     count: number;
+    /** The part of a larger load this run is (`--segment i/N`): the load threads split only it. Default: the whole load. */
+    part?: ExecutionSegment | undefined;
     data: Omit<SegmentWorkerData, 'segment' | 'baseUrl' | 'timeoutMs' | 'phases'>;
     onCapture: (name: string, value: string, headers: Readonly<Record<string, string>>) => void;
   } | undefined;
+  /**
+   * Wall-clock time (epoch ms) at which the load starts (`--start-at`): the parts of a load run on
+   * several machines start together, so their seconds merge. Absent: as soon as the run is ready.
+   */
+  startAtEpochMs?: number | undefined;
   /** Called once when the run clock starts (the load's start), with its wall-clock time. */
   onStarted?: ((startedAtEpochMs: number) => void) | undefined;
 }
@@ -83,6 +91,8 @@ export interface DriveOutcome {
   phases: PhaseOutcome[];
   /** Why the run stopped early, or null when it ran to its end. */
   abortReason: string | null;
+  /** What a person should know about how the run went that is not analysis (a load that started later than --start-at). */
+  warnings: string[];
 }
 
 /**
@@ -153,6 +163,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   // Execution segments in worker threads (segmented-load.ts): started before the run clock, as the sampler is.
   const segments = d.segments === undefined || d.segments.count <= 1 ? null : await SegmentedLoad.start({
     count: d.segments.count,
+    part: d.segments.part,
     data: { ...d.segments.data, baseUrl: d.target.baseUrl, timeoutMs: d.timeoutMs, phases: [...plan.phases] },
     onSecond: (line) => {
       foldSecond(merged, line);
@@ -187,7 +198,16 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   // The worker's start-up costs CPU: let it finish before the load (and the run clock) starts.
   await sampler.ready.catch((e: unknown) => observer.onWarning?.(`resource sampling unavailable: ${(e as Error).message}`));
   await calibration?.ready.catch((e: unknown) => observer.onWarning?.(`machine calibration unavailable: ${(e as Error).message}`));
+  if (d.startAtEpochMs !== undefined) await untilEpoch(d.startAtEpochMs, base, stop.signal);
   offsetMs = base.nowMs();
+  const warnings: string[] = [];
+  const lateMs = d.startAtEpochMs === undefined ? 0 : clock.epochMs - d.startAtEpochMs;
+  // Parts merge second by second: a part that started later than the others shifts its seconds.
+  if (lateMs > 100) {
+    const w = `the load started ${(lateMs / 1000).toFixed(3)} s after --start-at ${new Date(d.startAtEpochMs ?? 0).toISOString()} (the target and the run's setup took longer): give the parts a later --start-at`;
+    warnings.push(w);
+    observer.onWarning?.(w);
+  }
   // The same instant as an absolute time every thread of the process reads alike (segment workers).
   const zeroAbsMs = absoluteNowMs() - clock.nowMs();
   d.onStarted?.(clock.epochMs);
@@ -232,7 +252,7 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
           clock,
           engineFor,
           signal: stop.signal,
-          contextFor: (phase): EngineContext => ({ baseUrl: d.target.baseUrl, clock, requests: d.requestsFor(phase), sink: recorder, signal: stop.signal, timeoutMs: d.timeoutMs }),
+          contextFor: (phase): EngineContext => ({ baseUrl: d.target.baseUrl, clock, requests: d.requestsFor(phase), sink: recorder, signal: stop.signal, timeoutMs: d.timeoutMs, segment: d.segments?.part }),
           onPhaseStart: (p) => phaseEvent('phase-start', p.name),
           onPhaseEnd: (p) => phaseEvent('phase-end', p.name),
         });
@@ -254,7 +274,24 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const endMs = clock.nowMs();
   event({ event: 'run-end' }, endMs);
   observer.onEnd?.({ endMs, abortReason });
-  return { startedAtEpochMs: clock.epochMs, endMs, calibration: calibration?.samples ?? [], faults, phases, abortReason };
+  return { startedAtEpochMs: clock.epochMs, endMs, calibration: calibration?.samples ?? [], faults, phases, abortReason, warnings };
+}
+
+/** Sleeps until the wall-clock time `epochMs` (on `clock`'s reading of it), or until aborted. */
+async function untilEpoch(epochMs: number, clock: Clock, signal: AbortSignal): Promise<void> {
+  const waitMs = epochMs - (clock.epochMs + clock.nowMs());
+  if (waitMs <= 0 || signal.aborted) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, waitMs);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+  // setTimeout wakes up to a few ms early or late; the last stretch is spun so the parts of a load start within 1 ms of each other.
+  while (clock.epochMs + clock.nowMs() < epochMs && !signal.aborted) await new Promise((r) => setImmediate(r));
 }
 
 /** The reliability tests' stand-in for a bug anywhere in the process (failpoint.ts), outside any caller's try. */

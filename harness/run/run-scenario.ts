@@ -20,6 +20,8 @@ import { machineLedgerPath } from '../faults/ledger-store.ts';
 import { sweepOrphanedRunProcesses } from '../faults/orphan-run-processes.ts';
 import { RUN_PROCESSES_KIND } from '../faults/run-process-ledger.ts';
 import { createRequestMix } from '../load/request-mix.ts';
+import { segmentLabel } from '../load/execution-segment.ts';
+import type { ExecutionSegment } from '../load/execution-segment.ts';
 import { defaultSegmentCount } from './segment-count.ts';
 import { isLoopbackHost } from './target-guard.ts';
 import { TimelineWriter } from '../metrics/timeline-writer.ts';
@@ -77,6 +79,14 @@ export interface RunOptions {
   previousResults?: readonly RunResult[];
   /** Load threads (--workers): overrides the scenario's `workers` and the default (segment-count.ts). */
   workers?: number | undefined;
+  /**
+   * This run is one part of a load run on several machines (`--segment i/N`, docs/workers.md): it
+   * sends only its share, part 1 alone injects the plan's faults, and thresholds, the gate and the
+   * history line are left to the merged run (`stresslab merge`). Absent: the whole load.
+   */
+  segment?: ExecutionSegment | undefined;
+  /** Wall-clock time (epoch ms) at which the load starts (`--start-at`), so the parts of a load start together. */
+  startAtEpochMs?: number | undefined;
   /** Append one line per run to <outDir>/<env>/history.jsonl (default true). */
   history?: boolean;
   /** Receives the function that rolls every active fault back at once (Ctrl-C twice). */
@@ -104,8 +114,11 @@ export interface RunOutcome {
  * Only a failed analysis throws then (HARNESS_FAILED, exit 5), with the record on disk to analyse again.
  */
 export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
-  const { loaded, plan } = opts;
+  const { loaded } = opts;
   const { scenario } = loaded;
+  const part = opts.segment !== undefined && opts.segment.count > 1 ? opts.segment : undefined;
+  // Faults act on the shared system: one part injects them (and records their effect), not N.
+  const plan = part === undefined || part.index === 0 ? opts.plan : { ...opts.plan, faults: [] };
   const observer = opts.observer ?? {};
   const failures = opts.failures ?? new RunFailures();
   await cleanUpLeftovers(observer);
@@ -139,7 +152,9 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     const accepted = new AcceptedIdStore();
     // One mix per run: phases share captured ids and {{seq}}.
     const mix = createRequestMix(loaded, {
-      rng: createRng(plan.seed),
+      // A part draws from its own stream, as the threads of a run do (segment-worker.ts).
+      rng: createRng(part === undefined ? plan.seed : plan.seed + 7919 * (part.index + 1)),
+      segment: part,
       onCapture: (name, value, headers) => {
         if (name === auditSection?.capture) accepted.add(value, idempotencyKey(headers));
       },
@@ -147,7 +162,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     // Resolved before the load, so a missing {{env}} variable is bad input now, not an audit error later.
     const auditSource = auditSection === undefined ? null : createAuditSource(auditSection.source, { baseUrl: target.directUrl, env: process.env, scenarioDir: path.dirname(loaded.file) });
     const timeoutMs = scenario.target.timeoutMs;
-    const settings = analysisSettings(scenario);
+    // A part holds a share of the traffic: thresholds judge the merged parts (a rate threshold would read 1/N of it).
+    const settings = part === undefined ? analysisSettings(scenario) : { ...analysisSettings(scenario), thresholds: [] };
     const fingerprint = environmentFingerprint(target.version);
     const meta: RunRecordMeta = {
       schemaVersion: RUN_RECORD_SCHEMA_VERSION,
@@ -167,6 +183,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       audit: null,
       warnings: targetNotes(target),
       failures: [],
+      ...(part === undefined ? {} : { segment: part }),
     };
     // Written as the load starts, so a run killed half way can still be analysed up to where its timeline ends.
     let startRecord: Promise<unknown> = Promise.resolve();
@@ -177,7 +194,9 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         failure: failures.signal,
         ledgerFile: path.join(runDir, 'faults-ledger.json'),
         requestsFor: (phase) => mix.forRequests(phaseRequestNames(scenario, phase.name) ?? scenario.requests.map((r) => r.name)),
+        startAtEpochMs: opts.startAtEpochMs,
         segments: {
+          part,
           count: opts.workers ?? scenario.workers ?? defaultSegmentCount(plan.phases, target.embedded || target.start !== null || isLoopbackHost(new URL(target.directUrl).hostname)),
           data: {
             requestSource: { scenario: { requests: scenario.requests }, bodies: [...loaded.bodies] },
@@ -192,7 +211,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         healthPath: scenario.target.health,
         probeIntervalMs: settings.probeIntervalMs,
         abort: scenario.abort,
-        thresholds: scenario.thresholds,
+        thresholds: settings.thresholds,
         targetPid: opts.targetPid,
         onRollbackReady: opts.onRollbackReady,
         onStarted: (startedAtEpochMs) => {
@@ -223,7 +242,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       engineErrors: drive.phases.filter((o) => o.error !== null).map((o) => `phase ${o.phase.name}: ${o.error?.message}`),
       faults: drive.faults,
       audit: audit?.kind === 'audited' ? audit.outcome : null,
-      warnings: [...targetNotes(target), ...(audit?.kind === 'audited' ? audit.warnings : [])],
+      warnings: [...targetNotes(target), ...partNotes(part, opts.plan), ...drive.warnings, ...(audit?.kind === 'audited' ? audit.warnings : [])],
     };
     const unwritten: string[] = [];
     if (writer.error !== null) unwritten.push(`${timelineFile}: ${writer.dropped} line(s) after the failure not written (${(writer.error as Error).message}); the lines before it are whole`);
@@ -251,7 +270,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       });
     }
     let result = withFailures(analysis.result, failures.all);
-    if (opts.history !== false) {
+    if (opts.history !== false && part === undefined) {
       const historyFile = path.join(opts.outDir, opts.envName, 'history.jsonl');
       try {
         await appendHistory(historyFile, historyLine(result, await gitSha(opts.cwd)));
@@ -312,9 +331,18 @@ function targetNotes(target: { start: { command: string; reused: boolean } | nul
   return [`target.start: ${redactUrl(target.directUrl)} already answered healthy and was used as it was (reuseExisting): \`${target.start.command}\` was not run and nothing was stopped`];
 }
 
+/** What a part of a load (`--segment i/N`) is, for result.json's warnings. */
+function partNotes(part: ExecutionSegment | undefined, plan: FaultPlan): string[] {
+  if (part === undefined) return [];
+  const faults = plan.faults.length === 0 ? '' : part.index === 0 ? `; it injected the plan's ${plan.faults.length} fault(s) for every part` : `; the plan's ${plan.faults.length} fault(s) are injected by part 1/${part.count}`;
+  return [`part ${segmentLabel(part)} of a load: its share of the traffic only, not judged by thresholds or the gate${faults}; \`stresslab merge\` the ${part.count} parts' run directories to judge the whole`];
+}
+
 /** The baseline comparison, given the result before its verdict: with the earlier runs of the same candidate (--runs N). */
 function gateFor(opts: RunOptions): AnalyzeOptions['gate'] {
   const gate = opts.gate;
+  // A part is gated only as one of the merged whole.
+  if (opts.segment !== undefined && opts.segment.count > 1) return undefined;
   if (!gate) return undefined;
   return (provisional) => gateAgainstBaseline(gate.baseline, [...(opts.previousResults ?? []), provisional], gate.options);
 }

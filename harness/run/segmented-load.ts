@@ -4,6 +4,7 @@ import { startTsWorker } from '../core/process/ts-worker.ts';
 import type { LoadPhasePlan } from '../contract/plan-types.ts';
 import type { TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import type { PhaseRunSummary } from '../load/engine.ts';
+import { subSegment, WHOLE } from '../load/execution-segment.ts';
 import type { ExecutionSegment } from '../load/execution-segment.ts';
 import type { RequestBody } from '../scenario/request-bodies.ts';
 import type { ScenarioRequest } from '../scenario/schema-requests.ts';
@@ -44,6 +45,8 @@ export type FromSegmentWorker =
 export interface SegmentedLoadOptions {
   /** Number of segments, one worker thread each. */
   count: number;
+  /** The part of the whole load this run is (`--segment i/N`); the threads split it again. Default: the whole load. */
+  part?: ExecutionSegment | undefined;
   data: Omit<SegmentWorkerData, 'segment'>;
   /** Each second of the whole load, merged from every segment's, in order of `t`. */
   onSecond: (line: TimelineSecond) => void;
@@ -87,7 +90,7 @@ export class SegmentedLoad {
   }
 
   #spawn(index: number): Promise<void> {
-    const data: SegmentWorkerData = { ...this.#o.data, segment: { index, count: this.#o.count } };
+    const data: SegmentWorkerData = { ...this.#o.data, segment: subSegment(this.#o.part ?? WHOLE, index, this.#o.count) };
     const worker = startTsWorker(new URL('./segment-worker.ts', import.meta.url), data);
     this.#workers.push(worker);
     return new Promise((resolve, reject) => {

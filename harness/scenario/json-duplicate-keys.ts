@@ -20,6 +20,7 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
+const STRUCTURAL = /["{}[\],]/g;
 
 /** At most `limit` duplicates, in text order. */
 export function duplicateJsonKeys(text: string, limit = 20): DuplicateJsonKey[] {
@@ -28,6 +29,10 @@ export function duplicateJsonKeys(text: string, limit = 20): DuplicateJsonKey[] 
   const n = text.length;
   let i = 0;
   while (i < n && found.length < limit) {
+    // Straight to the next quote, bracket or comma: whitespace, numbers and literals need no look.
+    STRUCTURAL.lastIndex = i;
+    if (!STRUCTURAL.test(text)) break;
+    i = STRUCTURAL.lastIndex - 1;
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i;

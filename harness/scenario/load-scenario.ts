@@ -102,7 +102,7 @@ export async function openScenario(fileOrName: string, options: OpenScenarioOpti
       profiles: profileNames(data),
       resolve: async (profile) => {
         try {
-          return await resolveProfile(raw, data, file, { ...options, profile, canonical: canonicalOnce });
+          return await resolveProfile(raw, data, file, { ...options, profile, canonical: canonicalOnce, lazyHash: true });
         } catch (e) {
           throw internal(e, fileOrName);
         }
@@ -149,7 +149,16 @@ async function resolveProfile(
   raw: unknown,
   data: Scenario,
   file: string,
-  options: Omit<OpenScenarioOptions, 'cwd'> & { profile?: string | undefined; canonical?: () => string },
+  options: Omit<OpenScenarioOptions, 'cwd'> & {
+    profile?: string | undefined;
+    canonical?: () => string;
+    /**
+     * The hash worked out when first read, not before: `validate` (openScenario's one caller) never
+     * reads it, and a scenario whose thousands of requests name one body file hashed that file's
+     * text thousands of times per profile.
+     */
+    lazyHash?: boolean;
+  },
 ): Promise<LoadedScenario> {
   const profileName = options.profile;
   const profile = findProfile(data, profileName ?? FULL_PROFILE);
@@ -164,7 +173,18 @@ async function resolveProfile(
   const problems = [...bodies.problems, ...checkScenario(scenario, bodies.bodies), ...(options.check?.(scenario) ?? [])];
   if (problems.length > 0) fail(file, problems, profileName ?? null);
   const profileOut = profileName ?? null;
-  return { scenario, file, hash: scenarioHash(raw, bodies.texts, profileOut, options.canonical), profile: profileOut, bodies: bodies.bodies };
+  const hash = (): string => scenarioHash(raw, bodies.texts, profileOut, options.canonical);
+  if (!options.lazyHash) return { scenario, file, hash: hash(), profile: profileOut, bodies: bodies.bodies };
+  let hashed: string | undefined;
+  return {
+    scenario,
+    file,
+    get hash() {
+      return (hashed ??= hash());
+    },
+    profile: profileOut,
+    bodies: bodies.bodies,
+  };
 }
 
 function hasKey(raw: unknown, key: string): boolean {

@@ -71,19 +71,27 @@ function writeBlock(v: Json[] | { [k: string]: Json }, indent: string, out: stri
   return Array.isArray(v) ? writeSeq(v, indent, out) : writeMap(v, indent, out);
 }
 
-const values = new Map<string, string | null>();
+/** Memos by kind: strings and numbers by value (-0 apart: a Map takes it for 0), the rest (booleans, null, `[]`, `{}`) by JSON text. */
+const strings = new Map<string, string | null>();
+const numbers = new Map<number, string | null>();
+const others = new Map<string, string | null>();
 const keys = new Map<string, string | null>();
 
 /** A scalar (or an empty collection) as a value, formatted by the library; null when it takes more than one line. */
 function valueText(v: Json): string | null {
-  const id = typeof v === 'number' ? `n${Object.is(v, -0) ? '-0' : String(v)}` : typeof v === 'string' ? `s${v}` : JSON.stringify(v);
-  let text = values.get(id);
-  if (text === undefined) {
-    // As the only item of a list: the same block context as a map's value, with a fixed prefix.
-    const whole = stringify([v], OPTIONS);
-    text = whole.startsWith('- ') && whole.indexOf('\n') === whole.length - 1 ? whole.slice(2, -1) : null;
-    remember(values, id, text);
-  }
+  if (typeof v === 'string') return strings.get(v) ?? remembered(strings, v, v);
+  if (typeof v === 'number' && !Object.is(v, -0)) return numbers.get(v) ?? remembered(numbers, v, v);
+  const id = typeof v === 'number' ? '-0' : JSON.stringify(v);
+  return others.get(id) ?? remembered(others, id, v);
+}
+
+/** The library's text for `v` (as the only item of a list: the same block context as a map's value, with a fixed prefix), remembered under `id`. */
+function remembered<K>(memo: Map<K, string | null>, id: K, v: Json): string | null {
+  // A memo hit of null (more than one line) lands here too: cheap, since only odd scalars are null.
+  if (memo.has(id)) return memo.get(id) as string | null;
+  const whole = stringify([v], OPTIONS);
+  const text = whole.startsWith('- ') && whole.indexOf('\n') === whole.length - 1 ? whole.slice(2, -1) : null;
+  remember(memo, id, text);
   return text;
 }
 
@@ -99,7 +107,7 @@ function keyText(k: string): string | null {
 }
 
 /** Memos stay small: the fuzzer's scalars repeat (preset values, junk, `p123` names). */
-function remember(memo: Map<string, string | null>, id: string, text: string | null): void {
+function remember<K>(memo: Map<K, string | null>, id: K, text: string | null): void {
   if (memo.size > 100_000) memo.clear();
   memo.set(id, text);
 }

@@ -39,17 +39,53 @@ type Path = (string | number)[];
 /** Mutation kinds of mutateOnce, each repeated by its weight. */
 const KIND_WEIGHTS = [0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 5, 5, 6, 7, 8, 9];
 
-/** Every path to a value inside a document (iterative; documents here are shallow). */
-function paths(doc: Json): Path[] {
-  const out: Path[] = [];
-  const todo: [Json, Path][] = [[doc, []]];
-  while (todo.length > 0) {
-    const [v, p] = todo.pop() as [Json, Path];
-    out.push(p);
-    if (Array.isArray(v)) v.forEach((x, i) => todo.push([x, [...p, i]]));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) todo.push([x, [...p, k]]);
+/**
+ * A path to a value inside a document other than the root, picked at random (null when there is none):
+ * the same pick as `pick(rng, paths(doc).filter((p) => p.length > 0))`, where `paths` lists every path
+ * in the order a stack walk meets them (a value, then its children from the last one back), without
+ * building that list: after a giant mutation it held tens of thousands of paths, per mutation.
+ */
+function pickPath(doc: Json, rng: Rng): Path | null {
+  const count = size(doc) - 1;
+  if (count === 0) return null;
+  // The index-th value of the walk past the root, found by skipping whole subtrees.
+  let index = Math.floor(rng() * count) + 1;
+  const path: Path = [];
+  let v = doc as Json[] | { [k: string]: Json };
+  while (index > 0) {
+    index--;
+    const keys = Array.isArray(v) ? null : Object.keys(v);
+    for (let j = (keys ?? (v as Json[])).length - 1; j >= 0; j--) {
+      const key = keys === null ? j : (keys[j] as string);
+      const child = (v as Record<string | number, Json>)[key] as Json;
+      const n = isContainer(child) ? size(child) : 1;
+      if (index < n) {
+        path.push(key);
+        v = child as Json[] | { [k: string]: Json };
+        break;
+      }
+      index -= n;
+    }
   }
-  return out;
+  return path;
+}
+
+function isContainer(v: Json): v is Json[] | { [k: string]: Json } {
+  return v !== null && typeof v === 'object';
+}
+
+/** Values in a document, itself included (iterative; documents here are shallow, but giant). */
+function size(doc: Json): number {
+  let n = 1;
+  const todo: Json[] = [doc];
+  while (todo.length > 0) {
+    const v = todo.pop() as Json;
+    if (!isContainer(v)) continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    n += children.length;
+    for (const x of children) if (isContainer(x)) todo.push(x);
+  }
+  return n;
 }
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
@@ -95,8 +131,7 @@ function mutateDoc(doc: Json, rng: Rng, big: boolean, format: 'json' | 'yaml'): 
 
 function mutateOnce(doc: Json, rng: Rng, big: boolean, format: 'json' | 'yaml'): { doc: Json; label: string } {
   // Not the root: replacing the whole document only ever gives "expected object".
-  const all = paths(doc).filter((p) => p.length > 0);
-  const path = all.length > 0 ? pick(rng, all) : [];
+  const path = pickPath(doc, rng) ?? [];
   const at = parentOf(doc, path);
   const current = at === null ? doc : (at.parent as Record<string | number, Json>)[at.last] ?? null;
   // Weighted: the expensive kinds (deep, huge, giant) are rarer, so 1,000 mutants stay within a minute or two.
@@ -179,8 +214,11 @@ function giantArray(doc: Json, rng: Rng, format: 'json' | 'yaml'): { doc: Json; 
   }
   // Plain numbers: past ~120,000 a spread into a call's arguments (Math.max(...xs)) overflows the stack.
   const count = format === 'json' ? pick(rng, [10_000, 150_000]) : 10_000;
-  const path = pick(rng, paths(doc).filter((p) => p.length > 0));
-  return { doc: setAt(doc, path, Array.from({ length: count }, (_, i) => i)), label: `giant array ${path.join('.')} ${count}` };
+  const path = pickPath(doc, rng) as Path;
+  // A loop: Array.from({ length }, f) reads every missing index of the object and calls f, several times slower.
+  const numbers: number[] = [];
+  for (let i = 0; i < count; i++) numbers.push(i);
+  return { doc: setAt(doc, path, numbers), label: `giant array ${path.join('.')} ${count}` };
 }
 
 function specialBody(doc: Json, rng: Rng): { doc: Json; label: string } {
@@ -198,6 +236,7 @@ function specialBody(doc: Json, rng: Rng): { doc: Json; label: string } {
 function serialize(doc: Json, format: 'json' | 'yaml', toYaml: (doc: Json) => string): string {
   const text = format === 'json' ? JSON.stringify(doc, null, 2) : toYaml(doc);
   // Deep values are spliced in as text: building them as objects would overflow the serializers.
+  if (!text.includes(DEEP)) return text;
   return text.replace(/["']?@@DEEP@@(\d+)["']?/g, (_, n: string) => `${'['.repeat(Number(n))}1${']'.repeat(Number(n))}`);
 }
 

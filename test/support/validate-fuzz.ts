@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../harness/cli/main.ts';
 import { TSX_IMPORT } from '../../harness/core/process/tsx-loader.ts';
 import { SCENARIOS_DIR } from '../../harness/scenario/scenario-files.ts';
 import { captureIo } from './capture-io.ts';
@@ -143,6 +142,9 @@ interface CliOutput {
 }
 
 async function validate(files: string[], cwd: string, timeoutMs: number): Promise<CliOutput> {
+  // Imported here, not at the top: the test file imports this module for the pool and the body
+  // files only, and loading the whole CLI there delayed the workers' start by seconds.
+  const { main } = await import('../../harness/cli/main.ts');
   const io = captureIo(cwd);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));

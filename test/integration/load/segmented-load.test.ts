@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const phase: LoadPhasePlan = { executor: 'constant-arrival-rate', name: 'steady', startMs: 300, durationMs: 4000, gracefulStopMs: 2000, ratePerSec: 400, preAllocatedVUs: 50, maxVUs: 400 };
 
-async function run(count: number, phases: LoadPhasePlan[] = [phase]): Promise<{ lines: TimelineSecond[]; late: TimelineLate[]; outcomes: PhaseOutcome[]; events: string[]; captured: number }> {
+async function run(count: number, phases: LoadPhasePlan[] = [phase], baseUrl = server.url): Promise<{ lines: TimelineSecond[]; late: TimelineLate[]; outcomes: PhaseOutcome[]; events: string[]; captured: number }> {
   let captured = 0;
   const lines: TimelineSecond[] = [];
   const late: TimelineLate[] = [];
@@ -30,7 +30,7 @@ async function run(count: number, phases: LoadPhasePlan[] = [phase]): Promise<{ 
   const load = await SegmentedLoad.start({
     count,
     data: {
-      baseUrl: server.url,
+      baseUrl,
       timeoutMs: 5000,
       phases,
       phaseRequests: {},
@@ -96,6 +96,36 @@ describe('segmented load', () => {
       dropped.push(summary?.dropped ?? 0);
     }
     expect(Math.abs((dropped[1] ?? 0) - (dropped[0] ?? 0)), `dropped: ${dropped.join(' vs ')}`).toBeLessThanOrEqual(30);
+  }, 60_000);
+
+  it('ramping rate: 2 workers send the schedule\'s arrivals second by second, exactly as 1 worker does', async () => {
+    const fast = await startTestServer({ kind: 'fast' });
+    try {
+      const ramp: LoadPhasePlan = { executor: 'ramping-arrival-rate', name: 'ramp', startMs: 0, durationMs: 3000, gracefulStopMs: 1000, startRatePerSec: 100, stages: [{ target: 500, durationMs: 2000 }, { target: 200, durationMs: 1000 }], preAllocatedVUs: 20, maxVUs: 400 };
+      const one = await run(1, [ramp], fast.url);
+      const two = await run(2, [ramp], fast.url);
+      // The area under the rate line per second: 100→300, 300→500, 500→200.
+      expect(counts(one.lines)).toEqual([200, 400, 350]);
+      expect(counts(two.lines)).toEqual(counts(one.lines));
+      expect(two.outcomes[0]?.summary).toEqual({ sent: 950, completed: 950, dropped: 0 });
+    } finally {
+      await fast.stop();
+    }
+  }, 60_000);
+
+  it('free of coordinated omission with 2 workers too: a 500 ms stall once a second shows in p90 and p99', async () => {
+    const stall = await startTestServer({ kind: 'stall', stallMs: 500, everyMs: 1000 });
+    try {
+      const open: LoadPhasePlan = { ...phase, startMs: 0, durationMs: 3000, ratePerSec: 200, preAllocatedVUs: 50, maxVUs: 400 };
+      const r = await run(2, [open], stall.url);
+      expect(r.outcomes[0]?.summary?.dropped).toBe(0);
+      const all = mergeEncoded(r.lines.flatMap((l) => Object.values(l.requests).map((x) => x.histogram)));
+      // Half of all arrivals wait U(0, 500) ms: p90 ≈ 400, p99 ≈ 490 (the closed model would hide it: arrival-latency.test.ts).
+      expect(all.percentileMs(99), `p99 ${all.percentileMs(99)}`).toBeGreaterThanOrEqual(400);
+      expect(all.percentileMs(90), `p90 ${all.percentileMs(90)}`).toBeGreaterThanOrEqual(300);
+    } finally {
+      await stall.stop();
+    }
   }, 60_000);
 
   it('closed model: the VUs are shared out (3 + 2 of 5), each request once', async () => {

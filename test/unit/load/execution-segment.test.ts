@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArrivalSchedule } from '../../../harness/load/arrival-schedule.ts';
-import { parseSegment, segmentShare } from '../../../harness/load/execution-segment.ts';
+import { parseSegment, segmentLabel, segmentShare, subSegment } from '../../../harness/load/execution-segment.ts';
 import type { ConstantArrivalRatePhase, RampingArrivalRatePhase } from '../../../harness/contract/plan-types.ts';
 
 const base = { name: 'p', startMs: 0, gracefulStopMs: 0, preAllocatedVUs: 1, maxVUs: 1 };
@@ -47,6 +47,28 @@ describe('execution segments', () => {
         expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
       }),
     );
+  });
+
+  it('a part (--segment p/N) split again into W load threads: the N·W sub-segments still partition the schedule, each inside its part', () => {
+    fc.assert(
+      fc.property(fc.oneof(constant, ramping), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), (phase, n, w) => {
+        const whole = all(new ArrivalSchedule(phase));
+        for (let p = 0; p < n; p++) {
+          const part = all(new ArrivalSchedule(phase, { index: p, count: n }));
+          const threads = Array.from({ length: w }, (_, t) => all(new ArrivalSchedule(phase, subSegment({ index: p, count: n }, t, w))));
+          // The threads interleaved are the part, time for time (its j-th arrival is thread j mod W's).
+          expect(part.map((_, j) => threads[j % w]?.[Math.floor(j / w)])).toEqual(part);
+        }
+        const every = Array.from({ length: n * w }, (_, i) => all(new ArrivalSchedule(phase, { index: i, count: n * w })));
+        expect(every.reduce((a, x) => a + x.length, 0)).toBe(whole.length);
+        // VUs: the parts' threads' shares sum to the whole.
+        let vus = 0;
+        for (let p = 0; p < n; p++) for (let t = 0; t < w; t++) vus += segmentShare(97, subSegment({ index: p, count: n }, t, w));
+        expect(vus).toBe(97);
+      }),
+      { numRuns: 150 },
+    );
+    expect(segmentLabel(subSegment({ index: 1, count: 3 }, 1, 2))).toBe('5/6');
   });
 
   it('--segment i/N is 1-based; anything else is a clear usage error', () => {

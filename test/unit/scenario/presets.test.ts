@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
+import { loadScenario, openScenario } from '../../../harness/scenario/load-scenario.ts';
 import { presetNames, SCENARIOS_DIR, SCHEMA_FILE } from '../../../harness/scenario/scenario-files.ts';
 import { scenarioJsonSchemaText } from '../../../harness/scenario/scenario-json-schema.ts';
 import { buildPlan } from '../../../harness/plan/build-plan.ts';
@@ -62,6 +62,19 @@ describe('preset scenarios', async () => {
     const b = await loadScenario(yamlFile, { cwd: '/', profile: 'quick' });
     expect(b.hash).toBe(a.hash);
     expect(b.scenario).toEqual(a.scenario);
+  });
+
+  it('open once and resolved per profile (as validate does), they give what loadScenario gives, hash included', async () => {
+    for (const name of ['light', 'spike', 'chaos-db']) {
+      const opened = await openScenario(name, { cwd: '/' });
+      for (const profile of [undefined, ...opened.profiles]) {
+        const loaded = await loadScenario(name, { cwd: '/', profile });
+        const resolved = await opened.resolve(profile);
+        // The hash is worked out when first read there: the same value.
+        expect(resolved.hash, `${name} ${profile}`).toBe(loaded.hash);
+        expect(resolved).toEqual(loaded);
+      }
+    }
   });
 
   it('scenarios/schema.json is current (regenerate with node --import tsx harness/scenario/write-json-schema.ts)', () => {
