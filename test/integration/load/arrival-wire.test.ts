@@ -144,6 +144,32 @@ describe('arrival engine on the wire', () => {
     expect(captured).toBe(size);
   });
 
+  it('captured bodies of many connections read at the same time stay each its own (reads share one buffer)', async () => {
+    // Every answer is 64 KiB of one letter, written in 4 KiB pieces 1 ms apart, so the reads of
+    // 40 connections interleave; a body kept as a view into the shared read buffer would come back
+    // mixed with other answers' letters.
+    const size = 64 * 1024;
+    const s = await rawServer((socket, n) => {
+      const letter = 0x61 + (n % 26);
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\nX-Letter: ${letter}\r\n\r\n`);
+      let sent = 0;
+      const piece = (): void => {
+        if (socket.destroyed) return;
+        socket.write(Buffer.alloc(4096, letter));
+        sent += 4096;
+        if (sent < size) setTimeout(piece, 1);
+      };
+      piece();
+    });
+    const bodies: string[] = [];
+    const run = await runEnginePhase(s.url, { ...arrival, ratePerSec: 200, maxVUs: 40 }, { timeoutMs: 5000, requests: fixedRequests({ onBody: (_st, b) => bodies.push(b) }) });
+    expect(run.agg.totals).toMatchObject({ requests: 200, errors: 0, bytes: 200 * size });
+    expect(bodies).toHaveLength(200);
+    const mixed = bodies.filter((b) => b.length !== size || b !== (b[0] ?? '').repeat(size));
+    expect(mixed.length, 'bodies with bytes of another answer').toBe(0);
+    expect(new Set(bodies.map((b) => b[0])).size, 'the letters of many answers').toBeGreaterThan(20);
+  });
+
   it('HEAD, 204 and 304 answers have no body: no wait for one, the connection stays usable', async () => {
     const s = await rawServer((socket, n) => {
       const status = ['200 OK\r\nContent-Length: 12345', '204 No Content', '304 Not Modified'][n % 3];
