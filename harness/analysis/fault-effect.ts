@@ -55,6 +55,8 @@ export function observationVerdict(o: FaultObservation, targetExitsInWindow: num
     case 'proxy': {
       const c = o.counters;
       if (c === null) return 'undecided';
+      // A protocol toxic sees every statement go by; only its firing changed anything.
+      if (c.fired !== undefined) return c.fired > 0 ? 'seen' : 'not-seen';
       if (c.affectedConnections > 0 || c.affectedBytes > 0) return 'seen';
       // Nothing went through the toxic: it cannot have changed anything. A disabled proxy cannot
       // see the connects it refuses, so no dropped connection proves nothing there.

@@ -21,7 +21,7 @@ import { checkPortsFree } from '../run/check-ports-free.ts';
 import { checkToxiproxyReachable } from '../run/check-toxiproxy-reachable.ts';
 import { checkStartCwd } from '../run/start-command-target.ts';
 import { expectedOutputBytes } from '../run/expected-output-bytes.ts';
-import { faultProxy } from '../faults/index.ts';
+import { faultProxy, postgresProxies } from '../faults/index.ts';
 import { fillPort } from '../scenario/schema-target.ts';
 import { parseSegment, segmentLabel } from '../load/execution-segment.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
@@ -197,7 +197,9 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
     ask: (q) => askLine(q),
   });
   // After the guard: a non-loopback Toxiproxy is contacted only once it is allowed.
-  if (proxied && toxiproxyUrl !== null) await checkToxiproxyReachable(toxiproxyUrl, args.toxiproxy !== undefined ? '--toxiproxy' : `${loaded.file} toxiproxy.url`);
+  if (proxied && toxiproxyUrl !== null) {
+    await checkToxiproxyReachable(toxiproxyUrl, args.toxiproxy !== undefined ? '--toxiproxy' : `${loaded.file} toxiproxy.url`, { needsProtocols: postgresProxies(plan.faults).length > 0 ? ['postgres'] : [] });
+  }
   return touches;
 }
 

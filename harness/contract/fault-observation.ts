@@ -22,6 +22,8 @@ export const proxyWindowCountersSchema = z.object({
   affectedConnections: count,
   /** Toxic: bytes that entered it. Disabled proxy: 0 (refused connects never reach a proxy that does not listen). */
   affectedBytes: count,
+  /** A protocol toxic (pg_error, pg_delay, …): the times it acted (statements failed or delayed, sessions refused, connections cut). Absent for Toxiproxy's own toxics. */
+  fired: count.optional(),
 });
 export type ProxyWindowCounters = z.infer<typeof proxyWindowCountersSchema>;
 

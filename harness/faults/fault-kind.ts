@@ -37,6 +37,11 @@ export interface FaultContext {
   toxiproxyUrl: string | null;
   /** True when the Toxiproxy is the embedded one (it dies with the run, so do its toxics). */
   toxiproxyEmbedded?: boolean;
+  /**
+   * The Toxiproxy is stresslab's own (embedded or standalone), which removes a toxic by itself when
+   * its `ttl` runs out: toxics then carry one, so a fault ends even if the run that added it died.
+   */
+  toxicTtl?: boolean;
   proxies: Readonly<Record<string, ProxyDeclaration>>;
   /** Admin URL straight to PostgreSQL (not through the `db` proxy). */
   databaseUrl: string | null;

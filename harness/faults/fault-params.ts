@@ -26,3 +26,13 @@ export function proxyDisabledTouch(p: { proxy: string }): Touch {
 export function databaseText(p: { databaseUrlEnv?: string | undefined }): string {
   return p.databaseUrlEnv === undefined ? "the target's database (admin connection)" : `$${p.databaseUrlEnv}`;
 }
+
+/** A protocol fault's share of matches it acts on (the toxic's toxicity, drawn per statement or session). */
+export const rateParam = z.number().gt(0).max(1).default(1).meta({ description: 'Share of matching statements (or new sessions) the fault acts on, in (0, 1]; default 1, every one.' });
+/** How many matches a protocol fault acts on at most; absent: every one while it is active. */
+export const countParam = z.number().int().positive().optional().meta({ description: 'Act on at most this many matches, then let the rest through (absent: every match while the fault is active).' });
+
+/** The `db` proxy must speak PostgreSQL for these faults (target-setup.ts creates it so when the plan has one). */
+export function pgToxicTouch(p: { proxy: string }, type: string, what: string): Touch {
+  return { category: 'toxiproxy', text: `adds a ${type} toxic (${what}) to proxy "${p.proxy}" in PostgreSQL mode, removes it after` };
+}

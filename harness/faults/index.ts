@@ -3,10 +3,14 @@ import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
 import type { FaultContext, FaultDriver, FaultKindDefinition, Touch } from './fault-kind.ts';
 import { cpuHog } from './kinds/cpu-hog.ts';
 import { dbDown } from './kinds/db-down.ts';
+import { dbDropInTransaction } from './kinds/db-drop-in-transaction.ts';
+import { dbError } from './kinds/db-error.ts';
 import { dbKillBackends } from './kinds/db-kill-backends.ts';
 import { dbLatency } from './kinds/db-latency.ts';
 import { dbLock } from './kinds/db-lock.ts';
 import { dbPoolExhaustion } from './kinds/db-pool-exhaustion.ts';
+import { dbRejectConnections } from './kinds/db-reject-connections.ts';
+import { dbSlowCommit } from './kinds/db-slow-commit.ts';
 import { dbSlowStatements } from './kinds/db-slow-statements.ts';
 import { dbTimeout } from './kinds/db-timeout.ts';
 import { exec } from './kinds/exec.ts';
@@ -49,6 +53,10 @@ export const FAULT_KINDS = registry({
   'db-lock': dbLock,
   'db-kill-backends': dbKillBackends,
   'db-slow-statements': dbSlowStatements,
+  'db-error': dbError,
+  'db-reject-connections': dbRejectConnections,
+  'db-drop-in-transaction': dbDropInTransaction,
+  'db-slow-commit': dbSlowCommit,
   'memory-pressure': memoryPressure,
   'cpu-hog': cpuHog,
   'process-kill': processKill,
@@ -98,6 +106,14 @@ export function faultTouches(event: PlannedFault): Touch[] {
 /** The same fault with its kind's time-valued parameters scaled by a profile's duration factor. */
 export function withScaledParams<F extends { kind: FaultKind; params: object }>(fault: F, durationFactor: number): F {
   return { ...fault, params: definitionFor(fault.kind).scale(fault.params, durationFactor) };
+}
+
+/** Kinds whose toxics act on PostgreSQL messages: their proxy must be in PostgreSQL mode, which a real Toxiproxy has not. */
+export const POSTGRES_PROTOCOL_KINDS: readonly FaultKind[] = ['db-error', 'db-reject-connections', 'db-drop-in-transaction', 'db-slow-commit'];
+
+/** The proxies the plan's faults need in PostgreSQL mode. */
+export function postgresProxies(faults: readonly { kind: FaultKind; params: object }[]): string[] {
+  return [...new Set(faults.filter((f) => POSTGRES_PROTOCOL_KINDS.includes(f.kind)).flatMap((f) => faultProxy(f) ?? []))];
 }
 
 /** The Toxiproxy proxy a fault acts on, or null for kinds that use none. */

@@ -6,7 +6,7 @@ interface ProxyStats {
   connections_dropped: number;
   bytes_upstream: number;
   bytes_downstream: number;
-  toxics: Record<string, { connections: number; bytes: number }>;
+  toxics: Record<string, { connections: number; bytes: number; fired?: number }>;
 }
 
 type Read = { stats: ProxyStats } | { stats: null; note: string };
@@ -82,6 +82,7 @@ export class ProxyObserver {
         bytesDownstream: gain(a.bytes_downstream, b.bytes_downstream),
         affectedConnections: own === null ? gain(a.connections_dropped, b.connections_dropped) : own.connections,
         affectedBytes: own === null ? 0 : own.bytes,
+        ...(own?.fired === undefined ? {} : { fired: own.fired }),
       },
       note: null,
     };

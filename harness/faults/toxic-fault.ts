@@ -1,4 +1,4 @@
-import type { ICreateToxicBody, Proxy, Toxiproxy, ToxicType } from 'toxiproxy-node-client';
+import type { ICreateToxicBody, Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { FaultEventPlan } from '../contract/plan-types.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext, FaultDriver } from './fault-kind.ts';
@@ -6,11 +6,16 @@ import { ProxyObserver } from './proxy-observer.ts';
 
 export interface ToxicSpec {
   proxy: string;
-  type: ToxicType;
+  /** A Toxiproxy toxic type, or one of the embedded proxy's protocol toxics (pg_error, …): the client sends the name as it is. */
+  type: string;
   stream: 'upstream' | 'downstream';
   toxicity?: number;
-  attributes: Record<string, number>;
+  /** Numbers for Toxiproxy's toxics; the protocol toxics of the embedded proxy take strings too (a statement pattern, a SQLSTATE). */
+  attributes: Record<string, number | string>;
 }
+
+/** How long past its planned removal a toxic on stresslab's proxy outlives a run that died (its ttl). */
+export const TTL_MARGIN_MS = 60_000;
 
 /** Toxic names go into URL paths unencoded by the client, so only URL-safe characters. */
 export function toxicNameFor(faultName: string): string {
@@ -56,8 +61,10 @@ export function toxicDriver(event: FaultEventPlan, ctx: FaultContext, spec: Toxi
       // Counters first, so everything the toxic does falls between the two reads.
       observer = new ProxyObserver(url, spec.proxy, toxicName);
       await observer.start();
-      const body = { name: toxicName, type: spec.type, stream: spec.stream, toxicity: spec.toxicity ?? 1, attributes: spec.attributes };
-      await proxy.addToxic(body as ICreateToxicBody<Record<string, number>>);
+      // The run removes the toxic on time; the ttl is the backstop for a run that died (a real Toxiproxy gets none).
+      const ttl = ctx.toxicTtl === true ? { ttl: event.removeAtMs - event.injectAtMs + TTL_MARGIN_MS } : {};
+      const body = { name: toxicName, type: spec.type, stream: spec.stream, toxicity: spec.toxicity ?? 1, attributes: { ...spec.attributes, ...ttl } };
+      await proxy.addToxic(body as unknown as ICreateToxicBody<Record<string, number>>);
       ctx.log(`toxic ${toxicName} (${spec.type} ${JSON.stringify(spec.attributes)}, ${spec.stream}) added to proxy ${spec.proxy}`);
     },
     async remove() {

@@ -310,6 +310,7 @@ function faultContext(d: DriveDeps) {
     toxiproxy: t.toxiproxy ? new Toxiproxy(t.toxiproxy.url) : null,
     toxiproxyUrl: t.toxiproxy?.url ?? null,
     toxiproxyEmbedded: t.toxiproxy?.embedded ?? false,
+    toxicTtl: t.toxiproxy?.own ?? false,
     proxies: t.proxies,
     databaseUrl: t.databaseUrl,
     target: { baseUrl: t.directUrl, ...(t.chaosToken ? { chaosToken: t.chaosToken } : {}), managed: t.managed },

@@ -1,4 +1,6 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
+import type { ICreateProxyBody } from 'toxiproxy-node-client';
+import { PROTOCOLS_HEADER } from '../toxiproxy/api-routes.ts';
 import { startEmbeddedPostgres } from '../../process-kit/postgres/embedded-postgres.ts';
 import { identify } from '../../process-kit/process-identity.ts';
 import type { EmbeddedPostgresHandle } from '../../process-kit/postgres/embedded-postgres.ts';
@@ -20,6 +22,8 @@ export interface ToxiproxyHandle {
   client: Toxiproxy;
   /** The embedded one (a child process of this run) rather than a real Toxiproxy. */
   embedded: boolean;
+  /** stresslab's own server (embedded, or `stresslab toxiproxy` elsewhere): its toxics can carry a `ttl`, and it has the PostgreSQL mode. */
+  own: boolean;
 }
 
 export interface TargetHandle {
@@ -60,6 +64,8 @@ export interface TargetSetupOptions {
   toxiproxyUrl: string | null;
   /** Proxies the scenario declares, created on the Toxiproxy (replacing same-named ones). */
   declaredProxies: readonly ProxyDeclaration[];
+  /** Proxies to create in PostgreSQL mode (`"protocol": "postgres"`, docs/postgres-proxy.md): the db-* protocol faults act on them. */
+  postgresProxies?: readonly string[];
   chaosToken?: string;
   /** Something a person should know that does not stop the run (the machine ledger unwritable). */
   onWarning?: (message: string) => void;
@@ -81,7 +87,7 @@ export async function setUpTarget(opts: TargetSetupOptions): Promise<TargetHandl
   try {
     const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack, owned) : null;
     const proxies: Record<string, ProxyDeclaration> = {};
-    if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p);
+    if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p, opts.postgresProxies);
     const handle =
       opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack, owned)
       : opts.start !== undefined ? await started(opts, opts.start, toxiproxy, proxies, stack, owned)
@@ -124,7 +130,7 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
   await owned.record({ kind: 'stop-postgres-cluster', ...db.postmaster, dir: db.dir });
   let targetDbUrl = db.url;
   if (toxiproxy) {
-    proxies.db = await upsertProxy(toxiproxy.client, { name: 'db', listen: '127.0.0.1:0', upstream: `127.0.0.1:${db.port}` });
+    proxies.db = await upsertProxy(toxiproxy.client, { name: 'db', listen: '127.0.0.1:0', upstream: `127.0.0.1:${db.port}` }, opts.postgresProxies);
     const u = new URL(db.url);
     u.port = proxies.db.listen.split(':').pop() ?? u.port;
     targetDbUrl = u.toString();
@@ -159,20 +165,33 @@ async function connectToxiproxy(url: string | null, stack: Array<() => Promise<v
         cause: e,
       });
     });
-    return { url: base, client: new Toxiproxy(base), embedded: false };
+    return { url: base, client: new Toxiproxy(base), embedded: false, own: await isOwnServer(base) };
   }
   await owned.open();
   const child: ToxiproxyChild = await startToxiproxyChild(undefined, owned.marker);
   stack.push(() => child.stop());
   await owned.record({ kind: 'kill-process', ...identify(child.pid), label: 'embedded Toxiproxy' });
-  return { url: child.url, client: new Toxiproxy(child.url), embedded: true };
+  return { url: child.url, client: new Toxiproxy(child.url), embedded: true, own: true };
+}
+
+/** stresslab's server says so on GET /version (a header a real Toxiproxy does not send). */
+async function isOwnServer(base: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${base}/version`, { signal: AbortSignal.timeout(3_000) });
+    await res.arrayBuffer();
+    return res.headers.get(PROTOCOLS_HEADER) !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** Creates the proxy, replacing one of the same name (a leftover of an earlier run). */
-async function upsertProxy(client: Toxiproxy, p: ProxyDeclaration): Promise<ProxyDeclaration> {
+async function upsertProxy(client: Toxiproxy, p: ProxyDeclaration, postgres: readonly string[] = []): Promise<ProxyDeclaration> {
   const all = await client.getAll();
   if (all[p.name]) await all[p.name]!.remove();
-  const created = await client.createProxy({ name: p.name, listen: p.listen, upstream: p.upstream });
+  // From its creation: a target's pooled connections opened through a plain proxy would never be framed.
+  const mode = postgres.includes(p.name) ? { protocol: 'postgres' } : {};
+  const created = await client.createProxy({ name: p.name, listen: p.listen, upstream: p.upstream, ...mode } as ICreateProxyBody);
   return { name: created.name, listen: created.listen, upstream: created.upstream };
 }
 

@@ -6,10 +6,13 @@ import { toxicJson } from './toxic-definition.ts';
 /** The version the API reports: the Toxiproxy release whose behaviour this server follows. */
 export const toxiproxyVersion = '2.12.0';
 
+/** Answered on GET /version: the proxy protocols besides tcp this server frames (docs/postgres-proxy.md). */
+export const PROTOCOLS_HEADER = 'X-Stresslab-Protocols';
+
 export type ApiResponse =
   | { kind: 'json'; status: number; value: unknown }
   | { kind: 'empty'; status: number }
-  | { kind: 'raw'; status: number; body: string; contentType: string };
+  | { kind: 'raw'; status: number; body: string; contentType: string; headers?: Record<string, string> };
 
 export interface RouteRequest {
   /** Path parameters, percent-decoded: [proxy] or [proxy, toxic]. */
@@ -70,6 +73,8 @@ export const routes: readonly Route[] = [
         status: 200,
         body: `{"version": "${toxiproxyVersion}"}\n`,
         contentType: 'application/json;charset=utf-8',
+        // The body stays Toxiproxy's; the header tells a client this server has the protocol proxies (a real Toxiproxy sends none).
+        headers: { [PROTOCOLS_HEADER]: 'postgres' },
       }),
     },
   },

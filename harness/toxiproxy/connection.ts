@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import type { Rng } from '../core/seeded-rng.ts';
 import { Link } from './link.ts';
 import type { ProxyCounters } from './proxy-counters.ts';
@@ -15,6 +16,11 @@ export interface ConnectionOptions {
   onClosed(connection: Connection): void;
   /** The proxy's counters: bytes per direction and per toxic. */
   counters: ProxyCounters;
+  /**
+   * Where each link writes instead of the socket itself: a protocol session's inputs (postgres mode),
+   * which see the bytes after the TCP toxics and write to the sockets in turn.
+   */
+  sinks?: Readonly<Record<Direction, Writable>>;
 }
 
 /**
@@ -41,8 +47,8 @@ export class Connection {
       toxicCounter: (name: string) => counters.toxic(name),
     });
     this.links = {
-      upstream: new Link(client, upstream, 'upstream', options.chain('upstream'), hooks('upstream')),
-      downstream: new Link(upstream, client, 'downstream', options.chain('downstream'), hooks('downstream')),
+      upstream: new Link(client, options.sinks?.upstream ?? upstream, 'upstream', options.chain('upstream'), hooks('upstream')),
+      downstream: new Link(upstream, options.sinks?.downstream ?? client, 'downstream', options.chain('downstream'), hooks('downstream')),
     };
     this.watch(client, this.links.upstream, this.links.downstream);
     this.watch(upstream, this.links.downstream, this.links.upstream);

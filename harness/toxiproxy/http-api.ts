@@ -69,6 +69,7 @@ function writeResponse(res: ServerResponse, response: ApiResponse): void {
     case 'empty':
       return send(res, response.status, '', undefined);
     case 'raw':
+      for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
       return send(res, response.status, response.body, response.contentType);
   }
 }

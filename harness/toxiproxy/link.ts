@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import type { Rng } from '../core/seeded-rng.ts';
 import { interruptibleSleep } from './interruptible-sleep.ts';
 import type { Direction, ToxicDefinition } from './toxic-definition.ts';
 import { passThroughStage } from './toxic-stage.ts';
 import type { Chunk, StageEnv, StopReason, ToxicStage } from './toxic-stage.ts';
-import { createToxicStage } from './toxics/index.ts';
+import { createToxicStage, toxicKind } from './toxics/index.ts';
 import type { ToxicCounter } from './proxy-counters.ts';
 
 /**
@@ -59,7 +60,8 @@ export class Link {
 
   constructor(
     readonly src: Socket,
-    readonly dest: Socket,
+    /** The destination socket, or a protocol session's input in front of it. */
+    readonly dest: Writable,
     readonly direction: Direction,
     toxics: readonly ToxicDefinition[],
     private readonly hooks: LinkHooks,
@@ -212,7 +214,8 @@ export class Link {
 
   private createSlot(toxic: ToxicDefinition, previous: StageSlot | undefined): StageSlot {
     const interrupt = new AbortController();
-    const applied = this.hooks.random() < toxic.toxicity;
+    // A protocol toxic rolls its toxicity per statement (postgres/pg-session.ts), not per link.
+    const applied = toxicKind(toxic.type).protocol !== undefined || this.hooks.random() < toxic.toxicity;
     const env: StageEnv = {
       nowMs: this.hooks.nowMs,
       random: this.hooks.random,

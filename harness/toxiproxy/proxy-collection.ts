@@ -48,12 +48,15 @@ export class ProxyCollection {
       for (const input of inputs) {
         const existing = this.proxies.get(input.name);
         if (existing !== undefined) {
-          const same = (await resolvedListen(input.listen)) === existing.listen && input.upstream === existing.upstream;
+          const same =
+            (await resolvedListen(input.listen)) === existing.listen &&
+            input.upstream === existing.upstream &&
+            input.protocol === existing.protocol;
           if (same) {
             proxies.push(existing);
             continue;
           }
-          existing.stop();
+          existing.close();
         }
         const proxy = await this.started(input);
         this.proxies.set(input.name, proxy);
@@ -71,13 +74,23 @@ export class ProxyCollection {
    */
   async update(name: string, body: () => unknown): Promise<Proxy> {
     const proxy = this.get(name);
-    const current: ProxyInput = { name, listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled };
+    const current: ProxyInput = {
+      name,
+      listen: proxy.listen,
+      upstream: proxy.upstream,
+      enabled: proxy.enabled,
+      protocol: proxy.protocol,
+    };
     const input = decodeProxyFields(asObject(body(), 'toxiproxy.Proxy'), current);
-    const differs = (await resolvedListen(input.listen)) !== proxy.listen || input.upstream !== proxy.upstream;
+    const differs =
+      (await resolvedListen(input.listen)) !== proxy.listen ||
+      input.upstream !== proxy.upstream ||
+      input.protocol !== proxy.protocol;
     if (differs) {
       proxy.stop();
       proxy.listen = input.listen;
       proxy.upstream = input.upstream;
+      proxy.setProtocol(input.protocol);
     }
     if (input.enabled && !proxy.enabled) await proxy.start();
     if (!input.enabled && proxy.enabled) proxy.stop();
@@ -85,7 +98,7 @@ export class ProxyCollection {
   }
 
   remove(name: string): void {
-    this.get(name).stop();
+    this.get(name).close();
     this.proxies.delete(name);
   }
 
@@ -98,11 +111,11 @@ export class ProxyCollection {
   }
 
   stopAll(): void {
-    for (const proxy of this.proxies.values()) proxy.stop();
+    for (const proxy of this.proxies.values()) proxy.close();
   }
 
   private async started(input: ProxyInput): Promise<Proxy> {
-    const proxy = new Proxy(input.name, input.listen, input.upstream, this.env);
+    const proxy = new Proxy(input.name, input.listen, input.upstream, this.env, input.protocol);
     if (input.enabled) await proxy.start();
     return proxy;
   }

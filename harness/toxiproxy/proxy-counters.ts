@@ -6,6 +6,11 @@ export interface ToxicCounter {
   connections: number;
   /** Bytes that entered the toxic on those links. */
   bytes: number;
+  /**
+   * Protocol toxics only (pg_*): the times it acted (a statement failed or delayed, a session refused,
+   * a connection cut). Their bytes only show that traffic passed; this shows the fault bit.
+   */
+  fired?: number;
 }
 
 /**
@@ -42,8 +47,8 @@ export class ProxyCounters {
   private readonly toxics = new Map<string, ToxicCounter>();
 
   /** A new toxic starts from zero (a toxic re-added under the same name is a new one). */
-  toxicAdded(name: string): void {
-    this.toxics.set(name, { connections: 0, bytes: 0 });
+  toxicAdded(name: string, protocolToxic = false): void {
+    this.toxics.set(name, protocolToxic ? { connections: 0, bytes: 0, fired: 0 } : { connections: 0, bytes: 0 });
   }
 
   toxicRemoved(name: string): void {

@@ -1,15 +1,18 @@
 import { createServer, connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Rng } from '../core/seeded-rng.ts';
-import { apiErrors } from './api-error.ts';
-import type { ApiError } from './api-error.ts';
+import { ApiError, apiErrors } from './api-error.ts';
 import { Connection } from './connection.ts';
 import { ProxyCounters } from './proxy-counters.ts';
 import type { ProxyStatsJson } from './proxy-counters.ts';
 import { bindAddress, formatAddress, splitHostPort } from './listen-address.ts';
+import { PgFaultCounters } from './postgres/pg-fault-counters.ts';
+import { PgSession } from './postgres/pg-session.ts';
+import type { ProxyProtocol } from './proxy-input.ts';
 import { ToxicCollection } from './toxic-collection.ts';
 import { toxicJson } from './toxic-definition.ts';
 import type { ToxicDefinition, ToxicJson } from './toxic-definition.ts';
+import { toxicKind } from './toxics/index.ts';
 
 export interface ProxyEnv {
   nowMs(): number;
@@ -21,6 +24,8 @@ export interface ProxyJson {
   name: string;
   listen: string;
   upstream: string;
+  /** Only when not tcp: a TCP proxy's JSON stays byte for byte Toxiproxy's. */
+  protocol?: ProxyProtocol;
   enabled: boolean;
   Logger: Record<string, never>;
   toxics: ToxicJson[];
@@ -32,6 +37,11 @@ export class Proxy {
   upstream: string;
   readonly toxics: ToxicCollection;
   readonly counters = new ProxyCounters();
+  private readonly pgCounters = new PgFaultCounters((name) => {
+    const counter = this.counters.toxic(name);
+    if (counter?.fired !== undefined) counter.fired++;
+  });
+  private currentProtocol: ProxyProtocol;
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
   private readonly connecting = new Set<Socket>();
@@ -41,20 +51,35 @@ export class Proxy {
     listen: string,
     upstream: string,
     private readonly env: ProxyEnv,
+    protocol: ProxyProtocol = 'tcp',
   ) {
     this.listen = listen;
     this.upstream = upstream;
-    this.toxics = new ToxicCollection({
-      added: (t) => {
-        this.counters.toxicAdded(t.name);
-        this.eachLink(t, (link) => link.addToxic(t));
+    this.currentProtocol = protocol;
+    this.toxics = new ToxicCollection(
+      {
+        added: (t) => {
+          this.counters.toxicAdded(t.name, toxicKind(t.type).protocol !== undefined);
+          this.eachLink(t, (link) => link.addToxic(t));
+        },
+        replaced: (t) => this.eachLink(t, (link) => link.replaceToxic(t)),
+        removed: (t) => {
+          this.eachLink(t, (link) => link.removeToxic(t.name));
+          this.counters.toxicRemoved(t.name);
+          this.pgCounters.forget(t.name);
+        },
       },
-      replaced: (t) => this.eachLink(t, (link) => link.replaceToxic(t)),
-      removed: (t) => {
-        this.eachLink(t, (link) => link.removeToxic(t.name));
-        this.counters.toxicRemoved(t.name);
-      },
-    });
+      (t) => this.checkToxicProtocol(t),
+    );
+  }
+
+  get protocol(): ProxyProtocol {
+    return this.currentProtocol;
+  }
+
+  /** Only while stopped (an update restarts the proxy): live connections keep the mode they started in. */
+  setProtocol(protocol: ProxyProtocol): void {
+    this.currentProtocol = protocol;
   }
 
   get enabled(): boolean {
@@ -63,7 +88,8 @@ export class Proxy {
 
   toJson(): ProxyJson {
     const toxics = this.toxics.list().map(toxicJson);
-    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, Logger: {}, toxics };
+    const protocol = this.protocol === 'tcp' ? {} : { protocol: this.protocol };
+    return { name: this.name, listen: this.listen, upstream: this.upstream, ...protocol, enabled: this.enabled, Logger: {}, toxics };
   }
 
   /** The counters of `GET /proxies/{name}/stats` (proxy-counters.ts). */
@@ -99,6 +125,19 @@ export class Proxy {
     for (const connection of [...this.connections]) connection.destroy();
   }
 
+  /** The proxy is deleted (or replaced): stopped, and its toxics' ttl timers cleared. */
+  close(): void {
+    this.stop();
+    this.toxics.dispose();
+  }
+
+  private checkToxicProtocol(toxic: ToxicDefinition): void {
+    const needs = toxicKind(toxic.type).protocol;
+    if (needs !== undefined && needs !== this.protocol) {
+      throw new ApiError(400, `toxic type ${toxic.type} needs a proxy created with "protocol": "${needs}"`);
+    }
+  }
+
   private accept(client: Socket): void {
     client.on('error', () => {});
     this.counters.connectionsAccepted++;
@@ -117,12 +156,17 @@ export class Proxy {
       this.connecting.delete(client);
       this.connecting.delete(upstream);
       if (client.destroyed) return void upstream.destroy();
+      const session = this.protocol === 'postgres' ? this.pgSession(client, upstream) : undefined;
       const connection = new Connection(client, upstream, {
         nowMs: this.env.nowMs,
         random: this.env.random,
         chain: (direction) => this.toxics.chain(direction),
-        onClosed: (c) => this.connections.delete(c),
+        onClosed: (c) => {
+          session?.dispose();
+          this.connections.delete(c);
+        },
         counters: this.counters,
+        ...(session === undefined ? {} : { sinks: { upstream: session.toServer, downstream: session.toClient } }),
       });
       this.connections.add(connection);
     });
@@ -131,6 +175,18 @@ export class Proxy {
         this.connecting.delete(upstream);
         upstream.destroy();
       }
+    });
+  }
+
+  private pgSession(client: Socket, upstream: Socket): PgSession {
+    return new PgSession({
+      client,
+      upstream,
+      random: this.env.random,
+      toxics: () => this.toxics.list(),
+      counters: this.pgCounters,
+      // Losing the server side closes the client side after what was written to it (Connection's rules).
+      close: () => upstream.destroy(),
     });
   }
 

@@ -1,5 +1,5 @@
 import { apiErrors } from './api-error.ts';
-import { applyToxicUpdate, parseToxicCreate } from './toxic-definition.ts';
+import { applyToxicUpdate, parseToxicCreate, readTtl } from './toxic-definition.ts';
 import type { Direction, ToxicDefinition } from './toxic-definition.ts';
 
 /** Told about every change so it can re-wire the live links of the proxy at once. */
@@ -12,11 +12,18 @@ export interface ToxicChangeListener {
 /**
  * A proxy's toxics: one chain per direction, in insertion order; names unique across both chains.
  * Toxics are independent of the listener, so they persist across disable and enable.
+ * A toxic with a `ttl` is removed by the collection itself when it runs out, so a fault ends on time
+ * even when whoever added it is gone; the timers are unref'd and cleared with the proxy (dispose).
  */
 export class ToxicCollection {
   private readonly chains: Record<Direction, ToxicDefinition[]> = { upstream: [], downstream: [] };
+  private readonly expiries = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly listener: ToxicChangeListener) {}
+  constructor(
+    private readonly listener: ToxicChangeListener,
+    /** Throws an ApiError when this proxy cannot run the toxic (a PostgreSQL toxic on a TCP proxy). */
+    private readonly accepts: (toxic: ToxicDefinition) => void = () => {},
+  ) {}
 
   /** All toxics: the upstream chain, then the downstream chain (Toxiproxy's order). */
   list(): ToxicDefinition[] {
@@ -35,8 +42,10 @@ export class ToxicCollection {
 
   add(body: unknown): ToxicDefinition {
     const toxic = parseToxicCreate(body, (name) => this.find(name) !== undefined);
+    this.accepts(toxic);
     this.chains[toxic.direction].push(toxic);
     this.listener.added(toxic);
+    this.armExpiry(toxic);
     return toxic;
   }
 
@@ -46,6 +55,8 @@ export class ToxicCollection {
     const chain = this.chains[current.direction];
     chain[chain.indexOf(current)] = next;
     this.listener.replaced(next);
+    // An update that names a ttl restarts the countdown from now (0 cancels it); one that does not keeps it.
+    if (readTtl(body) !== undefined) this.armExpiry(next);
     return next;
   }
 
@@ -53,7 +64,29 @@ export class ToxicCollection {
     const toxic = this.get(name);
     const chain = this.chains[toxic.direction];
     chain.splice(chain.indexOf(toxic), 1);
+    this.clearExpiry(name);
     this.listener.removed(toxic);
+  }
+
+  /** The proxy is gone: no timer may fire for it any more. */
+  dispose(): void {
+    for (const name of [...this.expiries.keys()]) this.clearExpiry(name);
+  }
+
+  private armExpiry(toxic: ToxicDefinition): void {
+    this.clearExpiry(toxic.name);
+    if (toxic.ttlMs <= 0) return;
+    const timer = setTimeout(() => {
+      this.expiries.delete(toxic.name);
+      if (this.find(toxic.name) !== undefined) this.remove(toxic.name);
+    }, toxic.ttlMs);
+    timer.unref();
+    this.expiries.set(toxic.name, timer);
+  }
+
+  private clearExpiry(name: string): void {
+    clearTimeout(this.expiries.get(name));
+    this.expiries.delete(name);
   }
 
   removeAll(): void {

@@ -38,14 +38,30 @@ export interface ToxicStage {
   stop?(reason: StopReason): void;
 }
 
-/** Attribute values: every Toxiproxy attribute is an integer. */
-export type ToxicAttributes = Readonly<Record<string, number>>;
+/**
+ * Attribute values. Every Toxiproxy attribute is an integer; the protocol toxics (pg_error's `match`,
+ * `sqlstate`, `message`) add strings, declared per field so a TCP toxic's JSON never changes.
+ */
+export type ToxicAttributeValue = number | string;
+export type ToxicAttributes = Readonly<Record<string, ToxicAttributeValue>>;
 
-/** One toxic type: its attributes (in Go field order, all defaulting to 0) and how it runs on a link. */
-export interface ToxicKind<A extends { readonly [K in keyof A]: number } = ToxicAttributes> {
+/** How a field is decoded, with Go's names (they appear in the decoder's error messages). */
+export type AttributeGoType = 'int' | 'int64' | 'string';
+
+/** A connection protocol a toxic needs; TCP toxics work on every proxy. */
+export type ToxicProtocol = 'postgres';
+
+/** One toxic type: its attributes (in Go field order, defaulting to 0 or "") and how it runs on a link. */
+export interface ToxicKind<A extends { readonly [K in keyof A]: ToxicAttributeValue } = ToxicAttributes> {
   /** The Go struct name, for decoder error messages. */
   readonly goStruct: string;
-  readonly fields: ReadonlyArray<readonly [name: keyof A & string, goType: 'int' | 'int64']>;
+  readonly fields: ReadonlyArray<readonly [name: keyof A & string, goType: AttributeGoType]>;
+  /** Defaults other than Go's zero values (a protocol toxic's SQLSTATE). */
+  readonly defaults?: Readonly<Partial<A>>;
+  /** Set on toxics that act on one protocol's messages (their link stage passes bytes through). */
+  readonly protocol?: ToxicProtocol;
+  /** Rejects attributes that cannot work (a bad regex), with an ApiError 400. */
+  validate?(attributes: A): void;
   /** `previous` is this toxic's stage before an update, for state that survives updates (limit_data). */
   createStage(attributes: A, env: StageEnv, previous: ToxicStage | undefined): ToxicStage;
 }

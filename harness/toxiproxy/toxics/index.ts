@@ -3,6 +3,10 @@ import { bandwidthToxic } from './bandwidth.ts';
 import { latencyToxic } from './latency.ts';
 import { limitDataToxic } from './limit-data.ts';
 import { noopToxic } from './noop.ts';
+import { pgDelayToxic } from './pg-delay.ts';
+import { pgDropInTransactionToxic } from './pg-drop-in-transaction.ts';
+import { pgErrorToxic } from './pg-error.ts';
+import { pgRejectConnectToxic } from './pg-reject-connect.ts';
 import { resetPeerToxic } from './reset-peer.ts';
 import { slicerToxic } from './slicer.ts';
 import { slowCloseToxic } from './slow-close.ts';
@@ -20,15 +24,30 @@ export const toxicKinds = {
   noop: noopToxic,
 } as const;
 
-export type ToxicType = keyof typeof toxicKinds;
+/**
+ * Not in Toxiproxy: toxics that act on a protocol's messages, for proxies created with a `protocol`.
+ * They are ordinary toxics on the API (type, attributes, stream, toxicity), so any Toxiproxy client
+ * can create them; a real Toxiproxy answers their types with 400 invalid toxic type.
+ */
+export const protocolToxicKinds = {
+  pg_error: pgErrorToxic,
+  pg_reject_connect: pgRejectConnectToxic,
+  pg_delay: pgDelayToxic,
+  pg_drop_in_transaction: pgDropInTransactionToxic,
+} as const;
+
+const allToxicKinds = { ...toxicKinds, ...protocolToxicKinds } as const;
+
+export type ToxicType = keyof typeof allToxicKinds;
+export type ProtocolToxicType = keyof typeof protocolToxicKinds;
 
 export function isToxicType(type: string): type is ToxicType {
-  return Object.hasOwn(toxicKinds, type);
+  return Object.hasOwn(allToxicKinds, type);
 }
 
 /** A kind seen through its generic face, for code that handles every type alike. */
 export function toxicKind(type: ToxicType): ToxicKind {
-  return toxicKinds[type] as unknown as ToxicKind;
+  return allToxicKinds[type] as unknown as ToxicKind;
 }
 
 export function createToxicStage(

@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { toxiproxyCommand } from '../../../harness/cli/toxiproxy-command.ts';
@@ -11,8 +15,32 @@ import { startTcpServer } from './loopback.ts';
 const script = `
 import { toxiproxyCommand } from './harness/cli/toxiproxy-command.ts';
 const io = { out: (t) => console.log(t), err: (t) => console.error(t), isTTY: false, cwd: process.cwd() };
-process.exitCode = await toxiproxyCommand.run({ port: 0, host: '127.0.0.1' }, io);
+process.exitCode = await toxiproxyCommand.run({ port: 0, host: '127.0.0.1', config: process.env.CONFIG || undefined }, io).catch((e) => { console.error(e.message); return 2; });
 `;
+
+/** Everything the child prints on stdout, as it comes. */
+function collect(child: ChildProcess): { text: string; child: ChildProcess } {
+  const out = { text: '', child };
+  child.stdout?.on('data', (d: Buffer) => (out.text += d.toString()));
+  return out;
+}
+
+/** The API URL the command prints once it listens. */
+function printedUrl(out: { text: string; child: ChildProcess }): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${out.text}`)), 20_000);
+    const look = (): void => {
+      const m = /listening on (http:\/\/\S+)/.exec(out.text);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        out.child.stdout?.off('data', look);
+        resolve(m[1]);
+      }
+    };
+    out.child.stdout?.on('data', look);
+    look();
+  });
+}
 
 describe('stresslab toxiproxy', () => {
   it('serves the API until SIGTERM, then closes its proxies and exits 0', async () => {
@@ -20,19 +48,9 @@ describe('stresslab toxiproxy', () => {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const printed = collect(child);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout}`)), 20_000);
-        child.stdout.on('data', () => {
-          const m = /listening on (http:\/\/\S+)/.exec(stdout);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
+      const url = await printedUrl(printed);
       expect(await (await fetch(`${url}/version`)).text()).toBe('{"version": "2.12.0"}\n');
       const created = await fetch(`${url}/proxies`, {
         method: 'POST',
@@ -42,9 +60,41 @@ describe('stresslab toxiproxy', () => {
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(0);
-      expect(stdout).toContain('toxiproxy stopped (SIGTERM)');
+      expect(printed.text).toContain('toxiproxy stopped (SIGTERM)');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('--config creates the proxies of a toxiproxy-server config file at start (PostgreSQL mode included); a bad one is exit 2 naming the file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'stresslab-proxy-config-'));
+    const good = path.join(dir, 'proxies.json');
+    writeFileSync(good, JSON.stringify([
+      { name: 'api', listen: '127.0.0.1:0', upstream: '127.0.0.1:9', enabled: true },
+      { name: 'db', listen: '127.0.0.1:0', upstream: '127.0.0.1:5432', enabled: true, protocol: 'postgres' },
+    ]));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ name: 'x', listen: '127.0.0.1:0' }]));
+    const start = (config: string) => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CONFIG: config } });
+    const child = start(good);
+    const printed = collect(child);
+    try {
+      const url = await printedUrl(printed);
+      expect(printed.text).toContain('created 2 proxies');
+      const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<string, { upstream: string; protocol?: string }>;
+      expect(Object.keys(proxies).sort()).toEqual(['api', 'db']);
+      expect(proxies.db?.protocol).toBe('postgres');
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      const failing = start(bad);
+      let stderr = '';
+      failing.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code] = (await once(failing, 'exit')) as [number | null];
+      expect(code).toBe(2);
+      expect(stderr).toContain(`the proxies of ${bad} could not be created`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -93,6 +93,17 @@ describe('faultEffect', () => {
     expect(faultEffect({ ...input, observation: proxy({ affected: 2, bytes: 0 }, 'disabled'), traffic: quiet }).effect).toBe('observed');
   });
 
+  it('a protocol toxic (pg_error, …) is judged by the times it acted, not by the bytes that went by it', () => {
+    const pgToxic = (fired: number): FaultObservation => ({
+      source: 'proxy', proxy: 'db', mode: 'toxic', note: null,
+      counters: { connectionsAccepted: 0, bytesUpstream: 5000, bytesDownstream: 9000, affectedConnections: 4, affectedBytes: 5000, fired },
+    });
+    expect(observationVerdict(pgToxic(3), 0)).toBe('seen');
+    // Every statement passed through it, and none matched: it changed nothing.
+    expect(observationVerdict(pgToxic(0), 0)).toBe('not-seen');
+    expect(faultEffect({ ...input, observation: pgToxic(3), traffic: quiet }).evidence.summary).toContainEqual(expect.stringMatching(/^proxy db: the protocol toxic acted 3 times/));
+  });
+
   it('unknown: no steady state to compare with and nothing from the fault itself', () => {
     expect(faultEffect({ ...input, observation: null, traffic: null })).toMatchObject({ effect: 'unknown', evidence: { decidedBy: null } });
   });

@@ -22,6 +22,10 @@ const samples: Record<string, Record<string, unknown>> = {
   'db-lock': { table: 'executions' },
   'db-kill-backends': { interval: '5s' },
   'db-slow-statements': { delayMs: 200 },
+  'db-error': { sqlstate: '40P01', match: '^UPDATE', rate: 0.2 },
+  'db-reject-connections': { sqlstate: '57P03' },
+  'db-drop-in-transaction': { afterStatements: 2, count: 5 },
+  'db-slow-commit': { latencyMs: 300 },
   'memory-pressure': { mb: 512, rampSec: 10 },
   'cpu-hog': { processes: 2, dutyPercent: 80 },
   'process-kill': { restartAfter: '5s' },
@@ -69,5 +73,11 @@ describe('the fault kind registry', () => {
     expect(lines['memory-pressure']).toContain('512 MiB');
     expect(lines['process-kill']).toBe('SIGKILL the target, restarted 5s later');
     expect(lines.exec).toContain('docker unpause db');
+    expect(lines['db-error']).toBe('SQLSTATE 40P01 for 20% of statements matching /^UPDATE/ (proxy db)');
+    expect(lines['db-reject-connections']).toBe('new database sessions refused with 57P03 (proxy db)');
+    expect(lines['db-drop-in-transaction']).toBe('database connections cut in transactions after statement 2 (the first 5) (proxy db)');
+    expect(lines['db-slow-commit']).toBe('COMMIT +300 ms (proxy db)');
+    // A SQLSTATE of class 00 is success: refused, like a malformed one.
+    for (const sqlstate of ['00000', '4001', 'abcde']) expect(faultSpecSchema.safeParse({ kind: 'db-error', at: '0s', duration: '1s', sqlstate }).success, sqlstate).toBe(false);
   });
 });

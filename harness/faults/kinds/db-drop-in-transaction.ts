@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineFaultKind } from '../fault-kind.ts';
+import { countParam, pgToxicTouch, proxyParam, rateParam } from '../fault-params.ts';
+import { toxicDriver } from '../toxic-fault.ts';
+
+/**
+ * The connection to the database is lost in the middle of a transaction (`pg_drop_in_transaction`):
+ * after the `afterStatements`-th statement of an open transaction the proxy closes it, and the
+ * server rolls the transaction back. Where work is lost or done twice.
+ */
+export const dbDropInTransaction = defineFaultKind({
+  kind: 'db-drop-in-transaction',
+  params: {
+    proxy: proxyParam('db'),
+    afterStatements: z.number().int().nonnegative().default(1).meta({ description: 'Statements of the transaction answered before the cut (BEGIN not counted; 0 cuts at the first statement after BEGIN; default 1).' }),
+    rate: rateParam,
+    count: countParam,
+  },
+  recoveryAnchor: 'removal',
+  describe: (p) => `database connections cut in transactions after statement ${p.afterStatements}${p.rate < 1 ? ` (${Math.round(p.rate * 100)}% of them)` : ''}${p.count === undefined ? '' : ` (the first ${p.count})`} (proxy ${p.proxy})`,
+  touches: (p) => [pgToxicTouch(p, 'pg_drop_in_transaction', `after=${p.afterStatements} toxicity=${p.rate}${p.count === undefined ? '' : ` count=${p.count}`}`)],
+  create: (event, ctx) => {
+    const p = event.params;
+    return toxicDriver(event, ctx, { proxy: p.proxy, type: 'pg_drop_in_transaction', stream: 'upstream', toxicity: p.rate, attributes: { after: p.afterStatements, count: p.count ?? 0 } });
+  },
+});
