@@ -113,6 +113,8 @@ export class PgSession {
   private statementsInTransaction = 0;
   /** pg_drop_in_transaction's roll, once per toxic per transaction block. */
   private readonly dropRolls = new Map<string, boolean>();
+  /** pg_drop_in_transaction cut an autocommitted statement: its answer is dropped and the connection lost at its ReadyForQuery. */
+  private losingAnswer = false;
   /** After a fault in the extended protocol the client's messages are dropped until Sync, as PostgreSQL does. */
   private skippingToSync = false;
   private readonly statements = new Map<string, string>();
@@ -218,7 +220,9 @@ export class PgSession {
 
   /** A Query, or the Execute of an extended-protocol statement: drop, delay, fail or forward it. */
   private onStatement(sql: string, message: Buffer, extended: boolean): Promise<void> | undefined {
-    if (this.dropsHere()) return void this.cut();
+    if (this.dropsHere(sql)) return void this.cut();
+    // An autocommitted statement is its own transaction: it goes to the server, and its answer never comes back.
+    if (this.status === 'I' && this.losesAnswer(sql)) this.losingAnswer = true;
     const delayMs = this.delayFor(sql);
     if (delayMs <= 0) return void this.forwardStatement(sql, message, extended);
     this.flush(); // what came before the held statement is not held with it
@@ -250,16 +254,26 @@ export class PgSession {
     this.toUpstream(Buffer.concat([parseMessage(replacement), bindMessage(), executeMessage()]));
   }
 
-  private dropsHere(): boolean {
+  private dropsHere(sql: string): boolean {
     if (this.status !== 'T') return false;
     for (const toxic of this.toxicsOf('pg_drop_in_transaction')) {
-      if (this.statementsInTransaction < num(toxic, 'after')) continue;
+      if (this.statementsInTransaction < num(toxic, 'after') || !matcherOf(toxic)(sql, this.status)) continue;
       let roll = this.dropRolls.get(toxic.name);
       if (roll === undefined) {
         roll = this.options.counters.fires(toxic.name, { after: 0, count: num(toxic, 'count'), toxicity: toxic.toxicity }, this.options.random);
         this.dropRolls.set(toxic.name, roll);
       }
       if (roll) return true;
+    }
+    return false;
+  }
+
+  /** pg_drop_in_transaction with `autocommit`: a matching statement outside a block is run, and the connection lost before its answer. */
+  private losesAnswer(sql: string): boolean {
+    for (const toxic of this.toxicsOf('pg_drop_in_transaction')) {
+      if (num(toxic, 'autocommit') === 0 || !matcherOf(toxic)(sql, this.status)) continue;
+      // `after` numbers statements inside a block; an autocommitted statement is the first of its own.
+      if (this.options.counters.fires(toxic.name, { after: 0, count: num(toxic, 'count'), toxicity: toxic.toxicity }, this.options.random)) return true;
     }
     return false;
   }
@@ -298,6 +312,11 @@ export class PgSession {
   }
 
   private onServerPiece(piece: PgPiece): void {
+    if (this.losingAnswer) {
+      // The server ran (and committed) the statement; the client hears nothing of it, the connection is lost.
+      if (piece.first && piece.type === pgType.readyForQuery) this.cut();
+      return;
+    }
     if (piece.type === rawBytes || !piece.first) return this.toClientDirect(piece.bytes);
     const head = this.owed.peek();
     switch (piece.type) {

@@ -161,6 +161,28 @@ describe('PostgreSQL protocol faults through their drivers', () => {
   });
 });
 
+describe('db-drop-in-transaction with autocommit: the answer lost, the work done', () => {
+  it('a matching autocommitted UPDATE runs and commits on the server while its client loses the connection; others are untouched', async () => {
+    const direct = new pg.Client({ connectionString: db.url });
+    await direct.connect();
+    const before = Number((await direct.query('SELECT v FROM t WHERE id = 1')).rows[0]?.v);
+    const c = await connect();
+    let lost: string | null = null;
+    let read: string | null = 'not run';
+    await withFault({ kind: 'db-drop-in-transaction', autocommit: true, match: '^UPDATE t', count: 1 }, async () => {
+      read = await codeOf(c.query('SELECT 1'));
+      // Extended protocol (a parameterised statement): committed at its Sync, before the cut.
+      lost = await codeOf(c.query('UPDATE t SET v = v + $1 WHERE id = 1', [10]));
+    });
+    expect(read).toBeNull();
+    expect(lost).not.toBeNull();
+    // The client heard an error; the database did the work.
+    expect(Number((await direct.query('SELECT v FROM t WHERE id = 1')).rows[0]?.v)).toBe(before + 10);
+    await direct.end();
+    await c.end().catch(() => undefined);
+  });
+});
+
 describe('toxics on stresslab\'s own proxy carry a ttl', () => {
   it('one minute past the planned removal, so a fault ends even if its run died; none without toxicTtl', async () => {
     const ttlOf = async (withTtl: boolean): Promise<unknown> => {

@@ -318,7 +318,7 @@ describe('pg_error', () => {
       ['pg_error', { match: 'x', sqlstate: '40001', message: 'm', count: 1, after: 2 }],
       ['pg_reject_connect', { sqlstate: '57P03', message: '', count: 0, after: 0 }],
       ['pg_delay', { match: 'COMMIT', latency: 50, count: 0, after: 0 }],
-      ['pg_drop_in_transaction', { after: 3, count: 1 }],
+      ['pg_drop_in_transaction', { after: 3, count: 1, match: '^UPDATE', autocommit: 1 }],
     ] as const) {
       const toxic = await addToxic(type, attributes);
       expect(toxic.toJson()).toEqual({ attributes, name: `${type}_upstream`, stream: 'upstream', toxicity: 1, type });

@@ -9,7 +9,7 @@ import { buildPlan } from '../../../harness/plan/build-plan.ts';
 import { scenarioDir } from './scenario-test-files.ts';
 
 const LOAD_PRESETS = ['light', 'medium', 'heavy', 'spike', 'endurance'];
-const CHAOS_PRESETS = ['chaos-db', 'chaos-network', 'chaos-memory', 'chaos-cpu', 'chaos-process', 'drill-cascade'];
+const CHAOS_PRESETS = ['chaos-db', 'chaos-db-errors', 'chaos-network', 'chaos-memory', 'chaos-cpu', 'chaos-process', 'drill-cascade'];
 
 describe('preset scenarios', async () => {
   const names = await presetNames();

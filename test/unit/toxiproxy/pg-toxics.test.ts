@@ -18,7 +18,7 @@ describe('pg_* toxic definitions', () => {
     });
     expect(parseToxicCreate({ type: 'pg_reject_connect' }, free).attributes).toEqual({ sqlstate: '53300', message: '', count: 0, after: 0 });
     expect(parseToxicCreate({ type: 'pg_delay', attributes: { latency: 5 } }, free).attributes).toEqual({ match: '', latency: 5, count: 0, after: 0 });
-    expect(parseToxicCreate({ type: 'pg_drop_in_transaction' }, free).attributes).toEqual({ after: 0, count: 0 });
+    expect(parseToxicCreate({ type: 'pg_drop_in_transaction' }, free).attributes).toEqual({ after: 0, count: 0, match: '', autocommit: 0 });
   });
 
   it('decode string attributes with Go’s type errors, and refuse what cannot work', () => {
