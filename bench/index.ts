@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['load.bench.ts', 'proxy.bench.ts'];
+const benches = ['load.bench.ts', 'proxy.bench.ts', 'postgres-proxy.bench.ts'];
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file} ===`);
