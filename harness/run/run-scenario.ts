@@ -198,7 +198,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
         startAtEpochMs: opts.startAtEpochMs,
         segments: {
           part,
-          count: opts.workers ?? scenario.workers ?? defaultSegmentCount(plan.phases, target.embedded || target.start !== null || isLoopbackHost(new URL(target.directUrl).hostname)),
+          count: opts.workers ?? scenario.workers ?? defaultSegmentCount(plan.phases, target.embedded || target.start !== null || isLoopbackHost(new URL(target.directUrl).hostname), undefined, part?.count ?? 1),
           data: {
             requestSource: { scenario: { requests: scenario.requests }, bodies: [...loaded.bodies] },
             phaseRequests: Object.fromEntries(plan.phases.map((p) => [p.name, phaseRequestNames(scenario, p.name) ?? scenario.requests.map((r) => r.name)])),

@@ -28,9 +28,10 @@ export function peakArrivalRate(phases: readonly LoadPhasePlan[]): number {
  * load stays in one thread: its throughput follows the target, and one thread already drives about
  * what wrk drives (README, Benchmarks).
  */
-export function defaultSegmentCount(phases: readonly LoadPhasePlan[], targetOnThisMachine: boolean, cores = availableParallelism()): number {
+export function defaultSegmentCount(phases: readonly LoadPhasePlan[], targetOnThisMachine: boolean, cores = availableParallelism(), parts = 1): number {
   const usable = Math.max(1, cores - (targetOnThisMachine ? 1 : 0));
   let vus = Number.POSITIVE_INFINITY;
-  for (const p of phases) if (p.executor === 'constant-arrival-rate' || p.executor === 'ramping-arrival-rate') vus = Math.min(vus, p.maxVUs);
-  return Math.max(1, Math.min(usable, vus, Math.ceil(peakArrivalRate(phases) / RATE_PER_LOAD_THREAD)));
+  for (const p of phases) if (p.executor === 'constant-arrival-rate' || p.executor === 'ramping-arrival-rate') vus = Math.min(vus, Math.floor(p.maxVUs / parts));
+  // A part of a load run from `parts` machines (--segment i/N) carries 1/N of the rate and of the VUs.
+  return Math.max(1, Math.min(usable, vus, Math.ceil(peakArrivalRate(phases) / parts / RATE_PER_LOAD_THREAD)));
 }

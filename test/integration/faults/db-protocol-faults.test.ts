@@ -12,7 +12,7 @@ import { checkToxiproxyReachable } from '../../../harness/run/check-toxiproxy-re
 import { startToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import type { ToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
-import { faultContext, plannedFault, removeTempDirs, tempDir } from './fault-fixture.ts';
+import { faultContext, plannedFault, removeTempDirs, runFault, tempDir } from './fault-fixture.ts';
 
 /**
  * The db-* protocol faults (db-error, db-reject-connections, db-drop-in-transaction, db-slow-commit)
@@ -59,17 +59,7 @@ const codeOf = (p: Promise<unknown>): Promise<string | null> => p.then(() => nul
 
 /** Injects, runs `during`, removes (twice), and checks the proxy and the ledger are clean. */
 async function withFault(entry: Record<string, unknown>, during: () => Promise<void>): Promise<FaultObservation | null> {
-  const event = plannedFault(entry, `${String(entry.kind)}#${Math.random().toString(36).slice(2, 6)}`);
-  const driver = createFaultDriver(event, ctx);
-  await ctx.ledger.open(event);
-  try {
-    await driver.inject();
-    await during();
-  } finally {
-    await driver.remove();
-    await driver.remove();
-    await ctx.ledger.done(event.name);
-  }
+  const driver = await runFault(ctx, entry, during);
   const proxies = (await (await fetch(`${server.url}/proxies`)).json()) as Record<string, { toxics: unknown[] }>;
   for (const [name, p] of Object.entries(proxies)) expect(p.toxics, name).toEqual([]);
   expect(await listActive(path.join(dir, 'run-ledger.json'))).toEqual([]);

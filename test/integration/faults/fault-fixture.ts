@@ -5,7 +5,8 @@ import path from 'node:path';
 import { FaultLedger } from '../../../harness/faults/fault-ledger.ts';
 import type { FaultContext, FaultTarget } from '../../../harness/faults/fault-kind.ts';
 import { faultSpecSchema } from '../../../harness/faults/fault-spec-schema.ts';
-import type { PlannedFault } from '../../../harness/faults/index.ts';
+import { createFaultDriver } from '../../../harness/faults/index.ts';
+import type { FaultDriver, PlannedFault } from '../../../harness/faults/index.ts';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 
 /** A planned injection from a scenario-style entry, resolved by the real schema (defaults, durations in ms). */
@@ -14,6 +15,26 @@ export function plannedFault(entry: Record<string, unknown>, name?: string): Pla
   const { kind, params, recoveryAnchor } = spec;
   // kind and params come from one parsed entry, so they belong together.
   return { name: name ?? `${spec.kind}#1`, kind, injection: 1, injectAtMs: 0, removeAtMs: 30_000, recoveryAnchor, params } as PlannedFault;
+}
+
+/**
+ * A fault from a scenario-style entry through its real driver: recorded in the ledger, injected, `during`
+ * run, removed twice (removal is idempotent) and marked done, whatever `during` did. Returns the driver
+ * (its observation is read after removal).
+ */
+export async function runFault(ctx: FaultContext, entry: Record<string, unknown>, during: () => Promise<void>): Promise<FaultDriver> {
+  const event = plannedFault(entry, `${String(entry.kind)}#${Math.random().toString(36).slice(2, 6)}`);
+  const driver = createFaultDriver(event, ctx);
+  await ctx.ledger.open(event);
+  try {
+    await driver.inject();
+    await during();
+  } finally {
+    await driver.remove();
+    await driver.remove();
+    await ctx.ledger.done(event.name);
+  }
+  return driver;
 }
 
 const madeDirs: string[] = [];

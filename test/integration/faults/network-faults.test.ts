@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { createFaultDriver } from '../../../harness/faults/index.ts';
 import { listActive } from '../../../harness/faults/ledger-cleanup.ts';
 import { createRng } from '../../../harness/core/seeded-rng.ts';
 import { startToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
@@ -9,7 +8,7 @@ import type { ToxiproxyServer } from '../../../harness/toxiproxy/index.ts';
 import { startTarget } from '../../../reference-service/index.ts';
 import type { RunningTarget } from '../../../reference-service/index.ts';
 import { createTargetTestDatabase } from '../../support/target-db.ts';
-import { backgroundLoad, faultContext, freshGet, median, plannedFault, postExecution, tempDir, removeTempDirs } from './fault-fixture.ts';
+import { backgroundLoad, faultContext, freshGet, median, postExecution, runFault, tempDir, removeTempDirs } from './fault-fixture.ts';
 
 let db: Awaited<ReturnType<typeof createTargetTestDatabase>>;
 let server: ToxiproxyServer;
@@ -43,17 +42,10 @@ afterAll(async () => {
 
 /** Injects, runs `during` with light load through the api proxy, removes (twice), and checks nothing is left. */
 async function withFault(entry: Record<string, unknown>, during: () => Promise<void>): Promise<void> {
-  const event = plannedFault(entry, `${String(entry.kind)}#${Math.random().toString(36).slice(2, 6)}`);
-  const driver = createFaultDriver(event, ctx);
-  await ctx.ledger.open(event);
   const load = backgroundLoad(async () => (await freshGet(`${api}/readyz`, 3_000)).status, 50);
   try {
-    await driver.inject();
-    await during();
+    await runFault(ctx, entry, during);
   } finally {
-    await driver.remove();
-    await driver.remove();
-    await ctx.ledger.done(event.name);
     await load.stop();
   }
   const proxies = (await (await fetch(`${server.url}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>;

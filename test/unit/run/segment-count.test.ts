@@ -33,4 +33,10 @@ describe('default load threads', () => {
     expect(defaultSegmentCount([constant(RATE_PER_LOAD_THREAD * 100)], false, 2)).toBe(2);
     expect(defaultSegmentCount([constant(RATE_PER_LOAD_THREAD * 100)], true, 1)).toBe(1);
   });
+
+  it('a part of a load (--segment i/N) counts its own share of the rate and of maxVUs', () => {
+    expect(defaultSegmentCount([constant(RATE_PER_LOAD_THREAD * 4)], false, 16, 4)).toBe(1);
+    expect(defaultSegmentCount([constant(RATE_PER_LOAD_THREAD * 8)], false, 16, 2)).toBe(4);
+    expect(defaultSegmentCount([{ ...constant(RATE_PER_LOAD_THREAD * 8), maxVUs: 6 }], false, 16, 2)).toBe(3);
+  });
 });
