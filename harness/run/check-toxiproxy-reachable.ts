@@ -32,6 +32,6 @@ function checkProtocols(base: string, source: string, header: string | null, nee
   const missing = needed.filter((p) => !has.includes(p));
   if (missing.length === 0) return;
   throw new StresslabError('BAD_USAGE', `the scenario's ${missing.join(', ')} protocol faults need stresslab's proxy, and the Toxiproxy at ${base} (${source}) is ${header === null ? 'a real Toxiproxy' : `one without ${missing.join(', ')}`}: it has no ${missing.join(', ')} mode for their toxics`, {
-    hint: 'run stresslab\'s own Toxiproxy-compatible server there instead (`npx stresslab toxiproxy --host 0.0.0.0 --port 8474 --config proxies.json`, or the stresslab image with the arguments `toxiproxy --host 0.0.0.0 --config …`) and point --toxiproxy at it; it serves the same API, so other Toxiproxy clients keep working',
+    hint: 'run stresslab\'s own Toxiproxy-compatible server there instead (`npx stresslab toxiproxy --host 0.0.0.0 --port 8474 --config proxies.json`, or the stresslab image with the arguments `toxiproxy --host 0.0.0.0 --config …`, as docker-compose.stresslab-proxy.yml does) and point --toxiproxy at it; it serves the same API, so other Toxiproxy clients keep working',
   });
 }

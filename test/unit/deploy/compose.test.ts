@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { faultProxy } from '../../../harness/faults/index.ts';
+import { faultProxy, postgresProxies } from '../../../harness/faults/index.ts';
 import { REFERENCE_SERVICE_MAIN } from '../../../harness/run/target-start-spec.ts';
 import { checkAllowedTargets } from '../../../harness/run/target-guard.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
@@ -289,6 +289,42 @@ describe('docker-compose.yml', () => {
     for (const f of call?.flags ?? []) expect(known.has(f), `run --${f}`).toBe(true);
     expect(mountSource(s, '/app/reports')).toBe('./reports');
     expect(s.healthcheck?.disable).toBe(true);
+  });
+});
+
+describe('docker-compose.stresslab-proxy.yml', () => {
+  const override = interpolate(parse(read('docker-compose.stresslab-proxy.yml')) as { services: Record<string, Service> });
+  const proxySvc = override.services.toxiproxy;
+
+  it('replaces only the toxiproxy service, with the stresslab image running `stresslab toxiproxy` on the same API port', () => {
+    expect(Object.keys(override.services)).toEqual(['toxiproxy']);
+    expect(proxySvc?.image).toBe(svc('stresslab').image);
+    expect(proxySvc?.build).toEqual(svc('stresslab').build);
+    const words = [...(cliImage.exec('ENTRYPOINT') ?? []), ...(proxySvc?.command ?? [])];
+    const call = parseStresslabCall(words);
+    expect(call?.command).toBe('toxiproxy');
+    const known = cliOptions().get('toxiproxy') ?? new Set();
+    for (const f of call?.flags ?? []) expect(known.has(f), `toxiproxy --${f}`).toBe(true);
+    const arg = (flag: string): string | undefined => words[words.indexOf(`--${flag}`) + 1];
+    expect(arg('host')).toBe('0.0.0.0');
+    // The base file publishes 8474 and the proxies' ports; the stack keeps talking to toxiproxy:8474.
+    expect(arg('port')).toBe('8474');
+    expect(proxySvc?.healthcheck?.test?.join(' ')).toContain('127.0.0.1:8474/version');
+    // Mounted where --config reads it, replacing the base file's mount at the same path.
+    expect(mountSource(proxySvc ?? {}, arg('config') ?? '')).toBe('./deploy/stresslab-proxy.json');
+    expect(mountSource(svc('toxiproxy'), arg('config') ?? '')).toBe('./deploy/toxiproxy.json');
+  });
+
+  it('creates the same proxies as the real Toxiproxy\'s config, with "db" in PostgreSQL mode for every protocol fault of the presets', async () => {
+    const own = JSON.parse(read('deploy/stresslab-proxy.json')) as (ToxiproxyEntry & { protocol?: string })[];
+    expect(own.map(({ protocol: _, ...p }) => p)).toEqual(proxies());
+    expect(own.find((p) => p.name === 'db')?.protocol).toBe('postgres');
+    expect(own.find((p) => p.name === 'api')?.protocol).toBeUndefined();
+    const postgres = new Set(own.filter((p) => p.protocol === 'postgres').map((p) => p.name));
+    for (const preset of await presetNames()) {
+      const { scenario } = await loadScenario(preset, { cwd: root });
+      for (const p of postgresProxies(scenario.faults ?? [])) expect(postgres, `${preset}: proxy ${p}`).toContain(p);
+    }
   });
 });
 
