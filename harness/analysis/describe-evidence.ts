@@ -24,7 +24,7 @@ export function describeObservation(o: FaultObservation, targetExitsInWindow: nu
       if (c === null) return `proxy ${o.proxy}: counters unknown (${o.note ?? 'not available'})`;
       const carried = `${plural(c.connectionsAccepted, 'new connection')}, ${bytes(c.bytesUpstream)} up and ${bytes(c.bytesDownstream)} down in the window`;
       if (o.mode === 'disabled') return `proxy ${o.proxy}: ${plural(c.affectedConnections, 'live connection')} dropped by the disable; ${carried}`;
-      if (c.fired !== undefined) return `proxy ${o.proxy}: the protocol toxic acted ${plural(c.fired, 'time')} (statements failed or delayed, sessions refused or cut); ${carried}`;
+      if (c.fired !== undefined) return `proxy ${o.proxy}: the protocol toxic acted ${plural(c.fired, 'time')} (a statement or request failed, delayed or cut, or a session refused, each time); ${carried}`;
       if (c.affectedConnections === 0 && c.affectedBytes === 0) return `proxy ${o.proxy}: nothing went through the toxic (${carried})`;
       return `proxy ${o.proxy}: ${plural(c.affectedConnections, 'connection')} and ${bytes(c.affectedBytes)} went through the toxic; ${carried}`;
     }

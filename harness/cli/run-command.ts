@@ -21,7 +21,7 @@ import { checkPortsFree } from '../run/check-ports-free.ts';
 import { checkToxiproxyReachable } from '../run/check-toxiproxy-reachable.ts';
 import { checkStartCwd } from '../run/start-command-target.ts';
 import { expectedOutputBytes } from '../run/expected-output-bytes.ts';
-import { faultProxy, postgresProxies } from '../faults/index.ts';
+import { faultProxy, proxyProtocols } from '../faults/index.ts';
 import { fillPort } from '../scenario/schema-target.ts';
 import { parseSegment, segmentLabel } from '../load/execution-segment.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
@@ -178,6 +178,13 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
   // --target names a running service: the scenario's start command is then not run.
   const start = args.target === undefined ? scenario.target.start : undefined;
+  const { conflicts } = proxyProtocols(plan.faults);
+  if (conflicts.length > 0) {
+    throw new StresslabError('BAD_SCENARIO', `${loaded.file}: a proxy cannot speak two protocols: ${conflicts.join('; ')}`, {
+      file: loaded.file,
+      hint: 'give the PostgreSQL faults (db-error, …) and the HTTP faults (http-error, …) different proxies: "db" fronts the database, "api" the service',
+    });
+  }
   const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded', start });
   if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
   if (start !== undefined) checkStartCwd(start, loaded.file);
@@ -198,7 +205,8 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   });
   // After the guard: a non-loopback Toxiproxy is contacted only once it is allowed.
   if (proxied && toxiproxyUrl !== null) {
-    await checkToxiproxyReachable(toxiproxyUrl, args.toxiproxy !== undefined ? '--toxiproxy' : `${loaded.file} toxiproxy.url`, { needsProtocols: postgresProxies(plan.faults).length > 0 ? ['postgres'] : [] });
+    const needsProtocols = [...new Set(Object.values(proxyProtocols(plan.faults).protocols))];
+    await checkToxiproxyReachable(toxiproxyUrl, args.toxiproxy !== undefined ? '--toxiproxy' : `${loaded.file} toxiproxy.url`, { needsProtocols });
   }
   return touches;
 }

@@ -22,7 +22,7 @@ export const proxyWindowCountersSchema = z.object({
   affectedConnections: count,
   /** Toxic: bytes that entered it. Disabled proxy: 0 (refused connects never reach a proxy that does not listen). */
   affectedBytes: count,
-  /** A protocol toxic (pg_error, pg_delay, …): the times it acted (statements failed or delayed, sessions refused, connections cut). Absent for Toxiproxy's own toxics. */
+  /** A protocol toxic (pg_error, http_status, …): the times it acted (statements or requests failed, delayed or cut, sessions refused). Absent for Toxiproxy's own toxics. */
   fired: count.optional(),
 });
 export type ProxyWindowCounters = z.infer<typeof proxyWindowCountersSchema>;

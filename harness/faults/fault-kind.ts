@@ -62,6 +62,9 @@ export interface FaultDriver {
   observation?(): FaultObservation | null;
 }
 
+/** The proxy modes of stresslab's own Toxiproxy-compatible server that fault kinds need (docs/postgres-proxy.md, docs/http-proxy.md). */
+export type ProxyProtocolNeed = 'postgres' | 'http';
+
 /** One thing a fault would touch, for `stresslab run --dry-run` (plan/describe-touches.ts). */
 export interface Touch {
   category: 'toxiproxy' | 'process' | 'database' | 'http' | 'command';
@@ -83,6 +86,12 @@ export interface FaultKindDefinition<K extends string, S extends z.ZodRawShape, 
   scale(params: P, durationFactor: number): P;
   /** Where TTR counts from unless the scenario says otherwise (docs/recovery.md). */
   recoveryAnchor: RecoveryAnchor;
+  /**
+   * The protocol the kind's proxy must speak (its toxics act on PostgreSQL statements or HTTP
+   * requests): the run creates that proxy in this mode, and refuses a Toxiproxy that has none.
+   * Absent: a plain TCP proxy, or no proxy.
+   */
+  protocol?: ProxyProtocolNeed;
   /** One line for plans and reports, e.g. "+250 ms ±50 ms latency on proxy db (downstream)". */
   describe(params: P): string;
   /** What an injection does to the world, for the dry run. */

@@ -36,3 +36,21 @@ export const countParam = z.number().int().positive().optional().meta({ descript
 export function pgToxicTouch(p: { proxy: string }, type: string, what: string): Touch {
   return { category: 'toxiproxy', text: `adds a ${type} toxic (${what}) to proxy "${p.proxy}" in PostgreSQL mode, removes it after` };
 }
+
+/** Which requests an HTTP fault acts on: method and path (a regular expression), both optional. */
+export const httpMatchParams = {
+  method: z.string().regex(/^[A-Za-z]*$/).default('').meta({ description: 'Only requests with this method, e.g. "POST" (default: any).' }),
+  path: z.string().default('').meta({ description: 'Only requests whose path (the query left out) matches this regular expression, e.g. "^/v1/executions" (default: any).' }),
+};
+
+/** The dry run's and the report's words for the requests an HTTP fault acts on, its rate included. */
+export function httpMatchText(p: { method: string; path: string; rate: number }): string {
+  const any = p.method === '' && p.path === '';
+  const what = `${p.method === '' ? '' : `${p.method.toUpperCase()} `}requests${p.path === '' ? '' : ` matching /${p.path}/`}`;
+  return p.rate < 1 ? `${Math.round(p.rate * 100)}% of ${what}` : any ? 'every request' : what;
+}
+
+/** The `api` proxy must speak HTTP for these faults (target-setup.ts creates it so when the plan has one). */
+export function httpToxicTouch(p: { proxy: string }, type: string, what: string): Touch {
+  return { category: 'toxiproxy', text: `adds a ${type} toxic (${what}) to proxy "${p.proxy}" in HTTP mode, removes it after` };
+}

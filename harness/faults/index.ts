@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
-import type { FaultContext, FaultDriver, FaultKindDefinition, Touch } from './fault-kind.ts';
+import type { FaultContext, FaultDriver, FaultKindDefinition, ProxyProtocolNeed, Touch } from './fault-kind.ts';
 import { cpuHog } from './kinds/cpu-hog.ts';
 import { dbDown } from './kinds/db-down.ts';
 import { dbDropInTransaction } from './kinds/db-drop-in-transaction.ts';
@@ -14,6 +14,9 @@ import { dbSlowCommit } from './kinds/db-slow-commit.ts';
 import { dbSlowStatements } from './kinds/db-slow-statements.ts';
 import { dbTimeout } from './kinds/db-timeout.ts';
 import { exec } from './kinds/exec.ts';
+import { httpAbort } from './kinds/http-abort.ts';
+import { httpDelay } from './kinds/http-delay.ts';
+import { httpError } from './kinds/http-error.ts';
 import { memoryPressure } from './kinds/memory-pressure.ts';
 import { netBandwidth } from './kinds/net-bandwidth.ts';
 import { netFlaky } from './kinds/net-flaky.ts';
@@ -57,6 +60,9 @@ export const FAULT_KINDS = registry({
   'db-reject-connections': dbRejectConnections,
   'db-drop-in-transaction': dbDropInTransaction,
   'db-slow-commit': dbSlowCommit,
+  'http-error': httpError,
+  'http-delay': httpDelay,
+  'http-abort': httpAbort,
   'memory-pressure': memoryPressure,
   'cpu-hog': cpuHog,
   'process-kill': processKill,
@@ -108,12 +114,22 @@ export function withScaledParams<F extends { kind: FaultKind; params: object }>(
   return { ...fault, params: definitionFor(fault.kind).scale(fault.params, durationFactor) };
 }
 
-/** Kinds whose toxics act on PostgreSQL messages: their proxy must be in PostgreSQL mode, which a real Toxiproxy has not. */
-export const POSTGRES_PROTOCOL_KINDS: readonly FaultKind[] = ['db-error', 'db-reject-connections', 'db-drop-in-transaction', 'db-slow-commit'];
-
-/** The proxies the plan's faults need in PostgreSQL mode. */
-export function postgresProxies(faults: readonly { kind: FaultKind; params: object }[]): string[] {
-  return [...new Set(faults.filter((f) => POSTGRES_PROTOCOL_KINDS.includes(f.kind)).flatMap((f) => faultProxy(f) ?? []))];
+/**
+ * The mode each proxy of the plan must be created in (db-* wire faults: postgres, http-* faults:
+ * http), and the faults that ask one proxy for two modes (a plan error: the proxy can speak only one).
+ */
+export function proxyProtocols(faults: readonly { name?: string; kind: FaultKind; params: object }[]): { protocols: Record<string, ProxyProtocolNeed>; conflicts: string[] } {
+  const protocols: Record<string, ProxyProtocolNeed> = {};
+  const conflicts: string[] = [];
+  for (const f of faults) {
+    const need = FAULT_KINDS[f.kind].protocol;
+    const proxy = faultProxy(f);
+    if (need === undefined || proxy === null) continue;
+    const had = protocols[proxy];
+    if (had !== undefined && had !== need) conflicts.push(`${f.name ?? f.kind} needs proxy "${proxy}" in ${need} mode, an earlier fault needs it in ${had} mode`);
+    else protocols[proxy] = need;
+  }
+  return { protocols, conflicts };
 }
 
 /** The Toxiproxy proxy a fault acts on, or null for kinds that use none. */
@@ -122,4 +138,4 @@ export function faultProxy(fault: { params: object }): string | null {
   return typeof proxy === 'string' ? proxy : null;
 }
 
-export type { FaultContext, FaultDriver, FaultKindDefinition, FaultTarget, ManagedProcess, ProxyDeclaration, Touch } from './fault-kind.ts';
+export type { FaultContext, FaultDriver, FaultKindDefinition, FaultTarget, ManagedProcess, ProxyDeclaration, ProxyProtocolNeed, Touch } from './fault-kind.ts';

@@ -28,7 +28,7 @@ import { TimelineWriter } from '../metrics/timeline-writer.ts';
 import { createRng } from '../core/seeded-rng.ts';
 import { historyLine } from '../report/history-line.ts';
 import { appendHistory, writeEachReport } from '../report/write-reports.ts';
-import { faultProxy, postgresProxies } from '../faults/index.ts';
+import { faultProxy, proxyProtocols } from '../faults/index.ts';
 import type { FaultPlan } from '../faults/index.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
@@ -139,7 +139,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     proxied: plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0,
     toxiproxyUrl: opts.toxiproxyUrl ?? scenario.toxiproxy?.url ?? null,
     declaredProxies: scenario.proxies,
-    postgresProxies: postgresProxies(plan.faults),
+    proxyProtocols: proxyProtocols(plan.faults).protocols,
     chaosToken: randomBytes(16).toString('hex'),
     onWarning: (message) => observer.onWarning?.(message),
   });

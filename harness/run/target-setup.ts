@@ -1,6 +1,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { ICreateProxyBody } from 'toxiproxy-node-client';
 import { PROTOCOLS_HEADER } from '../toxiproxy/api-routes.ts';
+import type { ProxyProtocolNeed } from '../faults/index.ts';
 import { startEmbeddedPostgres } from '../../process-kit/postgres/embedded-postgres.ts';
 import { identify } from '../../process-kit/process-identity.ts';
 import type { EmbeddedPostgresHandle } from '../../process-kit/postgres/embedded-postgres.ts';
@@ -64,8 +65,8 @@ export interface TargetSetupOptions {
   toxiproxyUrl: string | null;
   /** Proxies the scenario declares, created on the Toxiproxy (replacing same-named ones). */
   declaredProxies: readonly ProxyDeclaration[];
-  /** Proxies to create in PostgreSQL mode (`"protocol": "postgres"`, docs/postgres-proxy.md): the db-* protocol faults act on them. */
-  postgresProxies?: readonly string[];
+  /** Proxies to create in a protocol mode (`"protocol": "postgres"` or `"http"`, docs/postgres-proxy.md, docs/http-proxy.md): the protocol faults act on them. */
+  proxyProtocols?: Readonly<Record<string, ProxyProtocolNeed>>;
   chaosToken?: string;
   /** Something a person should know that does not stop the run (the machine ledger unwritable). */
   onWarning?: (message: string) => void;
@@ -87,7 +88,7 @@ export async function setUpTarget(opts: TargetSetupOptions): Promise<TargetHandl
   try {
     const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack, owned) : null;
     const proxies: Record<string, ProxyDeclaration> = {};
-    if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p, opts.postgresProxies);
+    if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p, opts.proxyProtocols);
     const handle =
       opts.url === 'embedded' ? await embedded(opts, toxiproxy, proxies, stack, owned)
       : opts.start !== undefined ? await started(opts, opts.start, toxiproxy, proxies, stack, owned)
@@ -110,13 +111,13 @@ async function remote(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | nul
 /** A scenario's target.start (start-command-target.ts), with proxy `api` in front of it when Toxiproxy is in the path and the scenario declares no `api` of its own. */
 async function started(opts: TargetSetupOptions, start: ResolvedTargetStart, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<TargetParts> {
   const s = await startCommandTarget({ start, url: opts.url, scenarioFile: opts.scenarioFile, logFile: opts.logFile, owned, stack });
-  const baseUrl = toxiproxy && !proxies.api ? await proxyApi(toxiproxy, proxies, s.url, start.health) : s.url;
+  const baseUrl = toxiproxy && !proxies.api ? await proxyApi(toxiproxy, proxies, s.url, start.health, opts.proxyProtocols) : s.url;
   return { baseUrl, directUrl: s.url, embedded: false, managed: s.managed, start: { command: typeof start.command === 'string' ? start.command : start.command.join(' '), reused: s.reused }, databaseUrl: null, version: await targetVersion(s.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
 /** Proxy `api` in front of the target; the load goes through it. */
-async function proxyApi(toxiproxy: ToxiproxyHandle, proxies: Record<string, ProxyDeclaration>, targetUrl: string, healthPath: string): Promise<string> {
-  proxies.api = await upsertProxy(toxiproxy.client, { name: 'api', listen: '127.0.0.1:0', upstream: new URL(targetUrl).host });
+async function proxyApi(toxiproxy: ToxiproxyHandle, proxies: Record<string, ProxyDeclaration>, targetUrl: string, healthPath: string, protocols?: Readonly<Record<string, ProxyProtocolNeed>>): Promise<string> {
+  proxies.api = await upsertProxy(toxiproxy.client, { name: 'api', listen: '127.0.0.1:0', upstream: new URL(targetUrl).host }, protocols);
   const baseUrl = `http://${proxies.api.listen}`;
   await waitForHealthy(`${baseUrl}${healthPath}`, { timeoutMs: 10_000 });
   return baseUrl;
@@ -130,7 +131,7 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
   await owned.record({ kind: 'stop-postgres-cluster', ...db.postmaster, dir: db.dir });
   let targetDbUrl = db.url;
   if (toxiproxy) {
-    proxies.db = await upsertProxy(toxiproxy.client, { name: 'db', listen: '127.0.0.1:0', upstream: `127.0.0.1:${db.port}` }, opts.postgresProxies);
+    proxies.db = await upsertProxy(toxiproxy.client, { name: 'db', listen: '127.0.0.1:0', upstream: `127.0.0.1:${db.port}` }, opts.proxyProtocols);
     const u = new URL(db.url);
     u.port = proxies.db.listen.split(':').pop() ?? u.port;
     targetDbUrl = u.toString();
@@ -152,7 +153,7 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
   });
   stack.push(() => managed.stop());
   await managed.start();
-  const baseUrl = toxiproxy ? await proxyApi(toxiproxy, proxies, managed.url, opts.healthPath) : managed.url;
+  const baseUrl = toxiproxy ? await proxyApi(toxiproxy, proxies, managed.url, opts.healthPath, opts.proxyProtocols) : managed.url;
   return { baseUrl, directUrl: managed.url, embedded: true, managed, start: null, databaseUrl: db.url, version: await targetVersion(managed.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
@@ -186,11 +187,12 @@ async function isOwnServer(base: string): Promise<boolean> {
 }
 
 /** Creates the proxy, replacing one of the same name (a leftover of an earlier run). */
-async function upsertProxy(client: Toxiproxy, p: ProxyDeclaration, postgres: readonly string[] = []): Promise<ProxyDeclaration> {
+async function upsertProxy(client: Toxiproxy, p: ProxyDeclaration, protocols: Readonly<Record<string, ProxyProtocolNeed>> = {}): Promise<ProxyDeclaration> {
   const all = await client.getAll();
   if (all[p.name]) await all[p.name]!.remove();
-  // From its creation: a target's pooled connections opened through a plain proxy would never be framed.
-  const mode = postgres.includes(p.name) ? { protocol: 'postgres' } : {};
+  // From its creation: connections opened through a plain proxy (a target's pool, keep-alive clients) would never be framed.
+  const protocol = protocols[p.name];
+  const mode = protocol === undefined ? {} : { protocol };
   const created = await client.createProxy({ name: p.name, listen: p.listen, upstream: p.upstream, ...mode } as ICreateProxyBody);
   return { name: created.name, listen: created.listen, upstream: created.upstream };
 }

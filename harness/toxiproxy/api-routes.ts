@@ -74,7 +74,7 @@ export const routes: readonly Route[] = [
         body: `{"version": "${toxiproxyVersion}"}\n`,
         contentType: 'application/json;charset=utf-8',
         // The body stays Toxiproxy's; the header tells a client this server has the protocol proxies (a real Toxiproxy sends none).
-        headers: { [PROTOCOLS_HEADER]: 'postgres' },
+        headers: { [PROTOCOLS_HEADER]: 'postgres,http' },
       }),
     },
   },

@@ -7,8 +7,8 @@ export interface ToxicCounter {
   /** Bytes that entered the toxic on those links. */
   bytes: number;
   /**
-   * Protocol toxics only (pg_*): the times it acted (a statement failed or delayed, a session refused,
-   * a connection cut). Their bytes only show that traffic passed; this shows the fault bit.
+   * Protocol toxics only (pg_*, http_*): the times it acted (a statement failed or delayed, a session refused,
+   * a connection cut, a request answered or delayed). Their bytes only show that traffic passed; this shows the fault bit.
    */
   fired?: number;
 }

@@ -4,11 +4,12 @@ import type { JsonObject } from './go-json.ts';
 
 /**
  * What a proxy speaks. `tcp` is Toxiproxy's only mode; `postgres` frames the PostgreSQL wire protocol
- * so the pg_* toxics can act on statements (postgres/pg-session.ts).
+ * so the pg_* toxics can act on statements (postgres/pg-session.ts); `http` frames HTTP/1.1 for the
+ * http_* toxics (http/http-session.ts).
  */
-export type ProxyProtocol = 'tcp' | 'postgres';
+export type ProxyProtocol = 'tcp' | 'postgres' | 'http';
 
-const protocols: readonly ProxyProtocol[] = ['tcp', 'postgres'];
+const protocols: readonly ProxyProtocol[] = ['tcp', 'postgres', 'http'];
 
 /** The fields a request may set on a proxy (`toxics` in a request is ignored, as in Toxiproxy). */
 export interface ProxyInput {
@@ -26,7 +27,7 @@ function readProtocol(obj: JsonObject): ProxyProtocol | undefined {
   const text = readString(obj, 'protocol', struct);
   if (text === undefined || text === '') return undefined;
   const protocol = protocols.find((p) => p === text.toLowerCase());
-  if (protocol === undefined) throw apiErrors.badRequestBody(`unknown protocol "${text}" (tcp or postgres)`);
+  if (protocol === undefined) throw apiErrors.badRequestBody(`unknown protocol "${text}" (tcp, postgres or http)`);
   return protocol;
 }
 

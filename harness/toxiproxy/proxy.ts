@@ -7,6 +7,7 @@ import { ProxyCounters } from './proxy-counters.ts';
 import type { ProxyStatsJson } from './proxy-counters.ts';
 import { bindAddress, formatAddress, splitHostPort } from './listen-address.ts';
 import { PgFaultCounters } from './postgres/pg-fault-counters.ts';
+import { HttpSession } from './http/http-session.ts';
 import { PgSession } from './postgres/pg-session.ts';
 import type { ProxyProtocol } from './proxy-input.ts';
 import { ToxicCollection } from './toxic-collection.ts';
@@ -156,7 +157,12 @@ export class Proxy {
       this.connecting.delete(client);
       this.connecting.delete(upstream);
       if (client.destroyed) return void upstream.destroy();
-      const session = this.protocol === 'postgres' ? this.pgSession(client, upstream) : undefined;
+      const session =
+        this.protocol === 'postgres'
+          ? this.pgSession(client, upstream)
+          : this.protocol === 'http'
+            ? new HttpSession({ client, upstream, random: this.env.random, toxics: () => this.toxics.list(), counters: this.pgCounters })
+            : undefined;
       const connection = new Connection(client, upstream, {
         nowMs: this.env.nowMs,
         random: this.env.random,

@@ -49,7 +49,7 @@ export type ToxicAttributes = Readonly<Record<string, ToxicAttributeValue>>;
 export type AttributeGoType = 'int' | 'int64' | 'string';
 
 /** A connection protocol a toxic needs; TCP toxics work on every proxy. */
-export type ToxicProtocol = 'postgres';
+export type ToxicProtocol = 'postgres' | 'http';
 
 /** One toxic type: its attributes (in Go field order, defaulting to 0 or "") and how it runs on a link. */
 export interface ToxicKind<A extends { readonly [K in keyof A]: ToxicAttributeValue } = ToxicAttributes> {

@@ -22,6 +22,7 @@ export const dbDropInTransaction = defineFaultKind({
     count: countParam,
   },
   recoveryAnchor: 'removal',
+  protocol: 'postgres',
   describe: (p) =>
     `database connections cut in transactions after statement ${p.afterStatements}${p.match === '' ? '' : ` at statements matching /${p.match}/`}${p.autocommit ? ', autocommitted statements run and their answers lost' : ''}${p.rate < 1 ? ` (${Math.round(p.rate * 100)}% of them)` : ''}${p.count === undefined ? '' : ` (the first ${p.count})`} (proxy ${p.proxy})`,
   touches: (p) => [pgToxicTouch(p, 'pg_drop_in_transaction', `after=${p.afterStatements}${p.match === '' ? '' : ` match=${JSON.stringify(p.match)}`}${p.autocommit ? ' autocommit' : ''} toxicity=${p.rate}${p.count === undefined ? '' : ` count=${p.count}`}`)],

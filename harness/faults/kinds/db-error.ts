@@ -21,6 +21,7 @@ export const dbError = defineFaultKind({
     count: countParam,
   },
   recoveryAnchor: 'removal',
+  protocol: 'postgres',
   describe: (p) => `SQLSTATE ${p.sqlstate} for ${p.rate < 1 ? `${Math.round(p.rate * 100)}% of ` : ''}${p.match === '' ? 'every statement' : p.match === 'COMMIT' ? 'COMMIT' : `statements matching /${p.match}/`}${p.count === undefined ? '' : ` (the first ${p.count})`} (proxy ${p.proxy})`,
   touches: (p) => [pgToxicTouch(p, 'pg_error', `sqlstate=${p.sqlstate} match=${JSON.stringify(p.match)} toxicity=${p.rate}${p.count === undefined ? '' : ` count=${p.count}`}`)],
   create: (event, ctx) => {

@@ -17,6 +17,7 @@ export const dbRejectConnections = defineFaultKind({
     count: countParam,
   },
   recoveryAnchor: 'removal',
+  protocol: 'postgres',
   describe: (p) => `new database sessions refused with ${p.sqlstate}${p.rate < 1 ? ` (${Math.round(p.rate * 100)}% of them)` : ''}${p.count === undefined ? '' : ` (the first ${p.count})`} (proxy ${p.proxy})`,
   touches: (p) => [pgToxicTouch(p, 'pg_reject_connect', `sqlstate=${p.sqlstate} toxicity=${p.rate}${p.count === undefined ? '' : ` count=${p.count}`}`)],
   create: (event, ctx) => {

@@ -15,6 +15,7 @@ export const dbSlowCommit = defineFaultKind({
     count: countParam,
   },
   recoveryAnchor: 'removal',
+  protocol: 'postgres',
   describe: (p) => `COMMIT +${p.latencyMs} ms${p.rate < 1 ? ` (${Math.round(p.rate * 100)}% of them)` : ''}${p.count === undefined ? '' : ` (the first ${p.count})`} (proxy ${p.proxy})`,
   touches: (p) => [pgToxicTouch(p, 'pg_delay', `match=COMMIT latency=${p.latencyMs}ms toxicity=${p.rate}${p.count === undefined ? '' : ` count=${p.count}`}`)],
   create: (event, ctx) => {

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { num, text } from '../toxic-attribute.ts';
 import type { Writable } from 'node:stream';
 import type { Rng } from '../../core/seeded-rng.ts';
 import { interruptibleSleep } from '../interruptible-sleep.ts';
@@ -80,15 +81,6 @@ function matcherOf(toxic: ToxicDefinition): StatementMatcher {
   return matcher;
 }
 
-function num(toxic: ToxicDefinition, field: string): number {
-  const value = toxic.attributes[field];
-  return typeof value === 'number' ? value : 0;
-}
-
-function text(toxic: ToxicDefinition, field: string): string {
-  const value = toxic.attributes[field];
-  return typeof value === 'string' ? value : '';
-}
 
 /**
  * One connection of a `"protocol": "postgres"` proxy: frames both directions, follows the

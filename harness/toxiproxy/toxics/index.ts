@@ -1,5 +1,9 @@
 import type { ToxicAttributes, ToxicKind, StageEnv, ToxicStage } from '../toxic-stage.ts';
 import { bandwidthToxic } from './bandwidth.ts';
+import { httpAbortToxic } from './http-abort.ts';
+import { httpDelayToxic } from './http-delay.ts';
+import { httpStatusToxic } from './http-status.ts';
+import { httpTruncateToxic } from './http-truncate.ts';
 import { latencyToxic } from './latency.ts';
 import { limitDataToxic } from './limit-data.ts';
 import { noopToxic } from './noop.ts';
@@ -34,6 +38,10 @@ export const protocolToxicKinds = {
   pg_reject_connect: pgRejectConnectToxic,
   pg_delay: pgDelayToxic,
   pg_drop_in_transaction: pgDropInTransactionToxic,
+  http_status: httpStatusToxic,
+  http_delay: httpDelayToxic,
+  http_abort: httpAbortToxic,
+  http_truncate: httpTruncateToxic,
 } as const;
 
 const allToxicKinds = { ...toxicKinds, ...protocolToxicKinds } as const;

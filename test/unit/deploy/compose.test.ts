@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { faultProxy, postgresProxies } from '../../../harness/faults/index.ts';
+import { faultProxy, proxyProtocols } from '../../../harness/faults/index.ts';
 import { REFERENCE_SERVICE_MAIN } from '../../../harness/run/target-start-spec.ts';
 import { checkAllowedTargets } from '../../../harness/run/target-guard.ts';
 import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
@@ -323,7 +323,9 @@ describe('docker-compose.stresslab-proxy.yml', () => {
     const postgres = new Set(own.filter((p) => p.protocol === 'postgres').map((p) => p.name));
     for (const preset of await presetNames()) {
       const { scenario } = await loadScenario(preset, { cwd: root });
-      for (const p of postgresProxies(scenario.faults ?? [])) expect(postgres, `${preset}: proxy ${p}`).toContain(p);
+      for (const [p, protocol] of Object.entries(proxyProtocols(scenario.faults ?? []).protocols)) {
+        if (protocol === 'postgres') expect(postgres, `${preset}: proxy ${p}`).toContain(p);
+      }
     }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FAULT_KINDS, FAULT_KIND_NAMES, describeFault, faultTouches } from '../../../harness/faults/index.ts';
+import { FAULT_KINDS, FAULT_KIND_NAMES, describeFault, faultTouches, proxyProtocols } from '../../../harness/faults/index.ts';
 import { faultSpecSchema } from '../../../harness/faults/fault-spec-schema.ts';
 import { plannedFault } from '../../integration/faults/fault-fixture.ts';
 
@@ -26,6 +26,9 @@ const samples: Record<string, Record<string, unknown>> = {
   'db-reject-connections': { sqlstate: '57P03' },
   'db-drop-in-transaction': { afterStatements: 2, count: 5 },
   'db-slow-commit': { latencyMs: 300 },
+  'http-error': { status: 503, retryAfter: 2, method: 'POST', path: '^/v1/executions', count: 5 },
+  'http-delay': { latencyMs: 400, rate: 0.5 },
+  'http-abort': { afterBytes: 10, path: '^/v1/' },
   'memory-pressure': { mb: 512, rampSec: 10 },
   'cpu-hog': { processes: 2, dutyPercent: 80 },
   'process-kill': { restartAfter: '5s' },
@@ -77,7 +80,17 @@ describe('the fault kind registry', () => {
     expect(lines['db-reject-connections']).toBe('new database sessions refused with 57P03 (proxy db)');
     expect(lines['db-drop-in-transaction']).toBe('database connections cut in transactions after statement 2 (the first 5) (proxy db)');
     expect(lines['db-slow-commit']).toBe('COMMIT +300 ms (proxy db)');
+    expect(lines['http-error']).toBe('HTTP 503 (Retry-After 2) for POST requests matching /^/v1/executions/ (the first 5) (proxy api)');
+    expect(lines['http-delay']).toBe('+400 ms for 50% of requests (proxy api)');
+    expect(lines['http-abort']).toBe('connection reset mid-response after 10 body bytes for requests matching /^/v1// (proxy api)');
     // A SQLSTATE of class 00 is success: refused, like a malformed one.
     for (const sqlstate of ['00000', '4001', 'abcde']) expect(faultSpecSchema.safeParse({ kind: 'db-error', at: '0s', duration: '1s', sqlstate }).success, sqlstate).toBe(false);
+  });
+
+  it('says which proxies the plan needs in a protocol mode, and when two faults want one proxy in two', () => {
+    const plan = [plannedFault({ kind: 'db-error' }), plannedFault({ kind: 'http-error' }), plannedFault({ kind: 'net-latency', latencyMs: 5 }), plannedFault({ kind: 'db-latency', latencyMs: 5 })];
+    expect(proxyProtocols(plan)).toEqual({ protocols: { db: 'postgres', api: 'http' }, conflicts: [] });
+    const clash = proxyProtocols([plannedFault({ kind: 'http-error', proxy: 'db' }, 'h#1'), plannedFault({ kind: 'db-error' }, 'd#1')]);
+    expect(clash.conflicts).toEqual(['d#1 needs proxy "db" in postgres mode, an earlier fault needs it in http mode']);
   });
 });
