@@ -1,12 +1,13 @@
 /**
  * Throughput and added latency through the embedded Toxiproxy-compatible proxy (no toxics) versus a
- * direct connection, against a trivial loopback HTTP server, contenders alternating within each round.
+ * direct connection, and its HTTP mode (no toxics) versus its TCP mode, against a trivial loopback
+ * HTTP server, contenders rotating within each round.
  *
  *   node --import tsx bench/proxy.bench.ts [--rounds 5] [--seconds 5] [--latency-seconds 2] [--connections 16] [--in-process]
  *
  * The HTTP server runs in a child process. The proxy runs in its own child process (as `stresslab
  * toxiproxy` would), or with --in-process inside the load generator's process (as the harness embeds it).
- * Goals: proxy rps ≥ 0.8 × direct, added p50 latency ≤ 0.3 ms.
+ * Goals: proxy rps ≥ 0.8 × direct, added p50 latency ≤ 0.3 ms; HTTP mode ≥ 0.8 × TCP mode.
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -41,10 +42,13 @@ http.createServer((req, res) => { res.setHeader('content-type', 'text/plain'); r
 const proxyScript = (upstreamPort: number) => `
 import { startToxiproxyServer } from './harness/toxiproxy/index.ts';
 const server = await startToxiproxyServer({ port: 0 });
-const res = await fetch(server.url + '/proxies', { method: 'POST',
-  body: JSON.stringify({ name: 'bench', listen: '127.0.0.1:0', upstream: '127.0.0.1:${upstreamPort}' }) });
-const proxy = await res.json();
-console.log(proxy.listen.split(':').pop());
+const ports = [];
+for (const [name, protocol] of [['bench', 'tcp'], ['bench-http', 'http']]) {
+  const res = await fetch(server.url + '/proxies', { method: 'POST',
+    body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: '127.0.0.1:${upstreamPort}', protocol }) });
+  ports.push((await res.json()).listen.split(':').pop());
+}
+console.log(ports.join(' '));
 `;
 
 const children: ChildProcess[] = [];
@@ -59,8 +63,8 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
-/** Starts a child that prints its port on the first line of stdout. */
-function startChild(args: string[]): Promise<number> {
+/** Starts a child and resolves with the first line it prints on stdout. */
+function startChildLine(args: string[]): Promise<string> {
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -68,24 +72,30 @@ function startChild(args: string[]): Promise<number> {
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(Number(line));
+      if (out.includes('\n') && line) resolve(line);
     });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing its port`)));
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing its line`)));
   });
 }
 
-async function proxyPort(upstreamPort: number): Promise<{ port: number; pid: number | undefined; close(): Promise<void> }> {
+/** Starts a child that prints its port on the first line of stdout. */
+async function startChild(args: string[]): Promise<number> {
+  return Number(await startChildLine(args));
+}
+
+/** The proxy (its own process, or this one) with two proxies to the server: TCP mode and HTTP mode. */
+async function proxyPorts(upstreamPort: number): Promise<{ tcp: number; http: number; pid: number | undefined; close(): Promise<void> }> {
   if (!flags['in-process']) {
-    const port = await startChild(['--import', 'tsx', '--input-type=module', '-e', proxyScript(upstreamPort)]);
-    return { port, pid: children.at(-1)?.pid, close: async () => {} };
+    const line = await startChildLine(['--import', 'tsx', '--input-type=module', '-e', proxyScript(upstreamPort)]);
+    const [tcp, http] = line.split(' ').map(Number);
+    return { tcp: tcp ?? NaN, http: http ?? NaN, pid: children.at(-1)?.pid, close: async () => {} };
   }
   const server = await startToxiproxyServer({ port: 0 });
-  const res = await fetch(`${server.url}/proxies`, {
-    method: 'POST',
-    body: JSON.stringify({ name: 'bench', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }),
-  });
-  const listen = ((await res.json()) as { listen: string }).listen;
-  return { port: Number(listen.split(':').pop()), pid: undefined, close: () => server.close() };
+  const create = async (name: string, protocol: string): Promise<number> => {
+    const res = await fetch(`${server.url}/proxies`, { method: 'POST', body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}`, protocol }) });
+    return Number(((await res.json()) as { listen: string }).listen.split(':').pop());
+  };
+  return { tcp: await create('bench', 'tcp'), http: await create('bench-http', 'http'), pid: undefined, close: () => server.close() };
 }
 
 /** Requests per second, and CPU µs per request spent by the watched process (the proxy, or the server). */
@@ -145,30 +155,37 @@ function summary(results: readonly RoundResult[]): RoundResult {
 async function main(): Promise<void> {
   const serverPort = await startChild(['-e', httpServerScript]);
   const serverPid = children.at(-1)?.pid;
-  const proxy = await proxyPort(serverPort);
+  const proxy = await proxyPorts(serverPort);
   const mode = flags['in-process'] ? 'in the load generator’s process' : 'in its own process';
   console.log(`proxy bench: ${rounds} rounds × (${seconds} s autocannon c=${connections} + ${latencySeconds} s serial latency) per contender; proxy ${mode}`);
-  const direct: RoundResult[] = [];
-  const proxied: RoundResult[] = [];
-  await latency(serverPort); // warm both paths before the first measured round
-  await latency(proxy.port);
+  const ports = { direct: serverPort, proxy: proxy.tcp, 'http-mode': proxy.http };
+  type Contender = keyof typeof ports;
+  const contenders = Object.keys(ports) as Contender[];
+  const results: Record<Contender, RoundResult[]> = { direct: [], proxy: [], 'http-mode': [] };
+  for (const c of contenders) await latency(ports[c]); // warm every path before the first measured round
   for (let round = 1; round <= rounds; round++) {
-    const order = round % 2 === 1 ? (['direct', 'proxy'] as const) : (['proxy', 'direct'] as const);
+    // Rotate the order so no contender always runs first or last.
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length] as Contender);
     for (const contender of order) {
-      const result = contender === 'direct' ? await measure(serverPort, serverPid) : await measure(proxy.port, proxy.pid);
-      (contender === 'direct' ? direct : proxied).push(result);
-      console.log(`round ${round} ${contender.padEnd(6)} ${fmt(result)}`);
+      const result = await measure(ports[contender], contender === 'direct' ? serverPid : proxy.pid);
+      results[contender].push(result);
+      console.log(`round ${round} ${contender.padEnd(9)} ${fmt(result)}`);
     }
   }
+  const direct = results.direct;
+  const proxied = results.proxy;
   const d = summary(direct);
   const p = summary(proxied);
-  // Rounds run back to back, so pairing a round's two contenders cancels most of the drift in machine load.
+  const h = summary(results['http-mode']);
+  // Rounds run back to back, so pairing a round's contenders cancels most of the drift in machine load.
   const ratio = median(proxied.map((r, i) => r.rps / (direct[i]?.rps ?? Number.NaN)));
   const added = median(proxied.map((r, i) => r.p50 - (direct[i]?.p50 ?? Number.NaN)));
-  console.log(`\nmedian direct ${fmt(d)}\nmedian proxy  ${fmt(p)}`);
-  console.log('(cpu: the HTTP server’s for direct, the proxy process’s own for proxy)');
+  const httpRatio = median(results['http-mode'].map((r, i) => r.rps / (proxied[i]?.rps ?? Number.NaN)));
+  console.log(`\nmedian direct    ${fmt(d)}\nmedian proxy     ${fmt(p)}\nmedian http-mode ${fmt(h)}`);
+  console.log('(cpu: the HTTP server’s for direct, the proxy process’s own for the proxies)');
   console.log(`throughput ratio proxy/direct (median of per-round ratios): ${ratio.toFixed(3)} (goal ≥ 0.8) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`);
   console.log(`added p50 latency (median of per-round differences): ${added.toFixed(3)} ms (goal ≤ 0.3 ms) ${added <= 0.3 ? 'MET' : 'MISSED'}; added p99 ${(p.p99 - d.p99).toFixed(3)} ms`);
+  console.log(`throughput ratio HTTP mode / TCP mode (median of per-round ratios): ${httpRatio.toFixed(3)} (goal ≥ 0.8) ${httpRatio >= 0.8 ? 'MET' : 'MISSED'}`);
   await proxy.close();
 }
 
