@@ -6,7 +6,7 @@ import { Connection } from './connection.ts';
 import { ProxyCounters } from './proxy-counters.ts';
 import type { ProxyStatsJson } from './proxy-counters.ts';
 import { bindAddress, formatAddress, splitHostPort } from './listen-address.ts';
-import { PgFaultCounters } from './postgres/pg-fault-counters.ts';
+import { ProtocolFaultCounters } from './protocol-fault-counters.ts';
 import { HttpSession } from './http/http-session.ts';
 import { PgSession } from './postgres/pg-session.ts';
 import type { ProxyProtocol } from './proxy-input.ts';
@@ -38,7 +38,7 @@ export class Proxy {
   upstream: string;
   readonly toxics: ToxicCollection;
   readonly counters = new ProxyCounters();
-  private readonly pgCounters = new PgFaultCounters((name) => {
+  private readonly protocolCounters = new ProtocolFaultCounters((name) => {
     const counter = this.counters.toxic(name);
     if (counter?.fired !== undefined) counter.fired++;
   });
@@ -67,7 +67,7 @@ export class Proxy {
         removed: (t) => {
           this.eachLink(t, (link) => link.removeToxic(t.name));
           this.counters.toxicRemoved(t.name);
-          this.pgCounters.forget(t.name);
+          this.protocolCounters.forget(t.name);
         },
       },
       (t) => this.checkToxicProtocol(t),
@@ -161,7 +161,7 @@ export class Proxy {
         this.protocol === 'postgres'
           ? this.pgSession(client, upstream)
           : this.protocol === 'http'
-            ? new HttpSession({ client, upstream, random: this.env.random, toxics: () => this.toxics.list(), counters: this.pgCounters })
+            ? new HttpSession({ client, upstream, random: this.env.random, toxics: () => this.toxics.list(), counters: this.protocolCounters })
             : undefined;
       const connection = new Connection(client, upstream, {
         nowMs: this.env.nowMs,
@@ -190,7 +190,7 @@ export class Proxy {
       upstream,
       random: this.env.random,
       toxics: () => this.toxics.list(),
-      counters: this.pgCounters,
+      counters: this.protocolCounters,
       // Losing the server side closes the client side after what was written to it (Connection's rules).
       close: () => upstream.destroy(),
     });

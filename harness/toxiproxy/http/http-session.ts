@@ -4,9 +4,9 @@ import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type { Rng } from '../../core/seeded-rng.ts';
 import { interruptibleSleep } from '../interruptible-sleep.ts';
-import type { PgFaultCounters } from '../postgres/pg-fault-counters.ts';
-import { PgOutbox } from '../postgres/pg-outbox.ts';
-import { sessionSink } from '../postgres/session-sink.ts';
+import type { ProtocolFaultCounters } from '../protocol-fault-counters.ts';
+import { SocketOutbox } from '../socket-outbox.ts';
+import { sessionSink } from '../session-sink.ts';
 import type { ToxicDefinition } from '../toxic-definition.ts';
 import { parseHeaderLines, requestMatcher } from '../toxics/http-attributes.ts';
 import type { RequestMatcher } from '../toxics/http-attributes.ts';
@@ -20,7 +20,7 @@ export interface HttpSessionOptions {
   /** The proxy's current toxics, read at every request so that changes reach live sessions at once. */
   toxics(): readonly ToxicDefinition[];
   /** Shared across the proxy's connections: `after`, `count`, toxicity and the `fired` stat. */
-  readonly counters: PgFaultCounters;
+  readonly counters: ProtocolFaultCounters;
 }
 
 /** What the proxy does to the response of one request. */
@@ -115,12 +115,12 @@ export class HttpSession {
   /** The connection was cut by a toxic (or closed after an answer): nothing more is written. */
   private cut = false;
   private readonly interrupt = new AbortController();
-  private readonly toServerOut: PgOutbox;
-  private readonly toClientOut: PgOutbox;
+  private readonly toServerOut: SocketOutbox;
+  private readonly toClientOut: SocketOutbox;
 
   constructor(private readonly options: HttpSessionOptions) {
-    this.toServerOut = new PgOutbox(options.upstream);
-    this.toClientOut = new PgOutbox(options.client);
+    this.toServerOut = new SocketOutbox(options.upstream);
+    this.toClientOut = new SocketOutbox(options.client);
     this.toServer = sessionSink(options.upstream, (chunk) => this.onClientBytes(chunk));
     this.toClient = sessionSink(options.client, (chunk) => this.onServerBytes(chunk));
   }

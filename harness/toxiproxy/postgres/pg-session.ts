@@ -6,13 +6,13 @@ import { interruptibleSleep } from '../interruptible-sleep.ts';
 import type { ToxicDefinition } from '../toxic-definition.ts';
 import { messageFor } from '../toxics/pg-attributes.ts';
 import type { ProtocolToxicType } from '../toxics/index.ts';
-import type { PgFaultCounters } from './pg-fault-counters.ts';
+import type { ProtocolFaultCounters } from '../protocol-fault-counters.ts';
 import { raiseStatement } from './pg-fault-sql.ts';
 import { gssEncRequestCode, PgFramer, rawBytes, sslRequestCode, untypedMessage } from './pg-framer.ts';
 import type { PgPiece } from './pg-framer.ts';
-import { PgOutbox } from './pg-outbox.ts';
+import { SocketOutbox } from '../socket-outbox.ts';
 import { Fifo } from './fifo.ts';
-import { sessionSink } from './session-sink.ts';
+import { sessionSink } from '../session-sink.ts';
 import {
   bindMessage,
   encryptionRefused,
@@ -38,7 +38,7 @@ export interface PgSessionOptions {
   readonly random: Rng;
   /** The proxy's current toxics, read at every decision so that changes reach live sessions at once. */
   toxics(): readonly ToxicDefinition[];
-  readonly counters: PgFaultCounters;
+  readonly counters: ProtocolFaultCounters;
   /** Loses the connection: what was written to the client is delivered, then both sides close. */
   close(): void;
 }
@@ -113,12 +113,12 @@ export class PgSession {
   private readonly portals = new Map<string, { text: string; executed: boolean }>();
   private readonly interrupt = new AbortController();
   private closed = false;
-  private readonly toServerOut: PgOutbox;
-  private readonly toClientOut: PgOutbox;
+  private readonly toServerOut: SocketOutbox;
+  private readonly toClientOut: SocketOutbox;
 
   constructor(private readonly options: PgSessionOptions) {
-    this.toServerOut = new PgOutbox(options.upstream);
-    this.toClientOut = new PgOutbox(options.client);
+    this.toServerOut = new SocketOutbox(options.upstream);
+    this.toClientOut = new SocketOutbox(options.client);
     this.toServer = sessionSink(options.upstream, (chunk) => this.onClientBytes(chunk));
     this.toClient = sessionSink(options.client, (chunk) => this.onServerBytes(chunk));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../harness/core/seeded-rng.ts';
-import { PgFaultCounters } from '../../../harness/toxiproxy/postgres/pg-fault-counters.ts';
+import { ProtocolFaultCounters } from '../../../harness/toxiproxy/protocol-fault-counters.ts';
 import { raiseStatement } from '../../../harness/toxiproxy/postgres/pg-fault-sql.ts';
 import { statementMatcher } from '../../../harness/toxiproxy/postgres/pg-statement.ts';
 import { applyToxicUpdate, parseToxicCreate, toxicJson } from '../../../harness/toxiproxy/toxic-definition.ts';
@@ -81,9 +81,9 @@ describe('raiseStatement', () => {
   });
 });
 
-describe('PgFaultCounters', () => {
+describe('ProtocolFaultCounters', () => {
   it('skips `after` matches, then fires at most `count` times', () => {
-    const counters = new PgFaultCounters();
+    const counters = new ProtocolFaultCounters();
     const rule = { after: 2, count: 3, toxicity: 1 };
     const fired = Array.from({ length: 8 }, () => counters.fires('t', rule, Math.random));
     expect(fired).toEqual([false, false, true, true, true, false, false, false]);
@@ -92,7 +92,7 @@ describe('PgFaultCounters', () => {
   });
 
   it('fires with probability toxicity (seeded: 2,000 rolls at 0.2 within 4 sd)', () => {
-    const counters = new PgFaultCounters();
+    const counters = new ProtocolFaultCounters();
     const random = createRng(3);
     const rule = { after: 0, count: 0, toxicity: 0.2 };
     const fired = Array.from({ length: 2000 }, () => counters.fires('t', rule, random)).filter(Boolean).length;

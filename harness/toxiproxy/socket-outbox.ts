@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
  * pipelined workload ran at a quarter of the TCP mode's rate). Pieces that are neighbours in the read's
  * buffer, which is every piece passed on unchanged, are merged back without copying.
  */
-export class PgOutbox {
+export class SocketOutbox {
   private readonly pending: Buffer[] = [];
 
   constructor(private readonly socket: Socket) {}

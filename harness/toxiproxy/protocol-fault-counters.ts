@@ -1,12 +1,12 @@
-import type { Rng } from '../../core/seeded-rng.ts';
+import type { Rng } from '../core/seeded-rng.ts';
 
 /**
- * How often each pg_* toxic of a proxy has matched and fired, across all its connections, so that
+ * How often each protocol toxic (pg_*, http_*) of a proxy has matched and fired, across all its connections, so that
  * `after` (skip the first matches) and `count` (fire at most this often) mean the same thing however
- * the client spreads its statements over connections. Kept across updates of a toxic (like
+ * the client spreads its statements or requests over connections. Kept across updates of a toxic (like
  * limit_data's byte count), forgotten when it is removed.
  */
-export class PgFaultCounters {
+export class ProtocolFaultCounters {
   private readonly byToxic = new Map<string, { matches: number; fired: number }>();
 
   /** `onFired` is told each time a toxic fires (the proxy's stats count it). */
