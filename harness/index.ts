@@ -15,6 +15,8 @@ export type { LoadedPlan } from './plan/load-plan.ts';
 export type { Plan, LoadPhasePlan, FaultEventPlan } from './contract/plan-types.ts';
 
 export { runScenario } from './run/run-scenario.ts';
+export { runAb } from './run/ab-run.ts';
+export type { AbBuild, AbOptions, AbOutcome, AbPair } from './run/ab-run.ts';
 export type { RunOptions, RunOutcome } from './run/run-scenario.ts';
 export type { RunObserver } from './run/run-observer.ts';
 export { RunFailures } from './run/run-failures.ts';
@@ -36,6 +38,9 @@ export { analyzeRun } from './analysis/analyze-run.ts';
 export type { AnalyzeOptions, RunGateOutcome } from './analysis/analyze-run.ts';
 export { analyzeChaos } from './analysis/chaos-analysis.ts';
 export { compareRuns, compareMetric } from './analysis/regression-compare.ts';
+export { detectableChange } from './analysis/stats/detectable-change.ts';
+export { sequentialDesign } from './analysis/sequential-design.ts';
+export { historyChangePoints } from './report/history-change-points.ts';
 
 export { gateAgainstBaseline } from './baseline/baseline-gate.ts';
 export { newBaseline, addRuns } from './baseline/baseline-builder.ts';

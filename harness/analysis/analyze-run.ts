@@ -22,6 +22,13 @@ export interface RunGateOutcome {
   /** `gated` decides whether a regression fails the run (the metric catalogue decides without it). */
   regressions: ReadonlyArray<RegressionResult & { gated?: boolean }>;
   warnings: readonly string[];
+  /** A gated metric that was `blind` fails the run (the scenario's `baseline.blind: "fail"`). */
+  blindFails?: boolean;
+  /**
+   * The gate left out the latency of every run whose generator saturated (baseline-metrics.ts), so
+   * this run's saturation need not void the latency verdicts the other runs still support.
+   */
+  latencyJudgedPerRun?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -85,8 +92,8 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const runWarnings = [...chaos.warnings, ...meta.warnings, ...(saturation === null ? [] : [saturation])];
   const targetExits = targetExitsFrom(timeline.events);
   const judge = (gate: RunGateOutcome): Pick<RunResult, 'verdict' | 'reasons' | 'warnings'> => {
-    const regressions = withUntrustedLatency(gate.regressions, generator);
-    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions, integrity, faults: chaos.faults, targetExits, inconclusive: chaos.inconclusive });
+    const regressions = gate.latencyJudgedPerRun === true ? gate.regressions : withUntrustedLatency(gate.regressions, generator);
+    const decided = decideVerdict({ abortReason, steadyState: chaos.steadyState, thresholds, regressions, blindFails: gate.blindFails === true, integrity, faults: chaos.faults, targetExits, inconclusive: chaos.inconclusive });
     return {
       // A harness that failed (an engine threw, a fault could not be injected) measured less than asked;
       // that failure outranks "inconclusive" and is listed before its reasons.
@@ -134,7 +141,12 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const result: RunResult = {
     ...provisional,
     ...judge(gate),
-    regressions: withUntrustedLatency(gate.regressions, generator).map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict }) => ({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict })),
+    regressions: (gate.latencyJudgedPerRun === true ? gate.regressions : withUntrustedLatency(gate.regressions, generator)).map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict, gated, mdcPct, runsNeeded }) => ({
+      metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict,
+      ...(gated === undefined ? {} : { gated }),
+      ...(mdcPct === undefined ? {} : { mdcPct }),
+      ...(runsNeeded === undefined ? {} : { runsNeeded }),
+    })),
   };
   return { result: withFailures(result, meta.failures), series: folded.series };
 }

@@ -5,6 +5,8 @@ import { mean, median } from './stats/order-stats.ts';
 import { changeInterval } from './stats/change-interval.ts';
 import type { ChangeInterval, IntervalMethod } from './stats/change-interval.ts';
 import { covariateInterval } from './stats/covariate-interval.ts';
+import { pairedInterval } from './stats/paired-interval.ts';
+import { detectableChange } from './stats/detectable-change.ts';
 import type { Rng } from '../core/seeded-rng.ts';
 
 /**
@@ -33,6 +35,16 @@ import type { Rng } from '../core/seeded-rng.ts';
  * target on this machine), the interval is the covariate-corrected one (covariate-interval.ts):
  * the change at equal machine speed, and `changePct` is that fitted change. Where that model cannot
  * be fitted, the plain interval stands.
+ *
+ * `design: 'paired'` (stresslab ab): run i of each side ran next to each other; the interval is over
+ * the per-pair differences (paired-interval.ts) and needs no machine correction, since a pair shares
+ * the machine's mood.
+ *
+ * Every comparison also states what it could have seen (stats/detectable-change.ts): `mdcPct`, the
+ * smallest true change its interval tells apart from none with 80 % power at the noise it observed,
+ * and `runsNeeded`, the runs per side (pairs, when paired) that would bring that under the
+ * threshold. A gated metric that would read `ok` while its detectable change exceeds the threshold
+ * is `blind`: it could not have seen a regression of the tolerance's size.
  */
 
 export interface RunValue {
@@ -56,6 +68,8 @@ export interface CompareOptions {
   spec?: Partial<Omit<MetricSpec, 'base'>>;
   /** The environment fingerprints differ: every verdict carries a warning. */
   fingerprintMismatch?: boolean;
+  /** `paired`: baselineRuns[i] and currentRuns[i] are a pair (stresslab ab). Default independent. */
+  design?: 'independent' | 'paired';
 }
 
 export interface RegressionComparison extends RegressionResult {
@@ -63,6 +77,13 @@ export interface RegressionComparison extends RegressionResult {
   /** Why the verdict is what it is (a sentence for reports). */
   note: string;
   warnings: string[];
+  /**
+   * Whether more runs could change the verdict: false when the whole interval is beyond the threshold
+   * (regression) or inside it (a confirmed ok), or the change cannot reach the absolute floor.
+   * What `--runs auto` keeps running for. no-data counts as decided: a run's sample count or a
+   * missing baseline run is not what another candidate run changes.
+   */
+  decided: boolean;
 }
 
 const DEFAULT_SPEC: Omit<MetricSpec, 'base'> = { better: 'lower', scale: 'relative', floor: 0, minSamples: 0, gated: false, unit: '', description: 'metric' };
@@ -72,11 +93,15 @@ export function compareMetric(metric: string, baselineRuns: readonly RunValue[],
   const spec = { ...DEFAULT_SPEC, ...(catalogued ?? {}), ...definedOnly(options.spec ?? {}) };
   const usable = (r: RunValue): r is RunValue & { value: number } =>
     r.value !== null && Number.isFinite(r.value) && (r.samples === undefined || r.samples >= spec.minSamples);
-  const usableA = baselineRuns.filter(usable);
-  const usableB = currentRuns.filter(usable);
+  const paired = options.design === 'paired';
+  if (paired && baselineRuns.length !== currentRuns.length) throw new Error(`compareMetric ${metric}: ${baselineRuns.length} and ${currentRuns.length} runs are not pairs`);
+  // Paired, a pair counts only whole: one side without a value drops its partner too.
+  const keep = paired ? baselineRuns.map((r, i) => usable(r) && usable(currentRuns[i] as RunValue)) : null;
+  const usableA = keep === null ? baselineRuns.filter(usable) : baselineRuns.filter((_, i) => keep[i]) as Array<RunValue & { value: number }>;
+  const usableB = keep === null ? currentRuns.filter(usable) : currentRuns.filter((_, i) => keep[i]) as Array<RunValue & { value: number }>;
   const a = usableA.map((r) => r.value);
   const b = usableB.map((r) => r.value);
-  const covariates = covariatesOf(usableA, usableB);
+  const covariates = paired ? null : covariatesOf(usableA, usableB);
   const warnings = options.fingerprintMismatch === true ? ['the environment fingerprint differs from the baseline\'s: the comparison may measure the machine, not the build'] : [];
   if (catalogued === null) warnings.push(`"${metric}" is not in the metric catalogue: compared as lower-is-better without a floor`);
   const baseline = a.length > 0 ? median(a) : null;
@@ -87,8 +112,10 @@ export function compareMetric(metric: string, baselineRuns: readonly RunValue[],
   if (b.length === 0 || a.length < minBaseline) {
     const note = b.length === 0
       ? `no current run has a value with at least ${spec.minSamples} samples`
-      : `${a.length} baseline run(s) with at least ${spec.minSamples} samples, ${minBaseline} needed to estimate the noise`;
-    return { ...head, ciLowPct: null, ciHighPct: null, verdict: 'no-data', note };
+      : paired
+        ? `${a.length} whole pair(s) with at least ${spec.minSamples} samples on both sides, ${minBaseline} needed to estimate the noise`
+        : `${a.length} baseline run(s) with at least ${spec.minSamples} samples, ${minBaseline} needed to estimate the noise`;
+    return { ...head, ciLowPct: null, ciHighPct: null, verdict: 'no-data', note, mdcPct: null, runsNeeded: null, decided: true };
   }
   return { ...head, ...judge(spec, a, b, baseline, current, options, covariates) };
 }
@@ -100,7 +127,7 @@ function covariatesOf(a: readonly RunValue[], b: readonly RunValue[]): { a: numb
   return { a: a.map((r) => r.covariate as number), b: b.map((r) => r.covariate as number) };
 }
 
-type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note'> & { changePct?: number | null };
+type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note' | 'mdcPct' | 'runsNeeded' | 'decided'> & { changePct?: number | null };
 
 function judge(
   spec: Omit<MetricSpec, 'base'>,
@@ -122,12 +149,15 @@ function judge(
       method: options.method ?? 'welch',
       ...(options.rng === undefined ? {} : { rng: options.rng }),
     });
-  const ci: ChangeInterval = corrected === null
-    ? plain()
-    : { scale: 'log', method: 'welch', estimate: corrected.estimate, low: corrected.low, high: corrected.high, confidence, baselineMean: mean(a) };
+  const ci: ChangeInterval = options.design === 'paired'
+    ? pairedInterval(a, b, { scale: logScale ? 'log' : 'difference', confidence })
+    : corrected === null
+      ? plain()
+      : { scale: 'log', method: 'welch', estimate: corrected.estimate, low: corrected.low, high: corrected.high, confidence, baselineMean: mean(a), se: corrected.se, df: corrected.df };
   const how = corrected === null ? '' : ` (corrected for machine speed, β = ${corrected.beta.toFixed(2)})`;
   const sign = spec.better === 'lower' ? 1 : -1;
   const low = sign === 1 ? ci.low : -ci.high;
+  const high = sign === 1 ? ci.high : -ci.low;
   const estimate = sign * ci.estimate;
   const threshold = ci.scale === 'log' ? Math.log1p(tolerance) : spec.scale === 'absolute' ? spec.floor : tolerance * Math.abs(ci.baselineMean);
   // Corrected, the change in the metric's unit is the fitted one, not the raw difference of medians
@@ -135,16 +165,51 @@ function judge(
   const change = baseline === null || current === null ? null : corrected === null ? current - baseline : baseline * Math.expm1(corrected.estimate);
   const floorExceeded = change !== null && sign * change > spec.floor;
   const pct = (v: number): number | null => (ci.scale === 'log' ? Math.expm1(v) * 100 : ci.baselineMean !== 0 ? (v / Math.abs(ci.baselineMean)) * 100 : null);
-  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(corrected === null ? {} : { changePct: Math.expm1(corrected.estimate) * 100 }) };
+  // What the gate claims to see: changes beyond the tolerance and, in the metric's unit, the floor
+  // (a 5 % change of a 3 s MTTR is under its 2 s floor and never counts, so it cannot be missed).
+  const seeable = ci.scale === 'log' && baseline !== null && baseline > 0 && spec.floor > 0 ? Math.max(threshold, Math.log1p(spec.floor / baseline)) : threshold;
+  const mdc = detectableChange(ci.se, ci.df, confidence);
+  const sight = { mdcPct: Number.isFinite(mdc) ? pct(mdc) : null, runsNeeded: runsNeeded(ci, confidence, seeable, options.design ?? 'independent', a.length, b.length, corrected !== null) };
+  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(corrected === null ? {} : { changePct: Math.expm1(corrected.estimate) * 100 }), ...sight };
   const tolText = spec.scale === 'absolute' ? `the floor of ${spec.floor} ${spec.unit}` : `the ${tolerance * 100} % tolerance`;
   if (low > threshold && floorExceeded) {
-    return { ...interval, verdict: 'regression', note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval${how}` };
+    return { ...interval, verdict: 'regression', decided: true, note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval${how}` };
   }
+  const decided = high < seeable;
   if (estimate > threshold && floorExceeded) {
-    return { ...interval, verdict: 'suspect', note: `worse than ${tolText}, but the interval reaches below it: within the noise between runs${how}` };
+    return { ...interval, verdict: 'suspect', decided, note: `worse than ${tolText}, but the interval reaches below it: within the noise between runs${how}` };
+  }
+  if (spec.gated && Number.isFinite(seeable) && !(mdc <= seeable)) {
+    const more = sight.runsNeeded === null ? 'more than 100 runs per side would be needed' : `${sight.runsNeeded} ${options.design === 'paired' ? 'pairs' : 'runs per side'} would bring it under`;
+    const seen = sight.mdcPct === null ? `${mdc.toPrecision(3)} ${spec.unit}` : `${sight.mdcPct.toFixed(1)} %`;
+    return { ...interval, verdict: 'blind', decided: false, note: `could not have seen a change of ${tolText}: the smallest change it detects with 80 % power is ${seen} (${more})${how}` };
   }
   const why = estimate > threshold ? `the change is below the absolute floor of ${spec.floor} ${spec.unit}` : `the change is within ${tolText}`;
-  return { ...interval, verdict: 'ok', note: `${why}${how}` };
+  return { ...interval, verdict: 'ok', decided, note: `${why}${how}` };
+}
+
+/**
+ * The fewest runs per side (pairs, when paired) whose detectable change is at most the threshold,
+ * assuming the per-run noise stays what it was: the standard error scales with √(1/n + 1/n) (√(1/n)
+ * paired) from the one observed. Null when even 100 would not do.
+ */
+function runsNeeded(ci: ChangeInterval, confidence: number, threshold: number, design: 'independent' | 'paired', na: number, nb: number, corrected: boolean): number | null {
+  if (!(ci.se > 0) || !Number.isFinite(threshold)) return ci.se === 0 ? Math.max(2, Math.min(na, nb)) : null;
+  const at = (n: number): number => design === 'paired'
+    ? detectableChange(ci.se * Math.sqrt(na / n), n - 1, confidence)
+    : detectableChange(ci.se * Math.sqrt((2 / n) / (1 / na + 1 / nb)), 2 * n - (corrected ? 3 : 2), confidence);
+  const MAX = 100;
+  if (!(at(MAX) <= threshold)) return null;
+  let lo = 2;
+  let hi = MAX;
+  if (at(lo) <= threshold) return lo;
+  // at(n) falls as n grows: the smallest n at or under the threshold, by bisection.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (at(mid) <= threshold) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -9,8 +9,8 @@ import type { TargetExit } from '../contract/target-exit.ts';
  * the failures seen before the abort; otherwise any failure makes `fail` (exit 1). Failures:
  * a target that exited without a fault asking for it, a threshold that did not pass, a
  * `regression` on a gated metric, lost or duplicated executions, a fault that never recovered, an
- * invalid steady state. Suspect regressions, ungated regressions, gated metrics without data and
- * stuck executions are warnings: reported, not failing. The harness's own failure (`error`, exit 5)
+ * invalid steady state (and a `blind` gated metric where the scenario says so). Suspect regressions,
+ * ungated regressions, gated metrics without data or blind, and stuck executions are warnings: reported, not failing. The harness's own failure (`error`, exit 5)
  * is applied over this verdict by failure-verdict.ts.
  */
 
@@ -22,6 +22,8 @@ export interface VerdictInput {
   thresholds: readonly ThresholdResult[];
   /** `gated` from regression-compare; without it the metric catalogue decides. */
   regressions: readonly (RegressionResult & { gated?: boolean })[];
+  /** A `blind` gated metric fails the run instead of warning (the scenario's `baseline.blind: "fail"`). */
+  blindFails?: boolean;
   integrity: Integrity | null;
   faults: readonly FaultResult[];
   /** Exits of the managed target during the load; those no fault asked for fail the run (absent: none known). */
@@ -86,7 +88,17 @@ function isGated(r: RegressionResult & { gated?: boolean }): boolean {
 }
 
 function regressionReasons(i: VerdictInput): string[] {
-  return i.regressions.filter((r) => r.verdict === 'regression' && isGated(r)).map((r) => `${r.metric} regressed: ${changeText(r)}`);
+  const regressed = i.regressions.filter((r) => r.verdict === 'regression' && isGated(r)).map((r) => `${r.metric} regressed: ${changeText(r)}`);
+  return i.blindFails === true ? [...regressed, ...blindTexts(i)] : regressed;
+}
+
+/** Gated metrics whose comparison could not have seen a change of the tolerance's size. */
+function blindTexts(i: VerdictInput): string[] {
+  return i.regressions.filter((r) => r.verdict === 'blind' && isGated(r)).map((r) => {
+    const seen = r.mdcPct === undefined || r.mdcPct === null ? 'more than the tolerance' : `${r.mdcPct.toFixed(1)} %`;
+    const runs = r.runsNeeded === undefined ? '' : r.runsNeeded === null ? '; more than 100 runs per side would be needed' : `; ${r.runsNeeded} runs per side (pairs for ab) would do`;
+    return `${r.metric} is blind: the smallest change the gate could see is ${seen} (${changeText(r)}${runs})`;
+  });
 }
 
 function integrityReasons(i: VerdictInput): string[] {
@@ -112,6 +124,7 @@ function warningsOf(i: VerdictInput): string[] {
   const out = i.regressions
     .filter((r) => r.verdict === 'suspect' || (r.verdict === 'regression' && !isGated(r)))
     .map((r) => `${r.metric} ${r.verdict === 'suspect' ? 'may have regressed (suspect)' : 'regressed (not gated)'}: ${changeText(r)}`);
+  if (i.blindFails !== true) out.push(...blindTexts(i));
   if (i.integrity !== null && i.integrity.stuck !== null && i.integrity.stuck > 0) out.push(`${i.integrity.stuck} executions were not in a terminal state after the grace period`);
   out.push(...noDataWarnings(i));
   return out;

@@ -22,11 +22,15 @@ export function baselineMetrics(result: RunResult): MetricRun {
     metrics[key] = value;
     if (n !== undefined) samples[key] = n;
   };
+  // A saturated generator's latency holds its own delay (generator-health.ts): not the target's, so
+  // not a value to compare; the run's other metrics stand, and other runs' latency still counts.
+  const latencyTrusted = result.generatorSaturated !== true;
   const traffic = (stats: Stats, request?: string): void => {
     const has = stats.requests > 0;
-    put('p50Ms', request, has ? stats.latencyMs.p50 : null, stats.requests);
-    put('p95Ms', request, has ? stats.latencyMs.p95 : null, stats.requests);
-    put('p99Ms', request, has ? stats.latencyMs.p99 : null, stats.requests);
+    const latency = has && latencyTrusted;
+    put('p50Ms', request, latency ? stats.latencyMs.p50 : null, stats.requests);
+    put('p95Ms', request, latency ? stats.latencyMs.p95 : null, stats.requests);
+    put('p99Ms', request, latency ? stats.latencyMs.p99 : null, stats.requests);
     put('rps', request, stats.rps, stats.requests);
     put('errorRate', request, has ? stats.errorRate : null, stats.requests);
   };

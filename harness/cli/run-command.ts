@@ -16,6 +16,8 @@ import type { RunOptions, RunOutcome } from '../run/run-scenario.ts';
 import { RunFailures } from '../run/run-failures.ts';
 import { exitCodeForVerdict } from '../analysis/verdict.ts';
 import { resolveGate } from '../run/resolve-gate.ts';
+import { gateAgainstBaseline } from '../baseline/baseline-gate.ts';
+import { sequentialDesign, undecidedGated } from '../analysis/sequential-design.ts';
 import { checkOutDir } from '../run/check-out-dir.ts';
 import { checkPortsFree } from '../run/check-ports-free.ts';
 import { checkToxiproxyReachable } from '../run/check-toxiproxy-reachable.ts';
@@ -37,7 +39,8 @@ export interface RunArgs {
   seed: number | undefined;
   baseline: string | boolean | undefined;
   tolerance: number | undefined;
-  runs: number;
+  runs: string;
+  'max-runs': number;
   toxiproxy: string | undefined;
   'allow-target': string[];
   yes: boolean;
@@ -64,7 +67,8 @@ export const runCommand: StresslabCommand<RunArgs> = {
       .option('seed', { type: 'number', describe: 'Seed for templating ({{uuid}}, {{randInt}}) and request choice; random by default, recorded in result.json' })
       .option('baseline', { describe: 'Baseline file to gate against (default baselines/<env>/<scenario>.json when it exists); --no-baseline skips the gate' })
       .option('tolerance', { type: 'number', describe: 'Regression tolerance in percent (default: the baseline\'s, normally 5)' })
-      .option('runs', { type: 'number', default: 1, describe: 'Run the candidate N times; the gate compares all N with the baseline (tighter interval)' })
+      .option('runs', { type: 'string', default: '1', describe: 'Run the candidate N times; the gate compares all N with the baseline (tighter interval). "auto": run again while a gated metric is undecided, up to --max-runs' })
+      .option('max-runs', { type: 'number', default: 5, describe: 'With --runs auto: the most candidate runs (the error rate is split over the looks)' })
       .option('toxiproxy', { type: 'string', describe: 'A real Toxiproxy API URL for network/database faults (default: the scenario\'s, else the embedded one)' })
       .option('allow-target', { type: 'string', array: true, default: [], describe: 'Allow a non-loopback target or Toxiproxy host (repeatable); you are asked to confirm unless --yes' })
       .option('yes', { type: 'boolean', default: false, describe: 'Confirm a run against non-loopback hosts without asking (CI)' })
@@ -85,7 +89,11 @@ export const runCommand: StresslabCommand<RunArgs> = {
   async run(args, io) {
     const seed = args.seed ?? randomSeed();
     if (!Number.isInteger(seed)) throw new StresslabError('BAD_USAGE', `--seed must be an integer, got ${args.seed}`, { hint: 'e.g. --seed 42' });
-    if (!Number.isInteger(args.runs) || args.runs < 1 || args.runs > 100) throw new StresslabError('BAD_USAGE', `--runs must be an integer from 1 to 100, got ${args.runs}`, { hint: 'e.g. --runs 3' });
+    const auto = String(args.runs).trim() === 'auto';
+    const runs = auto ? args['max-runs'] : Number(args.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
+      throw new StresslabError('BAD_USAGE', auto ? `--max-runs must be an integer from 1 to 100, got ${args['max-runs']}` : `--runs must be an integer from 1 to 100 or "auto", got ${JSON.stringify(args.runs)}`, { hint: 'e.g. --runs 3, or --runs auto --max-runs 5' });
+    }
     if (args.tolerance !== undefined && !(args.tolerance > 0 && args.tolerance <= 100)) {
       throw new StresslabError('BAD_USAGE', `--tolerance must be a percentage in (0, 100], got ${args.tolerance}`, { hint: 'e.g. --tolerance 5' });
     }
@@ -94,7 +102,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
     }
     const segment = args.segment === undefined ? undefined : parseSegment(args.segment);
     const part = segment !== undefined && segment.count > 1;
-    if (part && args.runs > 1) throw new StresslabError('BAD_USAGE', '--runs and --segment do not go together: a part is gated only as one of the merged whole', { hint: 'run each part once, then `stresslab merge` the parts\' run directories' });
+    if (part && (runs > 1 || auto)) throw new StresslabError('BAD_USAGE', '--runs and --segment do not go together: a part is gated only as one of the merged whole', { hint: 'run each part once, then `stresslab merge` the parts\' run directories' });
     if (part && typeof args.baseline === 'string') {
       throw new StresslabError('BAD_USAGE', '--baseline does not apply to a part (--segment): the gate judges the merged whole', { hint: `pass --baseline ${args.baseline} to \`stresslab merge\` instead` });
     }
@@ -136,13 +144,25 @@ export const runCommand: StresslabCommand<RunArgs> = {
         onRollbackReady: (r) => (rollback = r),
         failures,
       };
-      const gate = await resolveGate({ loaded: planned.loaded, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
+      const resolved = await resolveGate({ loaded: planned.loaded, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
+      if (auto && resolved === null) {
+        throw new StresslabError('BAD_USAGE', '--runs auto adds runs until the regression gate decides, but there is no baseline to compare with', {
+          hint: `record one (\`stresslab baseline record ${args.scenario}\`) or name it with --baseline FILE; or give --runs N`,
+        });
+      }
+      const sequential = auto && resolved !== null ? sequentialDesign(1, runs, resolved.baseline.analysis.confidence) : undefined;
+      const gate = resolved === null ? null : { ...resolved, options: { ...resolved.options, sequential } };
       const results: RunResult[] = [];
       let last: RunOutcome | null = null;
-      for (let i = 0; i < args.runs && !controller.signal.aborted && failures.first === null; i++) {
-        if (args.runs > 1) io.out(`run ${i + 1} of ${args.runs}`);
+      for (let i = 0; i < runs && !controller.signal.aborted && failures.first === null; i++) {
+        if (runs > 1) io.out(auto ? `run ${i + 1} (at most ${runs})` : `run ${i + 1} of ${runs}`);
         last = await runScenario({ ...base, plan: { ...planned.plan, seed: seed + i }, gate, previousResults: results });
         results.push(last.result);
+        if (gate !== null && sequential !== undefined) {
+          const open = undecidedGated(gateAgainstBaseline(gate.baseline, results, gate.options).regressions);
+          if (open.length === 0) break;
+          if (i + 1 < runs) io.out(`undecided after ${i + 1} run(s): ${open.join(', ')}`);
+        }
       }
       if (last === null) return ExitCode.aborted;
       printOutcome(io, last);
@@ -161,7 +181,8 @@ function printOutcome(io: CliIo, { result, runDir, unwritten }: RunOutcome): voi
   if (unwritten.length > 0) io.err(`not written:\n${unwritten.map((u) => `  ${u}`).join('\n')}`);
 }
 
-function targetEnv(): Record<string, string> {
+/** The harness's own TARGET_* (and similar) variables, handed to an embedded target. */
+export function targetEnv(): Record<string, string> {
   return Object.fromEntries(TARGET_ENV_KEYS.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])));
 }
 
@@ -188,7 +209,8 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded', start });
   if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
   if (start !== undefined) checkStartCwd(start, loaded.file);
-  await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(plan, scenario.requests.length, args.runs) });
+  const runs = String(args.runs).trim() === 'auto' ? args['max-runs'] : Number(args.runs);
+  await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(plan, scenario.requests.length, runs) });
   // Same condition as the run's (run-scenario.ts): Toxiproxy is only in the path when something uses it.
   const proxied = plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0;
   // The embedded Toxiproxy listens on this machine; a remote one on its own host, not checkable here.
@@ -224,7 +246,7 @@ export function parseStartAt(text: string, nowMs: number): number {
   return ms;
 }
 
-function checkUrl(url: string, flag: string): void {
+export function checkUrl(url: string, flag: string): void {
   try {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');

@@ -2,6 +2,7 @@ import type { RunResult } from '../contract/run-result.ts';
 import { formatSummaryTable, table } from './summary-table.ts';
 import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
 import { effectLabel } from '../report/effect-label.ts';
+import { formatDetectable } from '../report/verdict-label.ts';
 
 /** What a person reads after a run: the request table, thresholds, regressions, faults, verdict. */
 export function formatRunSummary(result: RunResult): string {
@@ -13,8 +14,8 @@ export function formatRunSummary(result: RunResult): string {
   }
   const shown = result.regressions.filter((r) => r.verdict !== 'ok' || !r.metric.includes('{'));
   if (shown.length > 0) {
-    const rows = shown.map((r) => [r.metric, fmtValue(r.baseline), fmtValue(r.current), fmtPct(r.changePct), fmtInterval(r.ciLowPct, r.ciHighPct), r.verdict]);
-    parts.push(table([['metric', 'baseline', 'current', 'change', 'CI', 'verdict'], ...rows]));
+    const rows = shown.map((r) => [r.metric, fmtValue(r.baseline), fmtValue(r.current), fmtPct(r.changePct), fmtInterval(r.ciLowPct, r.ciHighPct), formatDetectable(r), r.verdict]);
+    parts.push(table([['metric', 'baseline', 'current', 'change', 'CI', 'detectable', 'verdict'], ...rows]));
   }
   if (result.faults.length > 0) {
     const withEffects = result.faults.some((f) => f.effect !== undefined);

@@ -125,7 +125,12 @@ export const thresholdResultSchema = z.object({
 });
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 
-export const regressionVerdictSchema = z.enum(['regression', 'suspect', 'ok', 'no-data']);
+/**
+ * `blind`: a gated metric that would read ok, but whose comparison could not have seen a change of
+ * the tolerance's size (its detectable change exceeds it); a warning, or a failure where the scenario
+ * says `baseline.blind: "fail"`. Results written before it existed never hold it.
+ */
+export const regressionVerdictSchema = z.enum(['regression', 'suspect', 'ok', 'no-data', 'blind']);
 export const regressionResultSchema = z.object({
   metric: z.string(),
   baseline: nullableNumber,
@@ -134,6 +139,16 @@ export const regressionResultSchema = z.object({
   ciLowPct: nullableNumber,
   ciHighPct: nullableNumber,
   verdict: regressionVerdictSchema,
+  /** Whether a regression of this metric fails the run (absent in older results: the catalogue decides). */
+  gated: z.boolean().optional(),
+  /**
+   * The minimum detectable change in percent: the smallest true change the comparison tells apart
+   * from none with 80 % power at the noise it observed (docs/regression-gate.md). Null when it has no
+   * relative form (an error rate from 0); absent in older results.
+   */
+  mdcPct: nullableNumber.optional(),
+  /** Runs per side (pairs for `stresslab ab`) that would bring the detectable change under the tolerance; null: more than 100. */
+  runsNeeded: z.number().int().positive().nullable().optional(),
 });
 export type RegressionResult = z.infer<typeof regressionResultSchema>;
 

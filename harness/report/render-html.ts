@@ -10,7 +10,7 @@ import { htmlTable, type HtmlCell } from './html-table.ts';
 import { recoverySentence } from './recovery-sentence.ts';
 import { effectEvidenceLine, effectLabel } from './effect-label.ts';
 import { buildRunCharts, type RunChartInput } from './run-report-charts.ts';
-import { formatCi, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+import { formatCi, DETECTABLE_NOTE, formatDetectable, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
 
 export type HtmlReportInput = RunChartInput;
 
@@ -82,13 +82,13 @@ function thresholdsHtml(r: RunResult): string {
 
 function regressionsHtml(r: RunResult): string {
   if (r.regressions.length === 0) return '<p class="meta">No baseline was compared.</p>';
-  const cls = { regression: 'bad', suspect: 'warn', ok: 'good', 'no-data': '' } as const;
+  const cls = { regression: 'bad', suspect: 'warn', ok: 'good', 'no-data': '', blind: 'warn' } as const;
   const rows = r.regressions.map((g): HtmlCell[] => [
     g.metric, formatNumber(g.baseline), formatNumber(g.current), formatChangePct(g.changePct),
-    formatCi(g.ciLowPct, g.ciHighPct, formatChangePct),
+    formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), formatDetectable(g),
     { text: `${REGRESSION_LABEL[g.verdict].symbol} ${REGRESSION_LABEL[g.verdict].text}`, cls: cls[g.verdict] },
   ]);
-  return htmlTable(['metric', 'baseline', 'current', 'change', '90% CI', 'verdict'], rows);
+  return `${htmlTable(['metric', 'baseline', 'current', 'change', '90% CI', 'detectable', 'verdict'], rows)}\n<p class="meta">${escapeHtml(DETECTABLE_NOTE)}</p>`;
 }
 
 function faultsHtml(r: RunResult): string | null {

@@ -1,6 +1,6 @@
 import type { FaultResult, RegressionResult, RunResult, ThresholdResult } from '../contract/run-result.ts';
 import { formatChangePct, formatCount, formatNumber, formatSec } from './format-value.ts';
-import { formatCi } from './verdict-label.ts';
+import { formatCi, formatDetectable } from './verdict-label.ts';
 import { escapeXml } from './xml-escape.ts';
 
 /** One JUnit testcase; at most one of failure/skipped, as the common JUnit XML schema allows. */
@@ -78,7 +78,7 @@ function thresholdCase(t: ThresholdResult, suite: string): JunitCase {
 
 function regressionCase(g: RegressionResult, suite: string): JunitCase {
   const summary = `baseline ${formatNumber(g.baseline)}, current ${formatNumber(g.current)}, change ${formatChangePct(g.changePct)}, `
-    + `90% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}`;
+    + `90% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}, detectable change ${formatDetectable(g)}`;
   const c: JunitCase = { classname: `${suite}.regressions`, name: g.metric, out: `${summary}: ${g.verdict}` };
   if (g.verdict === 'regression') c.failure = { type: 'regression', message: `${g.metric} regressed: ${summary}` };
   if (g.verdict === 'no-data') c.skipped = `${g.metric}: too few samples to compare`;

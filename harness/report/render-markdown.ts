@@ -6,7 +6,7 @@ import {
 import { escapeMarkdown as md, markdownTable, type Align } from './markdown-table.ts';
 import { recoverySentence } from './recovery-sentence.ts';
 import { effectEvidenceLine, effectLabel } from './effect-label.ts';
-import { formatCi, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+import { formatCi, DETECTABLE_NOTE, formatDetectable, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
 
 /**
  * The run as GitHub-flavoured Markdown, verdict and reasons first, so it can be posted as a job
@@ -85,13 +85,13 @@ function regressionsSection(r: RunResult): string {
     const verdict = g.verdict === 'regression' ? `${label.icon} **${label.text}**` : `${label.icon} ${label.text}`;
     return [
       md(g.metric), formatNumber(g.baseline), formatNumber(g.current), formatChangePct(g.changePct),
-      formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), verdict,
+      formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), formatDetectable(g), verdict,
     ];
   });
-  const headers = ['metric', 'baseline', 'current', 'change', '90% CI', 'verdict'];
+  const headers = ['metric', 'baseline', 'current', 'change', '90% CI', 'detectable', 'verdict'];
   const cal = r.environment.calibration;
   const machine = cal ? `\n\nLatency, throughput and CPU per request are compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
-  return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'left'])}${machine}`;
+  return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'])}${machine}\n\n${DETECTABLE_NOTE}`;
 }
 
 function faultsSection(r: RunResult): string | null {

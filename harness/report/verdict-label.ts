@@ -18,7 +18,23 @@ export const REGRESSION_LABEL: Record<RegressionResult['verdict'], { icon: strin
   suspect: { icon: '⚠️', symbol: '⚠', text: 'suspect' },
   ok: { icon: '✅', symbol: '✓', text: 'ok' },
   'no-data': { icon: '➖', symbol: '–', text: 'no data' },
+  blind: { icon: '🙈', symbol: '◌', text: 'blind' },
 };
+
+/** Under every regression table: what the "detectable" column means. */
+export const DETECTABLE_NOTE = 'detectable: the smallest true change the comparison tells apart from none with 80 % power at the noise it saw; '
+  + 'blind: a gated metric whose detectable change exceeds the tolerance (it could not have seen a regression of that size), with the runs per side that would fix it.';
+
+/**
+ * The minimum detectable change of a comparison, for the reports' "detectable" column: `7.6 %`, or
+ * `31 % (9 runs)` when it exceeds what the gate should see and more runs would bring it under.
+ */
+export function formatDetectable(r: Pick<RegressionResult, 'mdcPct' | 'runsNeeded' | 'verdict'>): string {
+  if (r.mdcPct === undefined || r.mdcPct === null) return '–';
+  const pct = `${Math.abs(r.mdcPct) >= 10 ? r.mdcPct.toFixed(0) : r.mdcPct.toFixed(1)} %`;
+  if (r.verdict !== 'blind') return pct;
+  return r.runsNeeded === undefined ? pct : r.runsNeeded === null ? `${pct} (>100 runs)` : `${pct} (${r.runsNeeded} runs)`;
+}
 
 /** A confidence interval of a change, in percent: `[-2.1%, +4.0%]`. */
 export function formatCi(low: number | null, high: number | null, format: (pct: number | null) => string): string {

@@ -21,6 +21,7 @@ export async function resolveGate(opts: {
   const options: GateOptions = {
     tolerancePct: opts.tolerancePct ?? scenario.baseline?.tolerancePct,
     metricTolerancePct: Object.fromEntries(Object.entries(scenario.baseline?.metrics ?? {}).map(([k, v]) => [k, v.tolerancePct])),
+    blindFails: scenario.baseline?.blind === 'fail',
   };
   if (typeof opts.baseline === 'string') return { baseline: await readBaseline(path.resolve(opts.cwd, opts.baseline)), options };
   const found = await readBaselineIfExists(baselinePath(opts.cwd, opts.env, baselineName(scenario.name, loaded.profile)));

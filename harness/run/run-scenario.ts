@@ -31,6 +31,7 @@ import { appendHistory, writeEachReport } from '../report/write-reports.ts';
 import { faultProxy, proxyProtocols } from '../faults/index.ts';
 import type { FaultPlan } from '../faults/index.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import type { ResolvedTargetStart } from '../scenario/schema-target.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
 import { AcceptedIdStore } from './accepted-ids.ts';
 import { driveRun } from './drive-run.ts';
@@ -58,6 +59,8 @@ export interface RunOptions {
   plan: FaultPlan;
   /** Overrides the scenario's target URL. */
   targetUrl?: string | undefined;
+  /** Overrides the scenario's target.start (stresslab ab: each build its own command). */
+  targetStart?: ResolvedTargetStart | undefined;
   /** A real Toxiproxy (overrides the scenario's toxiproxy.url); the embedded one otherwise. */
   toxiproxyUrl?: string | undefined;
   /** Pid of a remote-URL target running on this machine, for resource sampling. */
@@ -129,7 +132,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const target = await setUpTarget({
     url: targetUrl,
     // --target names a running service: the scenario's start command is not run then.
-    start: opts.targetUrl === undefined ? scenario.target.start : undefined,
+    start: opts.targetStart ?? (opts.targetUrl === undefined ? scenario.target.start : undefined),
     scenarioFile: loaded.file,
     logFile: path.join(runDir, 'target.log'),
     healthPath: scenario.target.health,

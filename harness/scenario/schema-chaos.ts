@@ -68,4 +68,7 @@ export type RecoveryParams = z.output<typeof recoverySchema>;
 export const baselineSchema = z.strictObject({
   tolerancePct: z.number().positive().max(1000).default(5).meta({ description: 'A metric worse by more than this (and beyond noise) is a regression.' }),
   metrics: z.record(z.string(), z.strictObject({ tolerancePct: z.number().positive().max(1000) })).optional(),
+  blind: z.enum(['warn', 'fail']).default('warn').meta({
+    description: 'A gated metric whose comparison could not have seen a change of the tolerance (its detectable change is larger): warn (default) or fail the gate.',
+  }),
 });

@@ -25,13 +25,17 @@ export interface ChangeIntervalOptions {
 
 export interface ChangeInterval {
   scale: 'log' | 'difference';
-  method: IntervalMethod;
+  /** `paired`: pairedInterval (stresslab ab). */
+  method: IntervalMethod | 'paired';
   estimate: number;
   low: number;
   high: number;
   confidence: number;
   /** Mean of the baseline values on the original scale. */
   baselineMean: number;
+  /** Standard error of `estimate` and its degrees of freedom: what the detectable change is computed from. */
+  se: number;
+  df: number;
 }
 
 export function changeInterval(a: readonly number[], b: readonly number[], o: ChangeIntervalOptions): ChangeInterval {
@@ -40,15 +44,16 @@ export function changeInterval(a: readonly number[], b: readonly number[], o: Ch
   const xb = b.map(f);
   const estimate = mean(xb) - mean(xa);
   const base = { scale: o.scale, estimate, confidence: o.confidence, baselineMean: mean(a) };
+  const { se, df } = welchError(xa, xb);
   if (o.method === 'bootstrap' && o.rng !== undefined && xb.length >= 2) {
     const [low, high] = bootstrap(xa, xb, o.rng, o.iterations ?? 2000, o.confidence);
-    return { ...base, method: 'bootstrap', low, high };
+    return { ...base, method: 'bootstrap', low, high, se, df };
   }
-  const half = welchHalfWidth(xa, xb, o.confidence);
-  return { ...base, method: 'welch', low: estimate - half, high: estimate + half };
+  const half = se > 0 && df > 0 ? studentTQuantile(1 - (1 - o.confidence) / 2, df) * se : 0;
+  return { ...base, method: 'welch', low: estimate - half, high: estimate + half, se, df };
 }
 
-function welchHalfWidth(xa: readonly number[], xb: readonly number[], confidence: number): number {
+function welchError(xa: readonly number[], xb: readonly number[]): { se: number; df: number } {
   const na = xa.length;
   const nb = xb.length;
   const va = sampleVariance(xa);
@@ -63,8 +68,8 @@ function welchHalfWidth(xa: readonly number[], xb: readonly number[], confidence
     se2 = va * (1 / na + 1 / nb);
     df = na - 1;
   }
-  if (!(se2 > 0) || !(df > 0)) return 0;
-  return studentTQuantile(1 - (1 - confidence) / 2, df) * Math.sqrt(se2);
+  if (!(se2 > 0) || !(df > 0)) return { se: 0, df: df > 0 ? df : 0 };
+  return { se: Math.sqrt(se2), df };
 }
 
 function bootstrap(xa: readonly number[], xb: readonly number[], rng: Rng, iterations: number, confidence: number): [number, number] {

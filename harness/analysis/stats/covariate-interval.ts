@@ -26,6 +26,8 @@ export interface CovariateInterval {
   /** The fitted slope of ln(value) on ln(covariate). */
   beta: number;
   df: number;
+  /** Standard error of `estimate`. */
+  se: number;
 }
 
 export function covariateInterval(
@@ -53,7 +55,7 @@ export function covariateInterval(
   const se = Math.sqrt((rss / df) * (inv[1]?.[1] ?? Number.NaN));
   if (!Number.isFinite(se)) return null;
   const half = studentTQuantile(1 - (1 - confidence) / 2, df) * se;
-  return { estimate: delta, low: delta - half, high: delta + half, confidence, beta, df };
+  return { estimate: delta, low: delta - half, high: delta + half, confidence, beta, df, se };
 }
 
 /**

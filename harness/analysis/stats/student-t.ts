@@ -4,7 +4,8 @@
  * Degrees of freedom may be fractional (Welch–Satterthwaite).
  */
 
-function logGamma(x: number): number {
+/** ln Γ(x) for x > 0. */
+export function logGamma(x: number): number {
   // Shift to x ≥ 10 with Γ(x + 1) = x·Γ(x), then the Stirling series: |error| < 1e-13 for x > 0.
   let shift = 0;
   let z = x;

@@ -160,7 +160,7 @@ describe('analyzeRun on recorded runs', () => {
     expect(r.verdict).toBe('fail');
     expect(r.reasons[0]).toMatch(/^p95Ms regressed: 10 → 13, \+30\.0 %/);
     expect(r.warnings).toContain('the baseline was recorded on another environment');
-    expect(r.regressions).toEqual([{ metric: 'p95Ms', baseline: 10, current: 13, changePct: 30, ciLowPct: 20, ciHighPct: 40, verdict: 'regression' }]);
+    expect(r.regressions).toEqual([{ metric: 'p95Ms', baseline: 10, current: 13, changePct: 30, ciLowPct: 20, ciHighPct: 40, verdict: 'regression', gated: true }]);
     // result.json's fields keep the contract's order: the verdict before the stats
     expect(Object.keys(r).indexOf('verdict')).toBeLessThan(Object.keys(r).indexOf('totals'));
   });

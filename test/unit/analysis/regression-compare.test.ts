@@ -19,11 +19,25 @@ describe('compareMetric (docs/regression-gate.md)', () => {
     expect(r.gated).toBe(true);
   });
 
-  it('calls a 3 % change inside the noise ok', () => {
+  it('calls a 3 % change inside the noise blind when the comparison could not have seen 5 %, ok when it could', () => {
+    // One candidate run against five with 4 % noise: the interval spans −8 … +14 %.
     const r = compareMetric('p95Ms', runs([95, 105, 100, 98, 102]), runs([103]));
-    expect(r.verdict).toBe('ok');
+    expect(r.verdict).toBe('blind');
     expect(r.ciLowPct).toBeLessThan(0);
     expect(r.ciHighPct).toBeGreaterThan(5);
+    expect(r.mdcPct).toBeGreaterThan(5);
+    expect(r.decided).toBe(false);
+    expect(r.note).toMatch(/could not have seen a change of the 5 % tolerance: the smallest change it detects with 80 % power is \d+\.\d %/);
+    // With as many runs per side as it says it needs, the same noise sees 5 % and the verdict is ok.
+    const n = r.runsNeeded as number;
+    expect(n).toBeGreaterThan(1);
+    const noise = [95, 105, 100, 98, 102];
+    const many = (k: number, scale: number): number[] => Array.from({ length: k }, (_, i) => (noise[i % 5] as number) * scale);
+    const enough = compareMetric('p95Ms', runs(many(n, 1)), runs(many(n, 1.0)));
+    expect(enough.verdict).toBe('ok');
+    expect(enough.mdcPct).toBeLessThanOrEqual(5);
+    // Not gated (p99 is warn-only): reported as ok with its detectable change, never blind.
+    expect(compareMetric('p99Ms', runs([95, 105, 100, 98, 102]), runs([103])).verdict).toBe('ok');
   });
 
   it('calls a 6 % change inside large noise suspect, not regression', () => {

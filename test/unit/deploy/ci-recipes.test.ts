@@ -217,27 +217,61 @@ describe('examples/ci/pre-release-gate.yml', () => {
     expectInstallSteps(w);
   });
 
-  it('gates with the light preset, quick profile, env ci, against the embedded reference service', () => {
-    const [gate, ...others] = runCalls(w).filter((c) => c.call.command === 'run');
-    expect(others).toEqual([]);
-    expect(gate?.call.positionals).toEqual(['light']);
-    expect(valueOf(gate?.words ?? [], 'profile')).toBe('quick');
-    expect(valueOf(gate?.words ?? [], 'env')).toBe('ci');
-    expect(gate?.call.flags).not.toContain('target');
+  it('gates with `stresslab ab`: the last release against this commit, light preset, quick profile, each build started by its own command', () => {
+    const abCalls = calls(w).filter((c) => c.call.command === 'ab');
+    expect(abCalls).toHaveLength(1);
+    const gate = abCalls[0]!;
+    expect(runCalls(w)).toEqual([]);
+    expect(gate.call.positionals).toEqual(['light']);
+    expect(valueOf(gate.words, 'profile')).toBe('quick');
+    expect(valueOf(gate.words, 'env')).toBe('ci');
+    expect(Number(valueOf(gate.words, 'pairs'))).toBeGreaterThanOrEqual(3);
+    for (const side of ['a', 'b']) {
+      expect(valueOf(gate.words, `${side}-url`)).toBe('http://127.0.0.1:{{port}}');
+      expect(valueOf(gate.words, `${side}-start`)).toMatch(/run --silent reference-service$/);
+    }
+    // Build A runs from the last release's worktree, which the step before makes.
+    expect(valueOf(gate.words, 'a-start')).toContain('--prefix $A_DIR');
+    expect(steps(w).some((s) => /git worktree add \.\.\/last-release "\$last"/.test(s.run ?? ''))).toBe(true);
+    // No committed baseline any more.
+    expect(calls(w).some((c) => c.call.command === 'baseline')).toBe(false);
     // The exit code of stresslab is the step's: 1 on a regression fails the job.
-    expect(gate?.step['continue-on-error']).toBeUndefined();
-    expect(gate?.step.run).toMatch(/exit \$code\s*$/);
-    // The baseline `baseline record light --profile quick --env ci` writes is the one the gate checks for.
-    expect(steps(w).some((s) => (s.run ?? '').includes('test -f baselines/ci/light.quick.json'))).toBe(true);
-    const record = calls(w).find((c) => c.call.command === 'baseline');
-    expect(record?.call.positionals).toEqual(['record', 'light']);
-    expect([valueOf(record?.words ?? [], 'profile'), valueOf(record?.words ?? [], 'env')]).toEqual(['quick', 'ci']);
-    expect(Number(valueOf(record?.words ?? [], 'runs'))).toBeGreaterThanOrEqual(2);
+    expect(gate.step['continue-on-error']).toBeUndefined();
+    expect(gate.step.run).toMatch(/exit \$code\s*$/);
     expectRealCommands(w);
   });
 
+  it('the build step picks the newest earlier v* tag as build A, or this commit twice with a planted slowdown', () => {
+    const step = steps(w).find((s) => s.id === 'builds');
+    if (step === undefined) throw new Error('no builds step');
+    // The step makes ../last-release: one level down, so it lands in this test's own directory.
+    const top = mkdtempSync(path.join(tmpdir(), 'gate-builds-'));
+    temps.push(top);
+    const repo = path.join(top, 'candidate');
+    mkdirSync(repo);
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: repo, GIT_CONFIG_NOSYSTEM: '1' } });
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.email=a@b', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'one');
+    git('tag', 'v1.0.0');
+    git('-c', 'user.email=a@b', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'two');
+    git('tag', 'v1.1.0');
+    const out = path.join(repo, 'out.txt');
+    writeFileSync(out, '');
+    // npm ci in the worktree is not under test: a stand-in npm on PATH.
+    const bin = path.join(repo, '.bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'npm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const env = { GITHUB_OUTPUT: out, PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const log = runStep(step, { cwd: repo, env: { ...env, PLANTED: '' } });
+    expect(log).toContain('build A is v1.0.0');
+    expect(readFileSync(out, 'utf8')).toBe('a_dir=../last-release\nb_env=TARGET_WORK_FACTOR=1\n');
+    writeFileSync(out, '');
+    runStep(step, { cwd: repo, env: { ...env, PLANTED: '1.1' } });
+    expect(readFileSync(out, 'utf8')).toBe('a_dir=.\nb_env=TARGET_WORK_FACTOR=1.1\n');
+  });
+
   it("the gate step exits with stresslab's exit code", () => {
-    const gate = runCalls(w, 'light')[0]?.step;
+    const gate = calls(w).find((c) => c.call.command === 'ab')?.step;
     if (gate === undefined) throw new Error('no gate step');
     const cwd = mkdtempSync(path.join(tmpdir(), 'gate-step-'));
     temps.push(cwd);
@@ -254,14 +288,14 @@ describe('examples/ci/pre-release-gate.yml', () => {
         stdout = String((e as { stdout: string }).stdout);
       }
       expect(status).toBe(code);
-      if (code === 1) expect(stdout).toContain('::error title=stresslab gate::regression');
+      if (code === 1) expect(stdout).toContain('::error title=stresslab gate::regression against the last release');
     }
   });
 
   it('publishes junit.xml with a JUnit action even when the gate failed', () => {
     const junit = uses(w, 'mikepenz/action-junit-report');
     expect(junit?.if).toBe('always()');
-    expect(junit?.with?.report_paths).toBe('reports/**/junit.xml');
+    expect(junit?.with?.report_paths).toBe('reports/ab-verdict.junit.xml');
     expect(w.permissions?.checks).toBe('write');
     const gateUpload = w.jobs.gate?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(gateUpload?.if).toBe('always()');

@@ -51,12 +51,26 @@ describe('renderMarkdown', () => {
     expect(md).toContain('42 iterations were dropped');
   });
 
+  it('shows what each comparison could have seen, and a blind gated metric with the runs it needs', () => {
+    const withSight = renderMarkdown({
+      ...result,
+      regressions: [
+        { metric: 'p50Ms', baseline: 3, current: 3.1, changePct: 3.3, ciLowPct: -1, ciHighPct: 7.9, verdict: 'ok', gated: true, mdcPct: 4.2, runsNeeded: 3 },
+        { metric: 'p95Ms', baseline: 9, current: 9.2, changePct: 2.2, ciLowPct: -20, ciHighPct: 30, verdict: 'blind', gated: true, mdcPct: 31.4, runsNeeded: 14 },
+        { metric: 'p99Ms', baseline: 20, current: 21, changePct: 5, ciLowPct: -40, ciHighPct: 60, verdict: 'blind', gated: true, mdcPct: 80, runsNeeded: null },
+      ],
+    });
+    expect(row(withSight, 'p50Ms').slice(5)).toEqual(['4.2 %', '✅ ok']);
+    expect(row(withSight, 'p95Ms').slice(5)).toEqual(['31 % (14 runs)', '🙈 blind']);
+    expect(row(withSight, 'p99Ms').slice(5)).toEqual(['80 % (>100 runs)', '🙈 blind']);
+  });
+
   it('shows each threshold, regression, fault, integrity and resource figure', () => {
     expect(row(md, 'http\\_req\\_duration{request:validate}')).toEqual([
       'http\\_req\\_duration{request:validate}', '`p(95)<250`', '312.4', '❌ **fail**',
     ]);
-    expect(row(md, 'latency.p99')).toEqual(['latency.p99', '811.8', '911.6', '+12.3%', '[+8.1%, +16.5%]', '❌ **regression**']);
-    expect(row(md, 'requests.status.p99')[5]).toBe('➖ no data');
+    expect(row(md, 'latency.p99')).toEqual(['latency.p99', '811.8', '911.6', '+12.3%', '[+8.1%, +16.5%]', '–', '❌ **regression**']);
+    expect(row(md, 'requests.status.p99')[6]).toBe('➖ no data');
     expect(row(md, 'db-partition')).toEqual(['db-partition', 'db-partition', '2:00', '2:15', '1.00 s', '–', '❌ **no**']);
     expect(md).toContain('health-probe MTTR 3.50 s — the probe reported healthy 2.50 s before traffic recovered');
     expect(row(md, '10,388')).toEqual(['10,388', '10,386', '0', '❌ **2**', '0']);

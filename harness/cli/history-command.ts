@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode } from '../core/exit-codes.ts';
+import { StresslabError } from '../core/stresslab-error.ts';
+import {
+  HISTORY_CHECK_METRICS,
+  historyChangePoints,
+  type HistoryChangePoints,
+  type HistoryCheckMetric,
+  type HistoryGroupResult,
+  type HistoryShift,
+} from '../report/history-change-points.ts';
+import { parseHistory, type HistoryLine } from '../report/history-line.ts';
+import type { StresslabCommand } from './command.ts';
+import { table } from './summary-table.ts';
+import { fmtPct, fmtValue } from './format-number.ts';
+
+export interface HistoryArgs {
+  action: 'check';
+  file: string;
+  tolerance: number;
+  'p-value': number;
+  /** One name, or several when the flag is repeated. */
+  metric: HistoryCheckMetric | HistoryCheckMetric[] | undefined;
+  json: boolean;
+}
+
+/** Damaged lines listed one by one; the rest are counted. */
+const MAX_PROBLEMS = 20;
+
+export const historyCommand: StresslabCommand<HistoryArgs> = {
+  command: 'history <action> <file>',
+  describe:
+    'check: change points in a run history (history.jsonl) per scenario, profile and metric (E-divisive means with a t-test, as Apache Otava), ' +
+    'and whether the newest runs are worse than the ones before them. Exit 0 no regression (or too few runs to say), 1 regression, 2 bad input',
+  builder: (y: Argv) =>
+    y
+      .positional('action', { choices: ['check'] as const, describe: 'check <file>' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'A history file, e.g. reports/nightly/history.jsonl' })
+      .option('tolerance', { type: 'number', default: 5, describe: 'Percent: the newest shift is a regression when worse than this (the error rate: by more than 0.1 points)' })
+      .option('p-value', { type: 'number', default: 0.001, describe: 'Largest p-value of a change point (two-sided t-test between the segments around it)' })
+      .option('metric', { type: 'string', choices: HISTORY_CHECK_METRICS, describe: 'Check only this metric (repeatable)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout (same exit codes)' }) as unknown as Argv<HistoryArgs>,
+  examples: [
+    ['stresslab history check reports/nightly/history.jsonl', 'Change points of every metric; exit 1 when the newest runs regressed'],
+    ['stresslab history check reports/nightly/history.jsonl --metric p95Ms --metric targetCpuMsPerRequest --tolerance 8', 'Two metrics, 8 % tolerance'],
+    ['stresslab history check reports/nightly/history.jsonl --json > change-points.json', 'Machine-readable result'],
+  ],
+  async run(args, io) {
+    const tolerancePct = args.tolerance;
+    const maxPValue = args['p-value'];
+    if (!(Number.isFinite(tolerancePct) && tolerancePct > 0)) {
+      throw new StresslabError('BAD_USAGE', `--tolerance must be a percentage above 0, got ${String(tolerancePct)}`, { hint: 'e.g. --tolerance 5' });
+    }
+    if (!(maxPValue > 0 && maxPValue < 1)) throw new StresslabError('BAD_USAGE', `--p-value must be between 0 and 1, got ${String(maxPValue)}`, { hint: 'e.g. --p-value 0.001' });
+    const file = path.resolve(io.cwd, args.file);
+    const lines = await readHistoryStrict(file);
+    const metrics = args.metric === undefined ? undefined : [...new Set([args.metric].flat())];
+    const result = historyChangePoints(lines, { tolerancePct, maxPValue, ...(metrics ? { metrics } : {}) });
+    if (args.json) io.out(JSON.stringify({ file: args.file, runs: lines.length, ...result }, null, 2));
+    else io.out(formatCheck(args.file, lines.length, result));
+    return result.verdict === 'regression' ? ExitCode.gateFailed : ExitCode.ok;
+  },
+};
+
+/**
+ * Every line of the history, or exit 2: unlike the trend page, which skips a damaged line so one bad
+ * night does not hide a year of trend, the check refuses it, since the skipped run might be the
+ * very one where the shift began.
+ */
+async function readHistoryStrict(file: string): Promise<HistoryLine[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new StresslabError('FILE_NOT_FOUND', missing ? `no run history at ${file}` : `cannot read ${file}: ${(e as Error).message}`, {
+      file,
+      cause: e,
+      hint: missing ? 'history.jsonl gets a line after every `stresslab run`: reports/<env>/history.jsonl (default env: local)' : 'pass a readable history.jsonl file',
+    });
+  }
+  const { lines, problems } = parseHistory(text);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_PROBLEMS);
+    const more = problems.length - shown.length;
+    throw new StresslabError('BAD_RESULT', `${file} has ${problems.length} damaged line${problems.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_PROBLEMS} below)` : ''}; the check refuses a damaged history`, {
+      file,
+      problems: shown,
+      hint:
+        'repair the line, or delete it if it is a line cut short (a machine that lost power mid-append; the run\'s result.json still holds its figures). ' +
+        '`stresslab report --history` skips damaged lines; the check does not, since a skipped run could be where a shift began',
+    });
+  }
+  return lines;
+}
+
+function formatCheck(file: string, lineCount: number, r: HistoryChangePoints): string {
+  const out: string[] = [
+    `history ${file}: ${lineCount} runs in ${r.groups.length} group${r.groups.length === 1 ? '' : 's'}; ` +
+      `change points of at least ${r.minShiftPct}% with p ≤ ${r.maxPValue} and ${r.minRuns / 2} runs on each side; tolerance ${r.tolerancePct}%`,
+  ];
+  for (const g of r.groups) out.push('', ...formatGroup(g, r));
+  out.push('', verdictLine(r, lineCount));
+  return out.join('\n');
+}
+
+function formatGroup(g: HistoryGroupResult, r: HistoryChangePoints): string[] {
+  const notes = [
+    g.excluded > 0 ? `${g.excluded} aborted, harness-error or target-died run${g.excluded === 1 ? '' : 's'} left out` : '',
+    g.earlierScenario > 0 ? `${g.earlierScenario} run${g.earlierScenario === 1 ? '' : 's'} of an earlier version of the scenario not compared` : '',
+  ].filter((n) => n !== '');
+  const aside = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+  if (g.verdict === 'too-few-runs' && g.metrics.every((m) => m.verdict === 'too-few-runs')) {
+    return [`${g.key}: ${g.runs} runs, at least ${r.minRuns} needed to find a change point${aside}`];
+  }
+  const out = [`${g.key}: ${g.runs} runs compared${aside}`];
+  const shifts = g.metrics.flatMap((m) => m.changePoints);
+  if (shifts.length > 0) {
+    const rows = shifts.map((s) => [
+      s.metric, s.startedAt.slice(0, 10), s.runId, shortSha(s.gitSha), `${value(s.metric, s.before)} → ${value(s.metric, s.after)}`,
+      change(s), formatP(s.pValue), s.direction + (s.environmentChanged ? ' (environment changed)' : ''),
+    ]);
+    out.push(...table([['metric', 'date', 'first run', 'git', 'before → after', 'change', 'p', 'shift'], ...rows]).split('\n').map((l) => `  ${l}`));
+  }
+  const quiet = g.metrics.filter((m) => m.verdict !== 'too-few-runs' && m.changePoints.length === 0).map((m) => m.metric);
+  if (quiet.length > 0) out.push(`  no change point: ${quiet.join(', ')}`);
+  for (const m of g.metrics.filter((x) => x.verdict === 'too-few-runs')) out.push(`  ${m.metric}: ${m.runs} runs with a value, at least ${r.minRuns} needed`);
+  const regressions = g.metrics.flatMap((m) => (m.regression ? [m.regression] : []));
+  for (const s of regressions) out.push(`  REGRESSION: ${describeShift(s, r.tolerancePct)}`);
+  if (regressions.length === 0) out.push('  newest runs: no regression');
+  return out;
+}
+
+function verdictLine(r: HistoryChangePoints, lineCount: number): string {
+  if (r.verdict === 'regression') {
+    return `verdict: REGRESSION in ${r.regressions.map(({ group, shift }) => `${group} ${shift.metric} since run ${shift.runId} (git ${shortSha(shift.gitSha)})`).join('; ')}`;
+  }
+  if (r.verdict === 'too-few-runs') {
+    const most = Math.max(0, ...r.groups.map((g) => g.runs));
+    return `verdict: too few runs to find a change point: ${r.groups.length > 1 ? `the largest group has ${most}` : `${r.groups[0]?.runs ?? lineCount}`} runs, at least ${r.minRuns} needed`;
+  }
+  return 'verdict: no regression in the newest runs';
+}
+
+function describeShift(s: HistoryShift, tolerancePct: number): string {
+  const limit = s.metric === 'errorRate' ? 'more than 0.1 points worse' : `worse than the ${tolerancePct}% tolerance`;
+  return `${s.metric} ${change(s)} (${value(s.metric, s.before)} → ${value(s.metric, s.after)}) since ${s.startedAt.slice(0, 10)}, run ${s.runId}, git ${shortSha(s.gitSha)}: ${limit}`;
+}
+
+/** Percent; the error rate in points, as it is judged (near 0 % a ratio means nothing). */
+function change(s: HistoryShift): string {
+  if (s.metric !== 'errorRate') return fmtPct(s.changePct);
+  const points = (s.after - s.before) * 100;
+  return `${points >= 0 ? '+' : ''}${points.toFixed(2)} pt`;
+}
+
+function shortSha(sha: string | null): string {
+  return sha === null ? '–' : sha.slice(0, 10);
+}
+
+function formatP(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
+}
+
+function value(metric: HistoryCheckMetric, v: number): string {
+  switch (metric) {
+    case 'errorRate':
+      return `${(v * 100).toFixed(2)}%`;
+    case 'rps':
+      return `${fmtValue(v)} req/s`;
+    case 'mttrSec':
+      return `${v.toFixed(2)} s`;
+    default:
+      return `${fmtValue(v)} ms`;
+  }
+}
