@@ -23,6 +23,7 @@ export interface HistoryArgs {
   'p-value': number;
   /** One name, or several when the flag is repeated. */
   metric: HistoryCheckMetric | HistoryCheckMetric[] | undefined;
+  since: string | undefined;
   json: boolean;
 }
 
@@ -41,11 +42,13 @@ export const historyCommand: StresslabCommand<HistoryArgs> = {
       .option('tolerance', { type: 'number', default: 5, describe: 'Percent: the newest shift is a regression when worse than this (the error rate: by more than 0.1 points)' })
       .option('p-value', { type: 'number', default: 0.001, describe: 'Largest p-value of a change point (two-sided t-test between the segments around it)' })
       .option('metric', { type: 'string', choices: HISTORY_CHECK_METRICS, describe: 'Check only this metric (repeatable)' })
+      .option('since', { type: 'string', describe: 'Check only runs from this one on: a run id, a git sha (7+ characters) or an ISO date; accepts a deliberate change that is now the norm' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout (same exit codes)' }) as unknown as Argv<HistoryArgs>,
   examples: [
     ['stresslab history check reports/nightly/history.jsonl', 'Change points of every metric; exit 1 when the newest runs regressed'],
     ['stresslab history check reports/nightly/history.jsonl --metric p95Ms --metric targetCpuMsPerRequest --tolerance 8', 'Two metrics, 8 % tolerance'],
     ['stresslab history check reports/nightly/history.jsonl --json > change-points.json', 'Machine-readable result'],
+    ['stresslab history check reports/nightly/history.jsonl --since 3f9c2a1', 'After an intended slowdown in commit 3f9c2a1: judge only the runs from it on'],
   ],
   async run(args, io) {
     const tolerancePct = args.tolerance;
@@ -55,7 +58,8 @@ export const historyCommand: StresslabCommand<HistoryArgs> = {
     }
     if (!(maxPValue > 0 && maxPValue < 1)) throw new StresslabError('BAD_USAGE', `--p-value must be between 0 and 1, got ${String(maxPValue)}`, { hint: 'e.g. --p-value 0.001' });
     const file = path.resolve(io.cwd, args.file);
-    const lines = await readHistoryStrict(file);
+    const all = await readHistoryStrict(file);
+    const lines = args.since === undefined ? all : linesSince(all, args.since, args.file);
     const metrics = args.metric === undefined ? undefined : [...new Set([args.metric].flat())];
     const result = historyChangePoints(lines, { tolerancePct, maxPValue, ...(metrics ? { metrics } : {}) });
     if (args.json) io.out(JSON.stringify({ file: args.file, runs: lines.length, ...result }, null, 2));
@@ -94,6 +98,23 @@ async function readHistoryStrict(file: string): Promise<HistoryLine[]> {
     });
   }
   return lines;
+}
+
+/**
+ * The runs from `since` on: its run id, the first run of a git sha (a prefix of 7 or more characters),
+ * or an ISO date. A deliberate change stays the newest shift until another one; this is how a team
+ * says it is the new normal.
+ */
+function linesSince(lines: readonly HistoryLine[], since: string, file: string): HistoryLine[] {
+  const sorted = [...lines].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  const key = since.trim();
+  const byRun = sorted.findIndex((l) => l.runId === key || (key.length >= 7 && /^[0-9a-f]+$/i.test(key) && l.gitSha?.toLowerCase().startsWith(key.toLowerCase()) === true));
+  if (byRun >= 0) return sorted.slice(byRun);
+  const at = /^\d{4}-\d{2}-\d{2}/.test(key) ? Date.parse(key) : Number.NaN;
+  if (Number.isFinite(at)) return sorted.filter((l) => Date.parse(l.startedAt) >= at);
+  throw new StresslabError('BAD_USAGE', `--since ${JSON.stringify(since)} is no run id or git sha in ${file}, nor an ISO date`, {
+    hint: 'e.g. --since 20261203T021500Z-ab12 (a run id), --since 3f9c2a1 (a git sha) or --since 2026-12-03',
+  });
 }
 
 function formatCheck(file: string, lineCount: number, r: HistoryChangePoints): string {

@@ -1,3 +1,4 @@
+import { harnessVersion } from '../core/version.ts';
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
@@ -20,10 +21,15 @@ export function processIo(): CliIo {
 export async function main(argv: readonly string[], rawIo: CliIo = processIo()): Promise<ExitCode> {
   // Every line a person or a CI log sees passes here: credentials in URLs never get printed.
   const io: CliIo = { ...rawIo, out: (t) => rawIo.out(redactText(t)), err: (t) => rawIo.err(redactText(t)), isTTY: rawIo.isTTY, cwd: rawIo.cwd };
+  // Before yargs: `--version` alone answers at once, whatever the commands would load or check.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(`stresslab ${harnessVersion}`);
+    return ExitCode.ok;
+  }
   let code: ExitCode = ExitCode.ok;
   const parser = yargs([...argv])
     .scriptName('stresslab')
-    .usage('$0 <command> [options]\n\nStress, chaos and load tests for data validation and execution systems.')
+    .usage('$0 <command> [options]\n\nStress, chaos and load tests for data validation and execution systems. `stresslab --version` prints the version.')
     .strict()
     .demandCommand(1, 'Name a command: run, list, plan, validate, …')
     .recommendCommands()

@@ -1,6 +1,7 @@
 import type { FaultResult, RegressionResult, RunResult, ThresholdResult } from '../contract/run-result.ts';
 import { formatChangePct, formatCount, formatNumber, formatSec } from './format-value.ts';
 import { formatCi, formatDetectable } from './verdict-label.ts';
+import { metricSpecFor } from '../analysis/gate-metrics.ts';
 import { escapeXml } from './xml-escape.ts';
 
 /** One JUnit testcase; at most one of failure/skipped, as the common JUnit XML schema allows. */
@@ -23,7 +24,7 @@ export function renderJunit(result: RunResult): string {
   const cases: JunitCase[] = [
     verdictCase(result, suite),
     ...result.thresholds.map((t) => thresholdCase(t, suite)),
-    ...result.regressions.map((g) => regressionCase(g, suite)),
+    ...result.regressions.map((g) => regressionCase(g, suite, result.reasons)),
     ...integrityCases(result, suite),
     ...result.faults.flatMap((f) => [faultCase(f, suite), ...effectCase(f, suite)]),
   ];
@@ -76,11 +77,19 @@ function thresholdCase(t: ThresholdResult, suite: string): JunitCase {
   return c;
 }
 
-function regressionCase(g: RegressionResult, suite: string): JunitCase {
+/**
+ * A failure only where the comparison failed the run (a gated regression; a blind gated metric where
+ * the scenario makes that fail): a reported-only regression is the testcase's output, so the JUnit
+ * of a passing run holds no failure.
+ */
+function regressionCase(g: RegressionResult, suite: string, reasons: readonly string[]): JunitCase {
   const summary = `baseline ${formatNumber(g.baseline)}, current ${formatNumber(g.current)}, change ${formatChangePct(g.changePct)}, `
     + `90% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}, detectable change ${formatDetectable(g)}`;
-  const c: JunitCase = { classname: `${suite}.regressions`, name: g.metric, out: `${summary}: ${g.verdict}` };
-  if (g.verdict === 'regression') c.failure = { type: 'regression', message: `${g.metric} regressed: ${summary}` };
+  const gated = g.gated ?? metricSpecFor(g.metric)?.gated ?? false;
+  const c: JunitCase = { classname: `${suite}.regressions`, name: g.metric, out: `${summary}: ${g.verdict}${gated ? '' : ' (reported, not gated)'}` };
+  if (g.verdict === 'regression' && gated) c.failure = { type: 'regression', message: `${g.metric} regressed: ${summary}` };
+  const blind = reasons.find((r) => r.startsWith(`${g.metric} is blind`));
+  if (g.verdict === 'blind' && gated && blind !== undefined) c.failure = { type: 'blind', message: blind };
   if (g.verdict === 'no-data') c.skipped = `${g.metric}: too few samples to compare`;
   return c;
 }

@@ -58,6 +58,8 @@ export interface AbRunRef {
   runDir: string;
   verdict: RunResult['verdict'];
   generatorSaturated: boolean;
+  /** The machine's speed during the run (µs of CPU per calibration unit), when the target was local. */
+  calibrationUs: number | null;
 }
 
 export interface AbPair {
@@ -151,7 +153,13 @@ export async function runAb(opts: AbOptions): Promise<AbOutcome | null> {
 }
 
 function runRef(r: RunOutcome): AbRunRef {
-  return { runId: r.result.runId, runDir: r.runDir, verdict: r.result.verdict, generatorSaturated: r.result.generatorSaturated === true };
+  return {
+    runId: r.result.runId,
+    runDir: r.runDir,
+    verdict: r.result.verdict,
+    generatorSaturated: r.result.generatorSaturated === true,
+    calibrationUs: r.result.environment.calibration?.unitCpuUs ?? null,
+  };
 }
 
 /** The newest B run's result and reports again, with the paired comparison as its gate. */

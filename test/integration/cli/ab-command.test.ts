@@ -68,8 +68,11 @@ describe('stresslab ab', () => {
     expect(result.verdict).toBe('fail');
     expect(result.reasons.join('\n')).toMatch(/p50Ms regressed/);
     expect(r.code).toBe(1);
-    const summary = await readJson<{ pairs: Array<{ order: string; a: { runDir: string }; b: { runDir: string } }>; design: { stoppedBecause: string } }>(path.join(r.runDir!, 'ab.json'));
+    type Ref = { runDir: string; calibrationUs: number | null };
+    const summary = await readJson<{ pairs: Array<{ order: string; a: Ref; b: Ref }>; design: { stoppedBecause: string } }>(path.join(r.runDir!, 'ab.json'));
     expect(summary.pairs.map((p) => p.order)).toEqual(['AB', 'BA', 'AB']);
+    // A started target is on this machine: every run records the machine's speed.
+    for (const p of summary.pairs) for (const x of [p.a, p.b]) expect(x.calibrationUs).toBeGreaterThan(0);
     expect(summary.design.stoppedBecause).toBe('fixed');
     // Every run has its own directory; both runs of a pair used the same seed (the same request sequence).
     for (const p of summary.pairs) {

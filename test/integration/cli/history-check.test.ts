@@ -81,6 +81,20 @@ describe('stresslab history check', () => {
     expect(others.stdout).not.toContain('p95Ms');
   });
 
+  it('--since accepts a deliberate shift: only the runs from that run id, git sha or date on are judged', async () => {
+    // The step at night 30 is intended; 20 nights later the new level is the norm.
+    const file = await write('accepted.jsonl', nights(50, 0.1, 30));
+    expect((await check(file)).code).toBe(ExitCode.gateFailed);
+    for (const since of ['light-30', '0030deadbe', '2025-01-31']) {
+      const r = await check(file, '--since', since);
+      expect(r.code, `${since}: ${r.stdout}${r.stderr}`).toBe(ExitCode.ok);
+      expect(r.stdout).toContain('light (profile quick): 20 runs compared');
+    }
+    const bad = await check(file, '--since', 'yesterday');
+    expect(bad.code).toBe(ExitCode.badInput);
+    expect(bad.stderr).toMatch(/--since "yesterday" is no run id or git sha in .*accepted\.jsonl, nor an ISO date/);
+  });
+
   it('--json: the result on stdout, nothing else, with the same exit code', async () => {
     await write('step-json.jsonl', nights(45, 0.1, 30));
     // A path relative to the working directory, echoed as given.

@@ -94,6 +94,32 @@ describe('stresslab run', () => {
     const r = await run('light', '--runs', '0');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--runs');
+    const many = await run('light', '--runs', 'many');
+    expect(many.code).toBe(2);
+    expect(many.err).toMatch(/--runs must be an integer from 1 to 100 or "auto", got "many"/);
+  });
+
+  it('--runs auto stops at the first look where every gated metric is decided, and needs a baseline', async () => {
+    const file = path.join(dir, 'auto.json');
+    await fs.writeFile(file, scenario(fast.url, {}));
+    const io = captureIo(dir);
+    const noBaseline = await main(['run', file, '--out', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto'], io);
+    expect(noBaseline).toBe(2);
+    expect(io.stderr()).toMatch(/--runs auto adds runs until the regression gate decides, but there is no baseline/);
+    const rec = captureIo(dir);
+    expect(await main(['baseline', 'record', file, '--runs', '2', '--env', 'auto', '--out', path.join(dir, 'reports')], rec), rec.stderr()).toBe(0);
+    const auto = captureIo(dir);
+    const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto', '--max-runs', '3'], auto);
+    // The same server as the baseline's: decided at the first look (sub-millisecond latency cannot reach its floor).
+    expect(auto.stdout()).toContain('run 1 (at most 3)');
+    expect(auto.stdout()).not.toContain('run 2 (at most 3)');
+    const m = /results: (\S+?)\/? \(/.exec(auto.stdout());
+    const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, m![1]!, 'result.json'), 'utf8')));
+    expect(result.warnings.join('\n')).toMatch(/--runs auto: look 1 of at most 3; each look's interval is at 96\.7 %/);
+    // No errors on either side: decided (p50 may be no-data should the generator saturate on a busy machine).
+    expect(result.regressions.find((x) => x.metric === 'errorRate')?.verdict).toBe('ok');
+    expect(result.regressions.some((x) => x.verdict === 'regression' || x.verdict === 'blind')).toBe(false);
+    expect(code, auto.stderr()).toBe(0);
   });
 });
 

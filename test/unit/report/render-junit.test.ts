@@ -26,13 +26,32 @@ describe('renderJunit', () => {
     expect(failed.map((c) => `${c.attrs['classname']} / ${c.attrs['name']}`)).toEqual([
       'chaos-db.run / verdict',
       'chaos-db.thresholds / http_req_duration{request:validate} p(95)<250',
-      'chaos-db.regressions / latency.p99',
       'chaos-db.integrity / stuck',
       'chaos-db.faults / db-partition recovers',
     ]);
     expect(skipped.map((c) => c.attrs['name'])).toEqual(['requests.status.p99']);
     for (const c of cases) expect(c.children.filter((x) => x.name === 'failure' || x.name === 'skipped').length).toBeLessThanOrEqual(1);
     for (const f of findAll(suite, 'failure')) expect(f.attrs['message']?.length).toBeGreaterThan(0);
+  });
+
+  it('fails a regression testcase only for what fails the run: gated regressions, and blind gated metrics where the scenario says so', () => {
+    const r = passingResult();
+    const compared = (verdict: 'regression' | 'blind' | 'ok', metric: string, gated: boolean) =>
+      ({ metric, baseline: 10, current: 12, changePct: 20, ciLowPct: 12, ciHighPct: 28, verdict, gated, mdcPct: 6.1, runsNeeded: 4 });
+    // A passing run with a reported-only regression (p99 is not gated) and a blind gated metric that only warns.
+    const passing = testcases(renderJunit({ ...r, regressions: [compared('regression', 'p99Ms', false), compared('blind', 'p95Ms', true), compared('ok', 'p50Ms', true)] }));
+    expect(findAll(passing.suite, 'failure')).toHaveLength(0);
+    const p99 = passing.cases.find((c) => c.attrs['name'] === 'p99Ms');
+    expect(findAll(p99 as XmlElement, 'system-out')[0]?.text).toMatch(/detectable change 6\.1 %: regression \(reported, not gated\)/);
+    // Failed by a gated regression and a blind metric the scenario makes fail: exactly those two.
+    const failed = testcases(renderJunit({
+      ...r,
+      verdict: 'fail',
+      reasons: ['p50Ms regressed: 10 → 12, +20.0 %', 'p95Ms is blind: the smallest change the gate could see is 6.1 %'],
+      regressions: [compared('regression', 'p50Ms', true), compared('blind', 'p95Ms', true), compared('regression', 'p99Ms', false)],
+    }));
+    const failedNames = failed.cases.filter((c) => c.children.some((x) => x.name === 'failure')).map((c) => c.attrs['name']);
+    expect(failedNames).toEqual(['verdict', 'p50Ms', 'p95Ms']);
   });
 
   it('passes every testcase of a passing run', () => {
