@@ -1,6 +1,6 @@
 import type { RegressionResult } from '../contract/run-result.ts';
 import { MACHINE_SENSITIVE_BASES, metricSpecFor } from './gate-metrics.ts';
-import type { MetricSpec } from './gate-metrics.ts';
+import type { MetricBase, MetricSpec } from './gate-metrics.ts';
 import { mean, median } from './stats/order-stats.ts';
 import { changeInterval } from './stats/change-interval.ts';
 import type { ChangeInterval, IntervalMethod } from './stats/change-interval.ts';
@@ -117,8 +117,19 @@ export function compareMetric(metric: string, baselineRuns: readonly RunValue[],
         : `${a.length} baseline run(s) with at least ${spec.minSamples} samples, ${minBaseline} needed to estimate the noise`;
     return { ...head, ciLowPct: null, ciHighPct: null, verdict: 'no-data', note, mdcPct: null, runsNeeded: null, decided: true };
   }
+  // Paired, CPU time is divided by the machine's speed in its own run (β fixed at 1: the probe's CPU
+  // time per unit of fixed work and the target's per request slow down alike), which needs no degree
+  // of freedom: two runs of a pair minutes apart can still differ by ±6 % in machine speed.
+  const perSpeed = paired && CPU_TIME_BASES.has(spec.base as MetricBase) ? covariatesOf(usableA, usableB) : null;
+  if (perSpeed !== null) {
+    const judged = judge(spec, a.map((v, i) => v / (perSpeed.a[i] as number)), b.map((v, i) => v / (perSpeed.b[i] as number)), baseline, current, options, null);
+    return { ...head, ...judged, note: `${judged.note} (CPU time per unit of machine speed, each run divided by its calibration)` };
+  }
   return { ...head, ...judge(spec, a, b, baseline, current, options, covariates) };
 }
+
+/** CPU-time metrics: what a paired comparison divides by each run's machine calibration. */
+const CPU_TIME_BASES: ReadonlySet<MetricBase> = new Set(['targetCpuMsPerRequest']);
 
 /** The covariates of every run, or null unless all have a positive one. */
 function covariatesOf(a: readonly RunValue[], b: readonly RunValue[]): { a: number[]; b: number[] } | null {
@@ -160,9 +171,10 @@ function judge(
   const high = sign === 1 ? ci.high : -ci.low;
   const estimate = sign * ci.estimate;
   const threshold = ci.scale === 'log' ? Math.log1p(tolerance) : spec.scale === 'absolute' ? spec.floor : tolerance * Math.abs(ci.baselineMean);
-  // Corrected, the change in the metric's unit is the fitted one, not the raw difference of medians
-  // (which a faster or slower machine moved).
-  const change = baseline === null || current === null ? null : corrected === null ? current - baseline : baseline * Math.expm1(corrected.estimate);
+  // Corrected or paired, the change in the metric's unit is the estimated one, not the raw difference
+  // of medians (which a faster or slower machine, or the other pairs, moved).
+  const estimated = corrected !== null ? corrected.estimate : ci.method === 'paired' && ci.scale === 'log' ? ci.estimate : null;
+  const change = baseline === null || current === null ? null : estimated === null ? current - baseline : baseline * Math.expm1(estimated);
   const floorExceeded = change !== null && sign * change > spec.floor;
   const pct = (v: number): number | null => (ci.scale === 'log' ? Math.expm1(v) * 100 : ci.baselineMean !== 0 ? (v / Math.abs(ci.baselineMean)) * 100 : null);
   // What the gate claims to see: changes beyond the tolerance and, in the metric's unit, the floor
@@ -170,7 +182,9 @@ function judge(
   const seeable = ci.scale === 'log' && baseline !== null && baseline > 0 && spec.floor > 0 ? Math.max(threshold, Math.log1p(spec.floor / baseline)) : threshold;
   const mdc = detectableChange(ci.se, ci.df, confidence);
   const sight = { mdcPct: Number.isFinite(mdc) ? pct(mdc) : null, runsNeeded: runsNeeded(ci, confidence, seeable, options.design ?? 'independent', a.length, b.length, corrected !== null) };
-  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(corrected === null ? {} : { changePct: Math.expm1(corrected.estimate) * 100 }), ...sight };
+  // Corrected or paired, the change is the estimate the interval is about, not the ratio of medians.
+  const fitted = corrected !== null ? Math.expm1(corrected.estimate) * 100 : ci.method === 'paired' ? pct(ci.estimate) : undefined;
+  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(fitted === undefined ? {} : { changePct: fitted }), ...sight };
   const tolText = spec.scale === 'absolute' ? `the floor of ${spec.floor} ${spec.unit}` : `the ${tolerance * 100} % tolerance`;
   if (low > threshold && floorExceeded) {
     return { ...interval, verdict: 'regression', decided: true, note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval${how}` };

@@ -141,6 +141,9 @@ export const abCommand: StresslabCommand<AbArgs> = {
       io.out(`A/B: ${outcome.pairs.length} pair(s) (${outcome.stoppedBecause}); runs: ${outcome.pairs.map((p) => `${p.order} ${path.basename(p.a.runDir)} ${path.basename(p.b.runDir)}`).join('; ')}`);
       io.out(`results: ${rel(verdictRun.runDir)}/ (result.json with the A/B verdict, ${AB_FILE}, report.md, report.html, junit.xml)`);
       if (verdictRun.unwritten.length > 0) io.err(`not written:\n${verdictRun.unwritten.map((u) => `  ${u}`).join('\n')}`);
+      // Stopped early, the verdict of the whole pairs so far must not read as a finished gate.
+      if (failures.first !== null) return ExitCode.harnessFailed;
+      if (interrupts.signal.aborted) return ExitCode.aborted;
       return exitCodeForVerdict(verdictRun.result.verdict);
     } finally {
       detachFailures();

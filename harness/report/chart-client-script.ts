@@ -3,7 +3,7 @@
  * It reads the chart specs (chart-spec.ts) from a JSON script block and hands them to uPlot.
  * Text reaches the page only through `textContent` or canvas `fillText`, never as HTML, so
  * user-supplied names in labels cannot inject markup. When done it sets
- * `window.__stresslabCharts = {count, ms, errors}` for tests and for people debugging a page.
+ * `window.__stresslabCharts = {count, ms, errors, xRanges}` for tests and for people debugging a page.
  */
 export const CHART_CLIENT_SCRIPT = String.raw`
 (function () {
@@ -63,6 +63,11 @@ export const CHART_CLIENT_SCRIPT = String.raw`
     ctx.restore();
   }
   function fromZero(u, min, max) { return [0, max != null && max > 0 ? max * 1.08 : 1]; }
+  // One run (or runs at one instant) gives uPlot a zero-width x range, which it widens by years:
+  // a day either side of a date, a second either side of a clock.
+  function xRange(elapsed) {
+    return function (u, min, max) { var pad = elapsed ? 1 : 86400; return min === max ? [min - pad, max + pad] : [min, max]; };
+  }
   function options(spec, width) {
     var elapsed = spec.xKind === 'elapsed';
     var series = [elapsed ? { label: 'time', value: function (u, v) { return clock(v); } } : { label: 'run' }];
@@ -74,7 +79,7 @@ export const CHART_CLIENT_SCRIPT = String.raw`
       elapsed ? { incrs: CLOCK_INCRS, space: 60, values: function (u, splits) { return splits.map(clock); } } : {},
       { scale: 'y', label: spec.yLabel, size: 60 },
     ];
-    var scales = { x: { time: !elapsed }, y: { range: fromZero } };
+    var scales = { x: { time: !elapsed, range: xRange(elapsed) }, y: { range: fromZero } };
     if (spec.y2Label) {
       axes.push({ scale: 'y2', side: 1, label: spec.y2Label, grid: { show: false }, size: 60 });
       scales.y2 = { range: fromZero };
@@ -97,6 +102,7 @@ export const CHART_CLIENT_SCRIPT = String.raw`
   window.addEventListener('resize', function () {
     plots.forEach(function (p) { p.plot.setSize({ width: p.el.clientWidth || 900, height: 280 }); });
   });
-  window.__stresslabCharts = { count: plots.length, ms: performance.now(), errors: errors };
+  window.__stresslabCharts = { count: plots.length, ms: performance.now(), errors: errors,
+    xRanges: plots.map(function (p) { return [p.plot.scales.x.min, p.plot.scales.x.max]; }) };
 })();
 `;

@@ -141,6 +141,15 @@ export async function writeHistoryReport(
   options: { outFile?: string; title?: string; assets?: ChartAssets } = {},
 ): Promise<string> {
   const { lines, problems } = await readHistory(historyFile);
+  // A damaged line or two is skipped (and said on the page); a file with no readable line at all is
+  // not a history, and an empty page would read as "nothing happened".
+  if (lines.length === 0 && problems.length > 0) {
+    throw new StresslabError('BAD_RESULT', `${historyFile} holds no readable history line (${problems.length} unreadable)`, {
+      file: historyFile,
+      problems: problems.slice(0, 20),
+      hint: 'each line of history.jsonl is one run\'s JSON summary, as `stresslab run` appends it; is this the right file?',
+    });
+  }
   const outFile = options.outFile ?? path.join(path.dirname(historyFile), 'history.html');
   const html = renderHistoryHtml(
     lines,

@@ -34,7 +34,7 @@ interface OpenedPage {
   problems: string[];
   requests: string[];
   dialogs: string[];
-  charts: { count: number; ms: number; errors: string[] };
+  charts: { count: number; ms: number; errors: string[]; xRanges: Array<[number, number]> };
 }
 
 /** Pixel counts per chart canvas: anything painted, the fault-band tint, the green recovery marker. */
@@ -150,6 +150,22 @@ describe.skipIf(!HAS_CHROMIUM)('HTML reports in headless Chromium', () => {
     expect(charts).toMatchObject({ count: 6, errors: [] });
     const stats = await page.evaluate<CanvasStats[]>(CANVAS_STATS);
     for (const s of stats) expect(s.painted / (s.width * s.height)).toBeGreaterThan(0.02);
+    await page.close();
+  });
+
+  it('a history of one run spans a day either side of it, not years', async () => {
+    const file = path.join(tmp, 'history-one.html');
+    const [one] = nightlyLines(1);
+    writeFileSync(file, renderHistoryHtml([one!], { title: 'one run' }, loadChartAssets()));
+    const { page, problems, charts } = await open(file);
+    expect(problems).toEqual([]);
+    const at = Date.parse(one!.startedAt) / 1000;
+    expect(charts.xRanges.length).toBeGreaterThan(0);
+    for (const [min, max] of charts.xRanges) {
+      expect(min).toBeLessThanOrEqual(at);
+      expect(max).toBeGreaterThanOrEqual(at);
+      expect(max - min).toBeLessThanOrEqual(2 * 86_400 + 1);
+    }
     await page.close();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,17 @@ describe('history file', () => {
     const html = readFileSync(page, 'utf8');
     expect(html).toContain('1 unreadable lines were skipped');
     expect(html).toContain('second');
+  });
+
+  it('a file without one readable history line is an input error naming its lines (exit 2), and writes no page', async () => {
+    const file = path.join(root, 'garbage', 'history.jsonl');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'not json\n{"schemaVersion":1}\n');
+    const error = await writeHistoryReport(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StresslabError);
+    expect((error as StresslabError).exitCode).toBe(2);
+    expect((error as StresslabError).format()).toMatch(/holds no readable history line \(2 unreadable\)[\s\S]*line 1[\s\S]*line 2/);
+    expect(existsSync(path.join(root, 'garbage', 'history.html'))).toBe(false);
   });
 
   it('a missing history file is a clear input error (exit 2)', async () => {

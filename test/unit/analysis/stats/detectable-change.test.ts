@@ -92,6 +92,28 @@ describe('detectableChange (docs/regression-gate.md, What a verdict could have s
     expect(() => pairedInterval([1, 2], [1], { scale: 'log', confidence: 0.9 })).toThrow(/not pairs/);
   });
 
+  it('paired CPU per request is divided by each run\'s machine speed: a ±6 % swing within pairs does not hide a 10 % costlier build', async () => {
+    const { compareRuns } = await import('../../../../harness/analysis/regression-compare.ts');
+    // CPU ms per request = 0.3 µs-units × calibration (β = 1), ± 0.5 %; B does 10 % more work.
+    const cal = { a: [800, 760, 830, 790], b: [750, 810, 780, 835] };
+    const run = (c: number, work: number, noise: number) => ({
+      metrics: { targetCpuMsPerRequest: 0.0004 * c * work * (1 + noise), calibrationUs: c, p50Ms: 3 },
+      samples: { targetCpuMsPerRequest: 50_000, calibrationUs: 400, p50Ms: 50_000 },
+    });
+    const noise = [0.005, -0.005, 0.003, -0.002];
+    const a = cal.a.map((c, i) => run(c, 1, noise[i] as number));
+    const b = cal.b.map((c, i) => run(c, 1.1, -(noise[i] as number)));
+    const cpu = compareRuns(a, b, { design: 'paired' }).find((x) => x.metric === 'targetCpuMsPerRequest');
+    expect(cpu?.changePct).toBeGreaterThan(9);
+    expect(cpu?.changePct).toBeLessThan(11);
+    expect(cpu?.verdict).toBe('regression');
+    expect(cpu?.note).toContain('each run divided by its calibration');
+    // Without the calibration the machine's swings widen the interval past the tolerance.
+    const raw = compareRuns(a, b, { design: 'paired', machineCorrection: false }).find((x) => x.metric === 'targetCpuMsPerRequest');
+    expect(raw?.verdict).not.toBe('regression');
+    expect(raw?.mdcPct).toBeGreaterThan(cpu?.mdcPct ?? 0);
+  });
+
   it('a blind gated metric warns by default and fails the run where the scenario says blind: fail', () => {
     const regressions = [{ metric: 'p95Ms', baseline: 9, current: 9.2, changePct: 2.2, ciLowPct: -20, ciHighPct: 30, verdict: 'blind' as const, gated: true, mdcPct: 31.4, runsNeeded: 14 }];
     const base = { abortReason: null, steadyState: null, thresholds: [], regressions, integrity: null, faults: [] };
