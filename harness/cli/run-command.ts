@@ -111,7 +111,7 @@ export const runCommand: StresslabCommand<RunArgs> = {
     if (args.toxiproxy !== undefined) checkUrl(args.toxiproxy, '--toxiproxy');
     // Loaded and planned once, with the seed the run will use; every later step takes these.
     const planned = await loadPlan(args.scenario, { profile: args.profile, cwd: io.cwd, seed });
-    const pre = await preflight(args, io, planned);
+    const pre = await preflight(args, io, planned, runs);
     if (args['dry-run']) {
       io.out(pre);
       if (part && segment !== undefined) {
@@ -193,7 +193,7 @@ export function targetEnv(): Record<string, string> {
  * A dry run sends nothing and writes nothing, so it skips all but the first. Returns the dry-run
  * text (plan and what the run would touch).
  */
-async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan): Promise<string> {
+async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan, runs: number): Promise<string> {
   const { scenario } = loaded;
   const targetUrl = args.target ?? scenario.target.url;
   const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
@@ -209,7 +209,6 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan)
   const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded', start });
   if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
   if (start !== undefined) checkStartCwd(start, loaded.file);
-  const runs = String(args.runs).trim() === 'auto' ? args['max-runs'] : Number(args.runs);
   await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(plan, scenario.requests.length, runs) });
   // Same condition as the run's (run-scenario.ts): Toxiproxy is only in the path when something uses it.
   const proxied = plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0;

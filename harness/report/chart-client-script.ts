@@ -63,10 +63,15 @@ export const CHART_CLIENT_SCRIPT = String.raw`
     ctx.restore();
   }
   function fromZero(u, min, max) { return [0, max != null && max > 0 ? max * 1.08 : 1]; }
-  // One run (or runs at one instant) gives uPlot a zero-width x range, which it widens by years:
-  // a day either side of a date, a second either side of a clock.
+  // One run (or runs at one instant): uPlot widens a time scale by 86400 / ms, which with timestamps
+  // in seconds is 1,000 days (a 2027–2029 axis for one night). A day either side of a date, a second
+  // either side of a clock instead.
   function xRange(elapsed) {
-    return function (u, min, max) { var pad = elapsed ? 1 : 86400; return min === max ? [min - pad, max + pad] : [min, max]; };
+    return function (u, min, max) {
+      var xs = u.data[0];
+      if (xs && xs.length > 0 && xs[0] === xs[xs.length - 1]) { var pad = elapsed ? 1 : 86400; return [xs[0] - pad, xs[0] + pad]; }
+      return [min, max];
+    };
   }
   function options(spec, width) {
     var elapsed = spec.xKind === 'elapsed';
@@ -102,7 +107,9 @@ export const CHART_CLIENT_SCRIPT = String.raw`
   window.addEventListener('resize', function () {
     plots.forEach(function (p) { p.plot.setSize({ width: p.el.clientWidth || 900, height: 280 }); });
   });
-  window.__stresslabCharts = { count: plots.length, ms: performance.now(), errors: errors,
-    xRanges: plots.map(function (p) { return [p.plot.scales.x.min, p.plot.scales.x.max]; }) };
+  window.__stresslabCharts = { count: plots.length, ms: performance.now(), errors: errors };
+  // Read when asked: uPlot settles its scales after this script has run.
+  Object.defineProperty(window.__stresslabCharts, 'xRanges', { enumerable: true,
+    get: function () { return plots.map(function (p) { return [p.plot.scales.x.min, p.plot.scales.x.max]; }); } });
 })();
 `;

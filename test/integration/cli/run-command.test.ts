@@ -99,7 +99,7 @@ describe('stresslab run', () => {
     expect(many.err).toMatch(/--runs must be an integer from 1 to 100 or "auto", got "many"/);
   });
 
-  it('--runs auto stops at the first look where every gated metric is decided, and needs a baseline', async () => {
+  it('--runs auto runs again while a gated metric is undecided, stops when all are, and needs a baseline', async () => {
     const file = path.join(dir, 'auto.json');
     await fs.writeFile(file, scenario(fast.url, {}));
     const io = captureIo(dir);
@@ -108,18 +108,23 @@ describe('stresslab run', () => {
     expect(io.stderr()).toMatch(/--runs auto adds runs until the regression gate decides, but there is no baseline/);
     const rec = captureIo(dir);
     expect(await main(['baseline', 'record', file, '--runs', '2', '--env', 'auto', '--out', path.join(dir, 'reports')], rec), rec.stderr()).toBe(0);
-    const auto = captureIo(dir);
-    const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto', '--max-runs', '3'], auto);
-    // The same server as the baseline's: decided at the first look (sub-millisecond latency cannot reach its floor).
-    expect(auto.stdout()).toContain('run 1 (at most 3)');
-    expect(auto.stdout()).not.toContain('run 2 (at most 3)');
-    const m = /results: (\S+?)\/? \(/.exec(auto.stdout());
-    const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, m![1]!, 'result.json'), 'utf8')));
-    expect(result.warnings.join('\n')).toMatch(/--runs auto: look 1 of at most 3; each look's interval is at 96\.7 %/);
-    // No errors on either side: decided (p50 may be no-data should the generator saturate on a busy machine).
-    expect(result.regressions.find((x) => x.metric === 'errorRate')?.verdict).toBe('ok');
-    expect(result.regressions.some((x) => x.verdict === 'regression' || x.verdict === 'blind')).toBe(false);
-    expect(code, auto.stderr()).toBe(0);
+    const auto = async (tolerance: string): Promise<{ out: string; result: RunResult }> => {
+      const cli = captureIo(dir);
+      const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto', '--max-runs', '2', '--tolerance', tolerance], cli);
+      expect(code, cli.stderr()).toBe(0);
+      const m = /results: (\S+?)\/? \(/.exec(cli.stdout());
+      return { out: cli.stdout(), result: runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, m![1]!, 'result.json'), 'utf8'))) };
+    };
+    // A 100 % tolerance: this server's ±15 % run-to-run latency decides every metric at the first look.
+    const loose = await auto('100');
+    expect(loose.out).toContain('run 1 (at most 2)');
+    expect(loose.out).not.toContain('run 2 (at most 2)');
+    expect(loose.result.warnings.join('\n')).toMatch(/--runs auto: look 1 of at most 2; each look's interval is at 95\.0 %/);
+    // A 0.1 % tolerance: no interval fits inside it, so p50 asks for the second run, and the cap stops there.
+    const tight = await auto('0.1');
+    expect(tight.out).toMatch(/undecided after 1 run\(s\): .*p50Ms/);
+    expect(tight.out).toContain('run 2 (at most 2)');
+    expect(tight.result.warnings.join('\n')).toMatch(/--runs auto: look 2 of at most 2/);
   });
 });
 
