@@ -6,3 +6,7 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../harness/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
+// Once the event loop is empty, exit explicitly: Node's natural exit closes its signal handlers first
+// and then tears the process down, and a Ctrl-C in that window (the 2nd press of an interrupted run
+// that has just written its results) would kill the process by SIGINT instead of exiting 3.
+process.once('beforeExit', () => process.exit());

@@ -19,6 +19,19 @@ export interface FaultLedgerOptions {
 }
 
 /**
+ * Entries a live FaultLedger of this process has opened and not yet marked done. The cleanup at a
+ * run's start takes an entry owned by a dead harness for a leftover; one owned by this very process
+ * is a leftover only when no run here holds it, or a second run started in the same process
+ * (library use, test suites) would roll back the first run's active faults and kill its processes.
+ */
+const heldHere = new Set<string>();
+
+/** True while a run of this process holds the entry open (its fault is on, or its processes run). */
+export function isHeldByThisProcess(entryId: string): boolean {
+  return heldHere.has(entryId);
+}
+
+/**
  * The rollback ledger of one run (Chaos Toolkit's rollbacks, made durable): the intent of every
  * fault step is written before the step is taken, completion after its removal.
  */
@@ -58,6 +71,7 @@ export class FaultLedger {
       files: this.files,
       undo: [],
     };
+    heldHere.add(entry.id);
     return this.update((doc) => ({ ...doc, entries: [...doc.entries.filter((e) => e.id !== entry.id), entry] }));
   }
 
@@ -72,6 +86,7 @@ export class FaultLedger {
 
   /** Marks the fault removed: the run ledger keeps the entry as done, the machine ledger forgets it. */
   done(fault: string): Promise<void> {
+    heldHere.delete(this.entryId(fault));
     return this.update((doc, file) => markDone(doc, this.entryId(fault), !file.keepDone));
   }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { markDone } from './fault-ledger.ts';
+import { isHeldByThisProcess, markDone } from './fault-ledger.ts';
 import { readLedger, updateLedger } from './ledger-store.ts';
 import type { LedgerEntry } from './ledger-store.ts';
 import { findMarkedProcesses } from './marked-processes.ts';
@@ -59,8 +59,10 @@ export async function cleanupLedger(ledgerFile: string, opts: CleanupOptions = {
 
 async function cleanupEntry(entry: LedgerEntry, opts: CleanupOptions): Promise<CleanupEntryReport> {
   const report: CleanupEntryReport = { id: entry.id, fault: entry.fault, kind: entry.kind, outcome: 'cleaned', actions: [] };
-  const ownerIsUs = entry.owner.pid === process.pid;
-  if (!opts.force && !ownerIsUs && isAlive(entry.owner)) {
+  // An entry of this process is live while one of its runs holds it; otherwise it is left from an
+  // earlier run here (or from a dead harness whose pid this process reuses).
+  const live = entry.owner.pid === process.pid ? isHeldByThisProcess(entry.id) : isAlive(entry.owner);
+  if (!opts.force && live) {
     report.outcome = 'skipped-live-run';
     return report;
   }

@@ -53,6 +53,26 @@ describe('the rollback ledger', () => {
     expect(machineLedgerPath({ HOME: '/home/u' })).toMatch(/\.stresslab\/ledger\.json$/);
   });
 
+  it("cleanup leaves an entry a run of this process holds open alone, and cleans this process's entry no run holds", async () => {
+    const dir = tempDir('ledger-own');
+    const file = path.join(dir, 'machine.json');
+    const marker = path.join(dir, 'fault-on');
+    fs.writeFileSync(marker, '');
+    const held = new FaultLedger({ runId: 'own-held', runFile: null, machineFile: file });
+    await held.open({ name: 'x', kind: 'exec' });
+    await held.intend('x', { kind: 'run-command', command: `rm -f ${marker}`, cwd: dir, timeoutMs: 5_000 });
+    // Left behind by an earlier run of this process: owned by us, held by no ledger.
+    const left = new FaultLedger({ runId: 'own-left', runFile: null, machineFile: file });
+    await left.open({ name: 'y', kind: 'exec' });
+    const doc = await readLedger(file);
+    fs.writeFileSync(file, JSON.stringify({ ...doc, entries: doc.entries.map((e) => (e.id === 'own-left/y' ? { ...e, id: 'own-gone/y', runId: 'own-gone' } : e)) }));
+    const report = await cleanupLedger(file);
+    expect(Object.fromEntries(report.entries.map((e) => [e.id, e.outcome]))).toEqual({ 'own-held/x': 'skipped-live-run', 'own-gone/y': 'cleaned' });
+    expect(fs.existsSync(marker)).toBe(true);
+    await held.done('x');
+    expect(await listActive(file)).toEqual([]);
+  });
+
   it('cleanup leaves the faults of a live run alone unless forced, and never signals a reused pid', async () => {
     const dir = tempDir('ledger-live');
     const file = path.join(dir, 'ledger.json');
