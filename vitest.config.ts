@@ -10,6 +10,8 @@ const RELIABILITY_PAIRED = [
   'test/reliability/target-death.test.ts',
   'test/reliability/ledger-full-disk.test.ts',
   'test/reliability/audit-sources-run.test.ts',
+  'test/reliability/installed-package.test.ts',
+  'test/reliability/concurrent-runs.test.ts',
 ];
 
 export default defineConfig({

@@ -14,6 +14,7 @@ import { TargetMetrics } from './metrics/target-metrics.ts';
 import type { QueueStatsReader } from './metrics/target-metrics.ts';
 import { WorkFactor } from './work-factor.ts';
 import { WorkerPool } from './workers/worker-pool.ts';
+import { packageFile } from './package-file.ts';
 
 export interface RunningTarget {
   url: string;
@@ -26,7 +27,7 @@ export interface StartTargetOptions {
   log?: LogEvent;
 }
 
-const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(fs.readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 
 function queueStatsReader(pool: pg.Pool): QueueStatsReader {
   return async () => {

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { repoRoot } from '../core/repo-root.ts';
-import { forkTypeScript } from '../core/process/typescript-child.ts';
+import { forkModule } from '../core/process/module-child.ts';
 
 export interface CalibrationSample {
   /** Monotonic time of arrival (the caller's clock, ms). */
@@ -21,7 +19,7 @@ export interface CalibrationProbe {
  * The child dies with its parent (IPC), so a killed run leaves no probe behind.
  */
 export function startCalibrationProbe(now: () => number, readyTimeoutMs = 15_000): CalibrationProbe {
-  const proc = forkTypeScript(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), 1_000);
+  const proc = forkModule('harness/calibration/probe-main', 1_000);
   const { child } = proc;
   const samples: CalibrationSample[] = [];
   const ready = new Promise<void>((resolve, reject) => {

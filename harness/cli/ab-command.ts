@@ -45,11 +45,6 @@ export interface AbArgs {
 }
 
 export const abCommand: StresslabCommand<AbArgs> = {
-  command: 'ab <scenario>',
-  describe:
-    'Interleaved A/B gate: run the scenario against build A (the last release) and build B (the candidate) alternately (AB, BA, …), ' +
-    'then judge B against A pair by pair with the regression gate\'s tolerance and verdicts. Writes every run\'s directory; the newest B run ' +
-    'carries the A/B verdict (result.json, reports, ab.json). Exits like `run`.',
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name or a .json/.yaml file' })

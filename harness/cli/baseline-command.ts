@@ -29,8 +29,6 @@ export interface BaselineArgs {
 }
 
 export const baselineCommand: StresslabCommand<BaselineArgs> = {
-  command: 'baseline <action> [targets..]',
-  describe: 'Record, update (promote runs into) or show the baseline of a scenario: baselines/<env>/<scenario>[.<profile>].json',
   builder: (y: Argv) =>
     y
       .positional('action', { choices: ['record', 'update', 'show'] as const, describe: 'record <scenario> | update <run-dir...> | show <scenario>' })

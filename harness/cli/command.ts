@@ -11,12 +11,11 @@ export interface CliIo {
 }
 
 /**
- * One CLI command. `main.ts` turns each into a yargs command; a command returns its exit code
- * and throws StresslabError for bad input or an unready environment (main maps it to the exit code).
+ * One CLI command's options and behaviour (its usage and description are in commands.ts's listing).
+ * `main.ts` turns it into a yargs command; it returns its exit code and throws StresslabError for
+ * bad input or an unready environment (main maps it to the exit code).
  */
 export interface StresslabCommand<A = Record<string, unknown>> {
-  command: string;
-  describe: string;
   builder: (y: Argv) => Argv<A>;
   examples: ReadonlyArray<readonly [command: string, description: string]>;
   run(args: A, io: CliIo): Promise<ExitCode>;

@@ -23,8 +23,6 @@ function resultFile(cwd: string, p: string): string {
 }
 
 export const compareCommand: StresslabCommand<CompareArgs> = {
-  command: 'compare <current> <reference>',
-  describe: 'Compare a result with a baseline (or with another result) and print the regression table; exit 1 on a gated regression',
   builder: (y: Argv) =>
     y
       .positional('current', { type: 'string', demandOption: true, describe: 'result.json (or its run directory)' })

@@ -19,8 +19,6 @@ export interface FaultsArgs {
 
 /** `stresslab faults list|cleanup`: what the rollback ledger says is still active, and its removal. */
 export const faultsCommand: StresslabCommand<FaultsArgs> = {
-  command: 'faults <action>',
-  describe: 'List faults still active according to the rollback ledger, or remove what a killed run left',
   builder: (y: Argv) =>
     y
       .positional('action', { choices: ['list', 'cleanup'] as const, describe: 'list: show active faults; cleanup: remove them' })

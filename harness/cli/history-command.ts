@@ -31,10 +31,6 @@ export interface HistoryArgs {
 const MAX_PROBLEMS = 20;
 
 export const historyCommand: StresslabCommand<HistoryArgs> = {
-  command: 'history <action> <file>',
-  describe:
-    'check: change points in a run history (history.jsonl) per scenario, profile and metric (E-divisive means with a t-test, as Apache Otava), ' +
-    'and whether the newest runs are worse than the ones before them. Exit 0 no regression (or too few runs to say), 1 regression, 2 bad input',
   builder: (y: Argv) =>
     y
       .positional('action', { choices: ['check'] as const, describe: 'check <file>' })

@@ -34,8 +34,6 @@ export interface K6Args {
 }
 
 export const k6Command: StresslabCommand<K6Args> = {
-  command: 'k6 <action> <inputs..>',
-  describe: 'export: a scenario as a k6 script + k6-operator TestRun; import: k6 summaries (one per pod) as a result.json',
   builder: (y: Argv) =>
     y
       .positional('action', { type: 'string', choices: ['export', 'import'], describe: 'export or import' })

@@ -1,10 +1,10 @@
 import { harnessVersion } from '../core/version.ts';
-import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
-import { commands } from './commands.ts';
+import { commands, selectedCommand } from './commands.ts';
+import type { CommandListing } from './commands.ts';
 import { redactText } from '../core/redact.ts';
 import { usageError } from './usage-error.ts';
 
@@ -27,6 +27,16 @@ export async function main(argv: readonly string[], rawIo: CliIo = processIo()):
     return ExitCode.ok;
   }
   let code: ExitCode = ExitCode.ok;
+  // Only the command being run is loaded (commands.ts); the others are names in the help.
+  const selected = selectedCommand(argv);
+  let module: StresslabCommand<never> | null;
+  let yargs: typeof import('yargs').default;
+  try {
+    module = selected === null ? null : await selected.load();
+    ({ default: yargs } = await import('yargs'));
+  } catch (e) {
+    return reportError(e, io);
+  }
   const parser = yargs([...argv])
     .scriptName('stresslab')
     .usage('$0 <command> [options]\n\nStress, chaos and load tests for data validation and execution systems. `stresslab --version` prints the version.')
@@ -42,9 +52,12 @@ export async function main(argv: readonly string[], rawIo: CliIo = processIo()):
     // not run the full profile first (yargs calls a handler after a non-throwing fail callback).
     .fail((msg, err, usage) => {
       if (err) throw err;
-      throw usageError(msg ?? 'bad usage', argv, knownFlagsOf(usage), commandSpecOf(argv));
+      throw usageError(msg ?? 'bad usage', argv, knownFlagsOf(usage), selected?.command ?? null);
     });
-  for (const c of commands) register(parser, c, io, (result) => (code = result));
+  for (const c of commands) {
+    if (c === selected && module !== null) register(parser, c, module, io, (result) => (code = result));
+    else parser.command(c.command, c.describe);
+  }
   try {
     await parser.parseAsync();
   } catch (e) {
@@ -61,15 +74,10 @@ function knownFlagsOf(usage: unknown): string[] {
   return typeof descriptions === 'object' && descriptions !== null ? Object.keys(descriptions) : [];
 }
 
-function commandSpecOf(argv: readonly string[]): string | null {
-  const first = argv.find((a) => !a.startsWith('-'));
-  return commands.find((c) => c.command.split(' ')[0] === first)?.command ?? null;
-}
-
-function register<A>(parser: Argv, c: StresslabCommand<A>, io: CliIo, done: (code: ExitCode) => void): void {
+function register<A>(parser: Argv, listing: CommandListing, c: StresslabCommand<A>, io: CliIo, done: (code: ExitCode) => void): void {
   parser.command({
-    command: c.command,
-    describe: c.describe,
+    command: listing.command,
+    describe: listing.describe,
     builder: (y: Argv) => {
       const built = c.builder(y);
       for (const [cmd, description] of c.examples) built.example(cmd, description);

@@ -33,11 +33,6 @@ export interface MergeArgs {
 }
 
 export const mergeCommand: StresslabCommand<MergeArgs> = {
-  command: 'merge <runDirs..>',
-  describe:
-    'Merge the run directories of the parts of one load (`stresslab run … --segment i/N` on N machines) into one run: ' +
-    'seconds merged (HDR histograms, never averaged percentiles), part 1\'s faults and probes, the audits added; then judged as a whole ' +
-    '(thresholds, the regression gate, recovery), with result.json, the reports and a history line. Exits with the verdict\'s code, like `run`.',
   builder: (y: Argv) =>
     y
       .positional('runDirs', { type: 'string', array: true, demandOption: true, describe: 'The run directory of every part, e.g. reports/heavy/<run-id>' })

@@ -13,8 +13,6 @@ export interface PlanArgs {
 
 /** Prints the phases and fault injections on the run clock; touches no network. */
 export const planCommand: StresslabCommand<PlanArgs> = {
-  command: 'plan <scenario>',
-  describe: 'Show the timeline of load phases and fault injections of a scenario (touches no network)',
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name or scenario file' })

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
-import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
+import { nodeArgsFor } from '../core/process/module-entry.ts';
 import { REFERENCE_SERVICE_MAIN } from '../run/target-start-spec.ts';
 import type { StresslabCommand } from './command.ts';
 
@@ -11,8 +11,6 @@ export interface ReferenceServiceArgs {
 
 /** `stresslab reference-service`: the reference service in the foreground (same as `npm run reference-service`). */
 export const referenceServiceCommand: StresslabCommand<ReferenceServiceArgs> = {
-  command: 'reference-service',
-  describe: 'Run the reference validation and execution service (embedded PostgreSQL unless DATABASE_URL is set)',
   builder: (y: Argv) =>
     y.option('port', { type: 'number', default: Number(process.env.PORT ?? 8080), describe: 'Port to listen on (0 = a free one)' }) as unknown as Argv<ReferenceServiceArgs>,
   examples: [
@@ -20,7 +18,7 @@ export const referenceServiceCommand: StresslabCommand<ReferenceServiceArgs> = {
     ['DATABASE_URL=postgres://user:pw@127.0.0.1:5432/app stresslab reference-service', 'Use an existing PostgreSQL'],
   ],
   async run(args) {
-    const child = spawn(process.execPath, [...TSX_IMPORT, REFERENCE_SERVICE_MAIN], {
+    const child = spawn(process.execPath, nodeArgsFor(REFERENCE_SERVICE_MAIN), {
       env: { ...process.env, PORT: String(args.port) },
       stdio: 'inherit',
     });

@@ -25,12 +25,6 @@ export interface ReportArgs {
 }
 
 export const reportCommand: StresslabCommand<ReportArgs> = {
-  command: 'report [runDir]',
-  describe:
-    'Re-render report.md, report.html and junit.xml of a run from its result.json and timeline.jsonl, or a history trend page. ' +
-    'With --reanalyze, compute result.json again from the run record (record.json + timeline.jsonl): thresholds, recovery and the verdict, ' +
-    'from the scenario file the run used or from --scenario, without running anything. Regressions are carried over from the existing ' +
-    'result.json as they are (they compare with a baseline and other runs that reanalysis does not have). Exits with the verdict\'s code.',
   builder: (y: Argv) =>
     y
       .positional('runDir', { type: 'string', describe: 'A run directory: reports/<scenario>/<run-id>' })

@@ -55,8 +55,6 @@ export interface RunArgs {
 const TARGET_ENV_KEYS = ['TARGET_WORK_FACTOR', 'WORKERS', 'POOL_MAX', 'MAX_ATTEMPTS', 'LEASE_MS', 'TARGET_TEST_DROP_RATE', 'CHAOS_TOKEN'];
 
 export const runCommand: StresslabCommand<RunArgs> = {
-  command: 'run <scenario>',
-  describe: 'Run a scenario (a preset name or a file) and write reports/<scenario>/<run-id>/',
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name (see `stresslab list`) or a .json/.yaml file' })

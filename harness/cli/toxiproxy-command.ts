@@ -15,8 +15,6 @@ export interface ToxiproxyArgs {
 
 /** `stresslab toxiproxy`: the embedded Toxiproxy-compatible server, standalone, until SIGINT/SIGTERM. */
 export const toxiproxyCommand: StresslabCommand<ToxiproxyArgs> = {
-  command: 'toxiproxy',
-  describe: 'Run the embedded Toxiproxy-compatible server (HTTP API + TCP proxies) until interrupted',
   builder: (y: Argv) =>
     y
       .option('port', { type: 'number', default: 8474, describe: 'API port (0 = a free one)' })

@@ -3,7 +3,7 @@ import { ExitCode } from '../core/exit-codes.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
 import type { StresslabError } from '../core/stresslab-error.ts';
 import { openPlans } from '../plan/load-plan.ts';
-import { FULL_PROFILE } from '../scenario/profiles.ts';
+import { FULL_PROFILE } from '../scenario/profile-names.ts';
 import { BodyFileCache } from '../scenario/request-bodies.ts';
 import type { StresslabCommand } from './command.ts';
 
@@ -13,8 +13,6 @@ export interface ValidateArgs {
 
 /** Schema and cross-field checks of scenario files (every profile), without running anything. */
 export const validateCommand: StresslabCommand<ValidateArgs> = {
-  command: 'validate <files..>',
-  describe: 'Check scenario files (and each of their profiles) against the schema; exit 2 on any problem',
   builder: (y: Argv) =>
     y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Scenario files or preset names' }) as unknown as Argv<ValidateArgs>,
   examples: [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a fault driver itself saw of its effect while it was active (docs/fault-effect.md): the

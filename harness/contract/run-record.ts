@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultRecordSchema } from './fault-record.ts';
 import type { Plan } from './plan-types.ts';
 import { calibrationSchema, environmentSchema, integritySchema, scenarioRefSchema, segmentRefSchema, targetRefSchema } from './run-result.ts';

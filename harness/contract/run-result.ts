@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultEffectSchema, faultEvidenceSchema } from './fault-evidence.ts';
 import { statsSchema } from './stats.ts';
 import { targetExitSchema } from './target-exit.ts';

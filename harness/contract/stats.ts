@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Transport failures, by kind (a response with an unexpected status is not one of these). */
 export const errorKindsSchema = z.strictObject({

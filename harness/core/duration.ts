@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * k6/Go duration strings ("30s", "1m30s", "500ms", "1.5h", "0"), always as strings in scenario

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Names used in tags, templates and fault names: no spaces, braces, commas or colons. */
 export const nameSchema = z

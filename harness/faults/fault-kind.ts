@@ -1,5 +1,5 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FaultObservation } from '../contract/fault-observation.ts';
 import type { FaultEventPlan, RecoveryAnchor } from '../contract/plan-types.ts';
 import type { FaultLedger } from './fault-ledger.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Touch } from './fault-kind.ts';
 
 /** Parameter schemas several fault kinds share, and the dry-run wording of what they touch. */

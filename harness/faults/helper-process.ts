@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { repoRoot } from '../core/repo-root.ts';
 import { stopChild } from '../../process-kit/stop-child.ts';
-import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
+import { moduleFile, nodeArgsFor } from '../core/process/module-entry.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext } from './fault-kind.ts';
 import { identify } from '../../process-kit/process-identity.ts';
@@ -35,8 +35,8 @@ export interface StartHelperOptions {
  * (the ledger and `faults cleanup` find it by pid + start time, or by the marker in its argv).
  */
 export async function startHelper(script: HelperScript, config: Record<string, unknown>, opts: StartHelperOptions): Promise<HelperProcess> {
-  const file = path.join(repoRoot, 'harness', 'faults', 'helpers', `${script}-main.ts`);
-  const child = spawn(process.execPath, [...TSX_IMPORT, file, JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
+  const file = moduleFile(`harness/faults/helpers/${script}-main`);
+  const child = spawn(process.execPath, [...nodeArgsFor(file), JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +44,7 @@ export async function startHelper(script: HelperScript, config: Record<string, u
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2_000)));
-  if (child.pid === undefined) throw failed(opts.label, 'it could not be spawned', stderr);
+  if (child.pid === undefined) throw failed(opts.label, file, 'it could not be spawned', stderr);
   const pid = child.pid;
   await opts.ctx.ledger.intend(opts.fault, { kind: 'kill-process', ...identify(pid), label: opts.label });
   let report: Record<string, unknown> | null = null;
@@ -56,11 +56,11 @@ export async function startHelper(script: HelperScript, config: Record<string, u
   };
   try {
     const ready = await readyLine(child.stdout, exited, opts.readyTimeoutMs ?? 30_000, (r) => (report = r));
-    if (ready === null) throw failed(opts.label, 'it exited before it was ready', stderr);
+    if (ready === null) throw failed(opts.label, file, 'it exited before it was ready', stderr);
     return { pid, ready, stop, report: () => report };
   } catch (e) {
     await stop();
-    throw e instanceof StresslabError ? e : failed(opts.label, (e as Error).message, stderr);
+    throw e instanceof StresslabError ? e : failed(opts.label, file, (e as Error).message, stderr);
   }
 }
 
@@ -89,8 +89,8 @@ function readyLine(
   });
 }
 
-function failed(label: string, why: string, stderr: string): StresslabError {
+function failed(label: string, file: string, why: string, stderr: string): StresslabError {
   return new StresslabError('FAULT_FAILED', `The ${label} process failed: ${why}`, {
-    hint: stderr.trim() ? `Its output:\n${stderr.trim()}` : 'It printed nothing; run it by hand with node --import tsx to see why.',
+    hint: stderr.trim() ? `Its output:\n${stderr.trim()}` : `It printed nothing; run it by hand to see why: node ${nodeArgsFor(file).join(' ')} '<its config as JSON>'`,
   });
 }

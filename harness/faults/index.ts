@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
 import type { FaultContext, FaultDriver, FaultKindDefinition, ProxyProtocolNeed, Touch } from './fault-kind.ts';
 import { cpuHog } from './kinds/cpu-hog.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import { isAlive } from '../../process-kit/process-identity.ts';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 
 /** What a watch saw: statements of other sessions caught waiting, each counted once. */
 export interface PgWaits {
@@ -47,7 +47,8 @@ export class PgWaitWatch {
   ) {}
 
   async start(): Promise<void> {
-    const c = new pg.Client({ connectionString: this.url, application_name: 'stresslab-harness', connectionTimeoutMillis: 5_000 });
+    const { default: driver } = await import('pg');
+    const c = new driver.Client({ connectionString: this.url, application_name: 'stresslab-harness', connectionTimeoutMillis: 5_000 });
     c.on('error', () => undefined);
     try {
       await c.connect();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What undoes one step of a fault without the process that injected it: the ledger stores these

@@ -3,7 +3,8 @@ import type { Clock } from '../core/clock.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { FromSamplerWorker, SamplerCounts, SamplerWorkerData, ToSamplerWorker } from './resource-sampler-worker.ts';
 import type { ResourceSample } from '../contract/timeline-types.ts';
-import { startTsWorker } from '../core/process/ts-worker.ts';
+import { moduleUrl } from '../core/process/module-entry.ts';
+import { startModuleWorker } from '../core/process/module-worker.ts';
 
 export type { SamplerCounts } from './resource-sampler-worker.ts';
 
@@ -53,7 +54,7 @@ export function startResourceSampler(opts: ResourceSamplerOptions): ResourceSamp
     targetMetricsUrl: opts.targetMetricsUrl ?? null,
     scrapeTimeoutMs: opts.scrapeTimeoutMs ?? Math.min(2_000, Math.max(50, intervalMs * 0.8)),
   };
-  const worker = startTsWorker(new URL('./resource-sampler-worker.ts', import.meta.url), data);
+  const worker = startModuleWorker(moduleUrl('harness/metrics/resource-sampler-worker'), data);
   // A forgotten stop() must not keep the harness process alive.
   worker.unref();
   let counts: SamplerCounts = { samples: 0, hostErrors: 0, targetErrors: 0, harnessErrors: 0 };
@@ -102,7 +103,7 @@ async function stopWorker(worker: Worker, pidTimer: NodeJS.Timeout, counts: () =
 
 function startFailure(message: string, cause?: unknown): StresslabError {
   return new StresslabError('INTERNAL', `The resource sampler's worker thread failed: ${message}`, {
-    hint: 'Resource figures will be missing from this run; check that tsx is installed (npm ci).',
+    hint: 'Resource figures will be missing from this run; reinstall stresslab (in a checkout: npm ci, which also builds dist/).',
     ...(cause === undefined ? {} : { cause }),
   });
 }

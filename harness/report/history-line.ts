@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
 import { verdictSchema, type RunResult } from '../contract/run-result.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';

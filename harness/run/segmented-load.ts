@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { startTsWorker } from '../core/process/ts-worker.ts';
+import { moduleUrl } from '../core/process/module-entry.ts';
+import { startModuleWorker } from '../core/process/module-worker.ts';
 import type { LoadPhasePlan } from '../contract/plan-types.ts';
 import type { TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import type { PhaseRunSummary } from '../load/engine.ts';
@@ -91,7 +92,7 @@ export class SegmentedLoad {
 
   #spawn(index: number): Promise<void> {
     const data: SegmentWorkerData = { ...this.#o.data, segment: subSegment(this.#o.part ?? WHOLE, index, this.#o.count) };
-    const worker = startTsWorker(new URL('./segment-worker.ts', import.meta.url), data);
+    const worker = startModuleWorker(moduleUrl('harness/run/segment-worker'), data);
     this.#workers.push(worker);
     return new Promise((resolve, reject) => {
       worker.once('error', reject);

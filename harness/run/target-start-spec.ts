@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { repoRoot } from '../core/repo-root.ts';
-import { TSX_IMPORT } from '../core/process/tsx-loader.ts';
+import { moduleFile, nodeArgsFor } from '../core/process/module-entry.ts';
 import { renderStartTemplate } from '../scenario/schema-target-start.ts';
 import type { ResolvedTargetStart } from '../scenario/schema-target.ts';
 
 /** The reference service's entry point: the harness starts it as a process, never imports it. */
-export const REFERENCE_SERVICE_MAIN = path.join(repoRoot, 'reference-service', 'main.ts');
+export const REFERENCE_SERVICE_MAIN = moduleFile('reference-service/main');
 
 /**
  * A target the harness starts, everything resolved: what ManagedTarget runs, probes, restarts and
@@ -72,13 +72,13 @@ export interface ReferenceServiceInput {
   marker?: string;
 }
 
-/** The embedded target: the reference service run with the tsx loader, on 127.0.0.1:`port`. */
+/** The embedded target: the reference service (compiled, or through tsx from the sources) on 127.0.0.1:`port`. */
 export function referenceServiceSpec(opts: ReferenceServiceInput): TargetStartSpec {
   const url = `http://127.0.0.1:${opts.port}`;
   return {
-    argv: [process.execPath, ...TSX_IMPORT, REFERENCE_SERVICE_MAIN, ...(opts.marker === undefined ? [] : [opts.marker])],
+    argv: [process.execPath, ...nodeArgsFor(REFERENCE_SERVICE_MAIN), ...(opts.marker === undefined ? [] : [opts.marker])],
     name: 'the embedded target (reference service)',
-    command: 'node --import tsx reference-service/main.ts',
+    command: `node ${REFERENCE_SERVICE_MAIN.endsWith('.ts') ? '--import tsx ' : ''}${path.relative(repoRoot, REFERENCE_SERVICE_MAIN)}`,
     cwd: repoRoot,
     env: { ...opts.env, HOST: '127.0.0.1', PORT: String(opts.port) },
     url,

@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { StresslabError } from '../core/stresslab-error.ts';
-import { repoRoot } from '../core/repo-root.ts';
-import { forkTypeScript } from '../core/process/typescript-child.ts';
+import { forkModule } from '../core/process/module-child.ts';
 
 export interface ToxiproxyChild {
   url: string;
@@ -15,7 +13,7 @@ export interface ToxiproxyChild {
  * marker should it not.
  */
 export function startToxiproxyChild(timeoutMs = 20_000, marker?: string): Promise<ToxiproxyChild> {
-  const proc = forkTypeScript(path.join(repoRoot, 'harness', 'toxiproxy', 'child-main.ts'), 2_000, marker === undefined ? [] : [marker]);
+  const proc = forkModule('harness/toxiproxy/child-main', 2_000, marker === undefined ? [] : [marker]);
   const { child } = proc;
   return new Promise((resolve, reject) => {
     let started = false;

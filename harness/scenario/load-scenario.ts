@@ -4,12 +4,11 @@ import type { InputProblem } from '../core/stresslab-error.ts';
 import { checkScenario } from './check-scenario.ts';
 import { INPUT_LIMITS } from './input-limits.ts';
 import { documentLimitProblems } from './document-limits.ts';
-import { formatOf, parseSource } from './parse-source.ts';
-import { FULL_PROFILE, applyProfile, findProfile, profileNames } from './profiles.ts';
+import { applyProfile } from './profiles.ts';
+import { FULL_PROFILE, findProfile, profileNames } from './profile-names.ts';
 import { loadRequestBodies } from './request-bodies.ts';
 import type { BodyFileCache, RequestBody } from './request-bodies.ts';
-import { readInputFile } from './read-input-file.ts';
-import { presetNames, resolveScenarioFile } from './scenario-files.ts';
+import { readScenarioSource } from './read-scenario-source.ts';
 import { knownScenarioKeys } from './scenario-json-schema.ts';
 import { scenarioSchema } from './scenario-schema.ts';
 import type { Scenario } from './scenario-schema.ts';
@@ -64,7 +63,7 @@ function internal(e: unknown, fileOrName: string): StresslabError {
 }
 
 async function load(fileOrName: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
-  const { raw, file } = await readSource(fileOrName, options.cwd);
+  const { raw, file } = await readScenarioSource(fileOrName, options.cwd);
   return scenarioFromSource(raw, file, options);
 }
 
@@ -92,7 +91,7 @@ export interface OpenScenarioOptions extends Omit<LoadScenarioOptions, 'profile'
 /** `loadScenario`'s reading, parsing and schema check, without a profile applied yet. Errors as loadScenario's. */
 export async function openScenario(fileOrName: string, options: OpenScenarioOptions): Promise<OpenedScenario> {
   try {
-    const { raw, file } = await readSource(fileOrName, options.cwd);
+    const { raw, file } = await readScenarioSource(fileOrName, options.cwd);
     const data = checkSource(raw, file);
     // The document's canonical text (for the hash) is the same under every profile: written once.
     let canonical: string | undefined;
@@ -111,19 +110,6 @@ export async function openScenario(fileOrName: string, options: OpenScenarioOpti
   } catch (e) {
     throw internal(e, fileOrName);
   }
-}
-
-async function readSource(fileOrName: string, cwd: string): Promise<{ raw: unknown; file: string }> {
-  const file = resolveScenarioFile(fileOrName, cwd);
-  if (file === null) {
-    const presets = await presetNames();
-    throw new StresslabError('BAD_SCENARIO', `no scenario file or preset named "${fileOrName}"`, {
-      hint: `give a path to a .json/.yaml file, or a preset: ${presets.join(', ')}`,
-    });
-  }
-  const read = await readInputFile(file, INPUT_LIMITS.maxScenarioBytes);
-  if (!read.ok) throw new StresslabError('BAD_SCENARIO', `cannot read scenario: ${read.message}`, { file, hint: read.hint });
-  return { raw: parseSource(read.text, file, formatOf(file)), file };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Lexer, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { StresslabError } from '../core/stresslab-error.ts';
 import { formatJsonPath } from '../core/json-path.ts';
 import { duplicateJsonKeys } from './json-duplicate-keys.ts';
@@ -9,9 +9,20 @@ import { INPUT_LIMITS } from './input-limits.ts';
  * Parses a scenario (or JSON body file) text; syntax errors and duplicate keys become BAD_SCENARIO
  * with line and column. A leading byte-order mark is ignored in both formats.
  */
-export function parseSource(text: string, file: string, format: 'json' | 'yaml'): unknown {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return format === 'json' ? parseJson(body, file) : parseYaml(body, file);
+export async function parseSource(text: string, file: string, format: 'json' | 'yaml'): Promise<unknown> {
+  if (format === 'json') return parseJsonSource(text, file);
+  // Loaded for YAML files only: the parser is a quarter of a megabyte of code, and the presets are JSON.
+  const yaml = await import('yaml');
+  return parseYaml(yaml, withoutBom(text), file);
+}
+
+/** parseSource for JSON, synchronously (body files, whose format is fixed). */
+export function parseJsonSource(text: string, file: string): unknown {
+  return parseJson(withoutBom(text), file);
+}
+
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 export function formatOf(file: string): 'json' | 'yaml' {
@@ -44,16 +55,16 @@ function parseJson(text: string, file: string): unknown {
   return value;
 }
 
-function parseYaml(text: string, file: string): unknown {
+function parseYaml(yaml: typeof Yaml, text: string, file: string): unknown {
   // The document API reports every error with its position instead of throwing on the first.
-  const deepAt = flowDeeperThan(text, INPUT_LIMITS.maxDocumentDepth);
+  const deepAt = flowDeeperThan(yaml, text, INPUT_LIMITS.maxDocumentDepth);
   if (deepAt >= 0) {
     const { line, column } = positionOf(text, deepAt);
     throw tooDeepYaml(file, { line, col: column });
   }
   let doc;
   try {
-    doc = withYamlDebugSwitches(() => parseDocument(text, { prettyErrors: true, uniqueKeys: true }));
+    doc = withYamlDebugSwitches(() => yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true }));
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     throw tooDeepYaml(file, null);
@@ -113,7 +124,7 @@ const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f', '\uFEFF']);
  * aware of quotes, comments and block scalars, finds them in milliseconds. A text with fewer
  * brackets than the limit cannot nest that deep, so most files skip the lexer.
  */
-function flowDeeperThan(text: string, maxDepth: number): number {
+function flowDeeperThan(yaml: typeof Yaml, text: string, maxDepth: number): number {
   let brackets = 0;
   for (let i = 0; i < text.length && brackets <= maxDepth; i++) {
     const c = text.charCodeAt(i);
@@ -122,7 +133,7 @@ function flowDeeperThan(text: string, maxDepth: number): number {
   if (brackets <= maxDepth) return -1;
   let depth = 0;
   let offset = 0;
-  for (const token of new Lexer().lex(text)) {
+  for (const token of new yaml.Lexer().lex(text)) {
     if (token === '[' || token === '{') {
       if (++depth > maxDepth) return offset;
     } else if (token === ']' || token === '}') depth--;

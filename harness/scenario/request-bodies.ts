@@ -4,7 +4,7 @@ import type { InputProblem } from '../core/stresslab-error.ts';
 import { isStresslabError } from '../core/stresslab-error.ts';
 import { formatBytes, INPUT_LIMITS } from './input-limits.ts';
 import { pathDeeperThan } from './json-depth.ts';
-import { parseSource } from './parse-source.ts';
+import { parseJsonSource } from './parse-source.ts';
 import { readInputFile } from './read-input-file.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -132,7 +132,7 @@ async function readBodyFile(file: string): Promise<BodyFile> {
   const text = read.text;
   if (!/\.json$/i.test(file)) return { kind: 'text', text };
   try {
-    return { kind: 'json', text, value: parseSource(text, file, 'json') };
+    return { kind: 'json', text, value: parseJsonSource(text, file) };
   } catch (e) {
     if (!isStresslabError(e)) throw e;
     const first = e.problems[0];

@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../core/repo-root.ts';
 
-/** The repository's scenarios/ folder, found from this module (not the cwd) so presets work from anywhere. */
-export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+/** The package's scenarios/ folder, found from this module (not the cwd) so presets work from anywhere. */
+export const SCENARIOS_DIR = join(repoRoot, 'scenarios');
 export const SCHEMA_FILE = join(SCENARIOS_DIR, 'schema.json');
 
 export const SCENARIO_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;

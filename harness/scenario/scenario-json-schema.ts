@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scenarioSchema } from './scenario-schema.ts';
 
 /** scenarios/schema.json: the input side of the zod schema (defaults shown, defaulted fields optional). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameSchema } from '../core/scalar-schemas.ts';
 import { faultSpecSchema } from '../faults/fault-spec-schema.ts';
 import { abortSchema } from './schema-abort.ts';

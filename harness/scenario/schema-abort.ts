@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAbortCondition } from '../core/abort-condition.ts';
 import type { AbortCondition } from '../core/abort-condition.ts';
 import { checkAggregation, checkMetricKey } from './schema-thresholds.ts';

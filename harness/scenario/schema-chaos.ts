@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../core/duration.ts';
 import { SLICE_MS } from '../contract/traffic-slices.ts';
 import { hostPortSchema, httpUrlSchema, nameSchema } from '../core/scalar-schemas.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../core/duration.ts';
 import { parseMetricKey, parseThresholdExpression } from '../core/threshold-expression.ts';
 import type { MetricKey, Threshold, ThresholdExpression, ThresholdRule } from '../core/threshold-expression.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { InputProblem } from '../core/stresslab-error.ts';
 import { formatJsonPath } from '../core/json-path.ts';
 import { closestName } from '../core/closest-name.ts';

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type pg from 'pg';
+import { packageFile } from '../package-file.ts';
 
-const migrationsDir = new URL('./migrations/', import.meta.url);
+/** Not beside the compiled module (dist/ holds only JavaScript): always the package's own folder. */
+const migrationsDir = packageFile('reference-service/db/migrations');
 
 export interface Migration {
   version: number;
@@ -17,7 +20,7 @@ export function listMigrations(): Migration[] {
     .map((file) => ({
       version: Number.parseInt(file, 10),
       name: file.replace(/\.sql$/, ''),
-      sql: fs.readFileSync(new URL(file, migrationsDir), 'utf8'),
+      sql: fs.readFileSync(path.join(migrationsDir, file), 'utf8'),
     }))
     .sort((a, b) => a.version - b.version);
 }

@@ -15,7 +15,7 @@ import { readLedger } from '../../harness/faults/ledger-store.ts';
 import type { UndoAction } from '../../harness/faults/undo-action.ts';
 import { isAlive } from '../../process-kit/process-identity.ts';
 import type { ProcessIdentity } from '../../process-kit/process-identity.ts';
-import { TSX_IMPORT } from '../../harness/core/process/tsx-loader.ts';
+import { tsxImportArgs } from '../../harness/core/process/tsx-loader.ts';
 import { plannedFault } from '../integration/faults/fault-fixture.ts';
 
 /**
@@ -115,7 +115,7 @@ describe.skipIf(!mounted)('the fault ledger on a full disk (real tmpfs)', () => 
     const events = [{ ...plannedFault({ kind: 'cpu-hog', processes: 1, dutyPercent: 5 }), removeAtMs: 600_000 }];
     const harness = spawn(
       process.execPath,
-      [...TSX_IMPORT, path.join(repoRoot, 'test', 'support', 'fault-harness-child.ts'), JSON.stringify({ runId: 'killed-full', runLedger, toxiproxyUrl: 'http://127.0.0.1:1', databaseUrl: '', events })],
+      [...tsxImportArgs(), path.join(repoRoot, 'test', 'support', 'fault-harness-child.ts'), JSON.stringify({ runId: 'killed-full', runLedger, toxiproxyUrl: 'http://127.0.0.1:1', databaseUrl: '', events })],
       { cwd: repoRoot, env: { ...process.env, STRESSLAB_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     started.push(harness);

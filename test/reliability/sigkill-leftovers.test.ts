@@ -172,10 +172,10 @@ async function killRunMidFault(label: string): Promise<KilledRun> {
   const clusterDir = / -D (\S+)/.exec(postmaster!.args)![1]!;
   // A SIGKILL runs no rollback: the database (and its workers), its port and the hog are still there.
   expect(isAlive(postmaster!)).toBe(true);
-  expect(procs.some((p) => p.args.includes('cpu-hog-main.ts') && isAlive(p))).toBe(true);
+  expect(procs.some((p) => /cpu-hog-main\.[jt]s\b/.test(p.args) && isAlive(p))).toBe(true);
   expect(procs.filter((p) => p.args.startsWith('postgres: ')).length).toBeGreaterThan(0);
   expect(fs.existsSync(clusterDir)).toBe(true);
-  expect(procs.map((p) => p.args).join('\n')).toMatch(/reference-service\/main\.ts --stresslab-run=/);
+  expect(procs.map((p) => p.args).join('\n')).toMatch(/reference-service\/main\.[jt]s --stresslab-run=/);
   expect(ports.length).toBeGreaterThanOrEqual(2);
   expect((await Promise.all(ports.map(accepts))).some(Boolean)).toBe(true);
   return { procs, ports, clusterDir, runLedger: path.join(path.dirname(timeline!), 'faults-ledger.json'), stateDir };

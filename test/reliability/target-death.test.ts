@@ -65,7 +65,7 @@ function targetPidOf(harnessPid: number): number | null {
     try {
       const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
       if (ppid !== harnessPid) continue;
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('reference-service/main.ts')) return Number(pid);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').match(/reference-service\/main\.[jt]s\0/)) return Number(pid);
     } catch {
       // exited while we looked
     }

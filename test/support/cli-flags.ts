@@ -1,19 +1,19 @@
 import yargs from 'yargs';
-import { commands } from '../../harness/cli/commands.ts';
+import { commandName, commands } from '../../harness/cli/commands.ts';
 
 /**
  * The real CLI surface, read from the yargs builders: command name → its options and positionals
  * (with aliases). Tests of docs and recipes check every `stresslab …` they call against it.
  */
-export function cliOptions(): Map<string, Set<string>> {
+export async function cliOptions(): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (const c of commands) {
     // getOptions() is yargs API that @types/yargs does not declare.
-    const built = c.builder(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } };
+    const built = (await c.load()).builder(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } };
     const o = built.getOptions();
     const names = new Set<string>(Object.keys(o.key));
     for (const [k, aliases] of Object.entries(o.alias)) for (const a of [k, ...aliases]) names.add(a);
-    out.set(c.command.split(' ')[0] ?? c.command, names);
+    out.set(commandName(c), names);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TSX_IMPORT } from '../../harness/core/process/tsx-loader.ts';
+import { tsxImportArgs } from '../../harness/core/process/tsx-loader.ts';
 import { SCENARIOS_DIR } from '../../harness/scenario/scenario-files.ts';
 import { captureIo } from './capture-io.ts';
 import { scenarioMutants } from './scenario-mutants.ts';
@@ -226,7 +226,7 @@ export function validateFuzzPool(size: number): FuzzPool {
   const spawnWorker = (): void => {
     // A young generation of 64 MB: a giant YAML mutant's document (tens of MB of nodes, alive until
     // converted) then mostly dies young, instead of being copied by hundreds of scavenges (half the GC time).
-    const child = fork(CHILD, [], { execArgv: [...TSX_IMPORT, '--max-semi-space-size=64'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [], { execArgv: [...tsxImportArgs(), '--max-semi-space-size=64'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     const w: PoolWorker = { child, job: null, ready: false, stderr: '' };
     workers.add(w);
     child.stderr?.on('data', (d: Buffer) => (w.stderr = (w.stderr + d.toString()).slice(-4000)));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HogObservation } from '../../contract/fault-observation.ts';
 import { defineFaultKind } from '../fault-kind.ts';
 import { startHelper } from '../helper-process.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, formatDuration } from '../../core/duration.ts';
 import { defineFaultKind } from '../fault-kind.ts';
 import { databaseText, databaseUrlEnvParam } from '../fault-params.ts';

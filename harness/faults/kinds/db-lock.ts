@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { StresslabError } from '../../core/stresslab-error.ts';
 import { defineFaultKind } from '../fault-kind.ts';
 import { databaseText, databaseUrlEnvParam } from '../fault-params.ts';

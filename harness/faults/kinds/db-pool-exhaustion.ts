@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineFaultKind } from '../fault-kind.ts';
 import { databaseText, databaseUrlEnvParam } from '../fault-params.ts';
 import { pgHolderDriver } from '../pg-holder-fault.ts';

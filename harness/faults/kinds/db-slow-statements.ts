@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { z } from 'zod';
+import type pg from 'pg';
+import * as z from 'zod';
 import type { DatabaseObservation } from '../../contract/fault-observation.ts';
 import { defineFaultKind } from '../fault-kind.ts';
 import { PgWaitWatch } from '../pg-wait-watch.ts';
@@ -37,7 +37,7 @@ export const dbSlowStatements = defineFaultKind({
         url = databaseUrl;
         await ctx.ledger.intend(event.name, { kind: 'run-sql', databaseUrl, sql: dropSql, label: `drop slow-statement trigger function ${fn}` });
         const tables = await withDatabase(databaseUrl, async (c) => {
-          const names = p.table !== undefined ? [quoteTable(p.table)] : await userTables(c);
+          const names = p.table !== undefined ? [quoteTable(c, p.table)] : await userTables(c);
           await c.query('BEGIN');
           await c.query(
             `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(${p.delayMs / 1000}); RETURN NULL; END $$`,
@@ -64,13 +64,13 @@ export const dbSlowStatements = defineFaultKind({
   },
 });
 
-function quoteTable(table: string): string {
-  return table.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+function quoteTable(c: pg.Client, table: string): string {
+  return table.split('.').map((part) => c.escapeIdentifier(part)).join('.');
 }
 
 async function userTables(c: pg.Client): Promise<string[]> {
   const r = await c.query<{ schemaname: string; tablename: string }>(
     `SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
   );
-  return r.rows.map((row) => `${pg.escapeIdentifier(row.schemaname)}.${pg.escapeIdentifier(row.tablename)}`);
+  return r.rows.map((row) => `${c.escapeIdentifier(row.schemaname)}.${c.escapeIdentifier(row.tablename)}`);
 }

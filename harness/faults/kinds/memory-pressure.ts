@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HogObservation } from '../../contract/fault-observation.ts';
 import type { FaultEventPlan } from '../../contract/plan-types.ts';
 import { StresslabError } from '../../core/stresslab-error.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineFaultKind } from '../fault-kind.ts';
 import { msParam, proxyParam, streamParam, toxicTouch } from '../fault-params.ts';
 import { toxicDriver } from '../toxic-fault.ts';

@@ -7,7 +7,7 @@ import { analyzeLeak } from '../../../harness/analysis/leak-verdict.ts';
 import { startResourceSampler } from '../../../harness/metrics/resource-sampler.ts';
 import type { ResourceSample } from '../../../harness/contract/timeline-types.ts';
 import { monotonicClock } from '../../../harness/core/clock.ts';
-import { TSX_IMPORT } from '../../../harness/core/process/tsx-loader.ts';
+import { tsxImportArgs } from '../../../harness/core/process/tsx-loader.ts';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/memory-pattern.ts', import.meta.url));
 
@@ -18,7 +18,7 @@ async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<Child
   // No memory reducer: V8 runs it once the isolate idles (about 8 s and 16 s in), shrinking its heap by
   // 4–6 MB. The growing child then has a quarter whose minimum is below the one before (measured: 1 of
   // 3 runs; `suspect`, a flaky failure), while its only growth is meant to be the 20 MB/min it keeps.
-  const child = spawn(process.execPath, ['--expose-gc', '--no-memory-reducer', ...TSX_IMPORT, SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, ['--expose-gc', '--no-memory-reducer', ...tsxImportArgs(), SCRIPT, mode, String(mbPerMin)], { stdio: ['ignore', 'pipe', 'inherit'], env });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return child;
 }

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { clusterDirPrefix, sweepOrphanClusters } from '../../../process-kit/postgres/orphan-clusters.ts';
 import { isAlive } from '../../../process-kit/process-identity.ts';
 import type { ProcessIdentity } from '../../../process-kit/process-identity.ts';
-import { TSX_IMPORT } from '../../../harness/core/process/tsx-loader.ts';
+import { tsxImportArgs } from '../../../harness/core/process/tsx-loader.ts';
 import { repoRoot } from '../../../harness/core/repo-root.ts';
 
 const cleanup: string[] = [];
@@ -49,7 +49,7 @@ describe('sweepOrphanClusters', () => {
   });
 
   it('stops and removes the real cluster of a SIGKILLed owner (what every embedded start does first)', async () => {
-    const child = spawn(process.execPath, [...TSX_IMPORT, path.join(repoRoot, 'test', 'support', 'embedded-postgres-child.ts')], {
+    const child = spawn(process.execPath, [...tsxImportArgs(), path.join(repoRoot, 'test', 'support', 'embedded-postgres-child.ts')], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const ready = await new Promise<string>((resolve, reject) => {

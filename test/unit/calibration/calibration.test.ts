@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startCalibrationProbe } from '../../../harness/calibration/calibration-probe.ts';
 import { MIN_CALIBRATION_SAMPLES, summarizeCalibration } from '../../../harness/calibration/summarize-calibration.ts';
 import { repoRoot } from '../../../harness/core/repo-root.ts';
-import { TSX_IMPORT } from '../../../harness/core/process/tsx-loader.ts';
+import { tsxImportArgs } from '../../../harness/core/process/tsx-loader.ts';
 
 describe('summarizeCalibration', () => {
   const samples = Array.from({ length: 100 }, (_, i) => ({ atMs: i * 100, unitCpuUs: i < 50 ? 1000 : 3000 }));
@@ -51,11 +51,11 @@ describe('startCalibrationProbe (a real child process)', () => {
   }, 20_000);
 });
 
-describe('TSX_IMPORT', () => {
+describe('tsxImportArgs()', () => {
   it('starts a TypeScript child from a working directory without tsx (a user\'s project)', async () => {
     const cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-no-tsx-'));
     try {
-      const child = fork(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), [], { cwd, execArgv: [...TSX_IMPORT], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = fork(path.join(repoRoot, 'harness', 'calibration', 'probe-main.ts'), [], { cwd, execArgv: [...tsxImportArgs()], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       const first = await new Promise<unknown>((resolve, reject) => {
         child.once('message', resolve);
         child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
@@ -63,7 +63,7 @@ describe('TSX_IMPORT', () => {
       child.kill('SIGTERM');
       expect(first).toEqual({ event: 'ready' });
       // The bare specifier is what failed before: it resolves from the cwd.
-      expect(TSX_IMPORT[1]).toMatch(/^file:\/\/.*\/tsx\/dist\/loader\.mjs$/);
+      expect(tsxImportArgs()[1]).toMatch(/^file:\/\/.*\/tsx\/dist\/loader\.mjs$/);
     } finally {
       await fs.rm(cwd, { recursive: true, force: true });
     }

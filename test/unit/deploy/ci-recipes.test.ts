@@ -9,6 +9,9 @@ import { presetNames } from '../../../harness/scenario/scenario-files.ts';
 import { cliOptions, parseStresslabCall, shellCommands } from '../../support/cli-flags.ts';
 import type { StresslabCall } from '../../support/cli-flags.ts';
 
+/** Every command's options, read from the yargs builders (each command module loaded once). */
+const CLI_OPTIONS = await cliOptions();
+
 /*
  * GitHub Actions does not run here: the recipes are checked as data (triggers, the steps that
  * matter, every stresslab command line against the real CLI), and the shell steps that do real
@@ -47,7 +50,7 @@ const runCalls = (w: Workflow, scenario?: string) => calls(w).filter((c) => c.ca
 const valueOf = (words: readonly string[], flag: string): string | undefined => words[words.indexOf(`--${flag}`) + 1];
 
 function expectRealCommands(w: Workflow): void {
-  const cli = cliOptions();
+  const cli = CLI_OPTIONS;
   const all = calls(w);
   expect(all.length).toBeGreaterThan(0);
   for (const { call } of all) {

@@ -12,6 +12,9 @@ import { loadScenario } from '../../../harness/scenario/load-scenario.ts';
 import { presetNames } from '../../../harness/scenario/scenario-files.ts';
 import { cliOptions, parseStresslabCall } from '../../support/cli-flags.ts';
 
+/** Every command's options, read from the yargs builders (each command module loaded once). */
+const CLI_OPTIONS = await cliOptions();
+
 /*
  * Docker does not run here, so the stack is checked as data: the services, their ports and
  * health checks, and above all the wiring — every hop goes through the Toxiproxy proxy the
@@ -75,14 +78,32 @@ const hostPort = (s: string): { host: string; port: number } => {
   return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
 };
 
+interface DockerCopy {
+  /** Repo-relative (the build context being the root), or paths in another stage for `--from`. */
+  sources: string[];
+  dest: string;
+  /** The stage copied from (`COPY --from=build`), or null for the build context. */
+  from: string | null;
+}
+
+interface DockerStage {
+  /** `FROM image AS name`'s name, or null. */
+  name: string | null;
+  image: string;
+  /** The stage's instructions (FROM included), continuation lines joined, comments dropped. */
+  instructions: string[];
+  copies: DockerCopy[];
+}
+
 interface Dockerfile {
   /** The raw text, comments included. */
   text: string;
-  /** Instructions with continuation lines joined, comments and blank lines dropped. */
-  instructions: string[];
-  /** Each COPY's sources (repo-relative, the build context being the root) and its destination. */
-  copies: { sources: string[]; dest: string }[];
-  /** The JSON (exec) form of CMD or ENTRYPOINT, or of the command after HEALTHCHECK's options. */
+  stages: DockerStage[];
+  /** The image that runs: the last stage. */
+  final: DockerStage;
+  /** The stage that compiles the sources (`AS build`). */
+  build: DockerStage | undefined;
+  /** The JSON (exec) form of the final stage's CMD or ENTRYPOINT, or of the command after HEALTHCHECK's options. */
   exec(keyword: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK'): string[] | undefined;
 }
 
@@ -93,23 +114,48 @@ function readDockerfile(rel: string): Dockerfile {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-  const copies = instructions
-    .filter((l) => l.startsWith('COPY '))
-    .map((l) => {
-      const words = l.split(/\s+/).slice(1).filter((w) => !w.startsWith('--'));
-      return { sources: words.slice(0, -1).map((w) => w.replace(/^\.\//, '').replace(/\/$/, '')), dest: words.at(-1) ?? '' };
-    });
+  const stages: DockerStage[] = [];
+  for (const l of instructions) {
+    const from = /^FROM (\S+)(?: AS (\S+))?$/i.exec(l);
+    if (from !== null) stages.push({ name: from[2] ?? null, image: from[1] ?? '', instructions: [], copies: [] });
+    const stage = stages.at(-1);
+    if (stage === undefined) continue;
+    stage.instructions.push(l);
+    if (!l.startsWith('COPY ')) continue;
+    const args = l.split(/\s+/).slice(1);
+    const words = args.filter((w) => !w.startsWith('--'));
+    const fromStage = args.find((w) => w.startsWith('--from='))?.slice('--from='.length) ?? null;
+    const clean = (w: string): string => (fromStage === null ? w.replace(/^\.\//, '') : w).replace(/\/$/, '');
+    stage.copies.push({ sources: words.slice(0, -1).map(clean), dest: words.at(-1) ?? '', from: fromStage });
+  }
+  const final = stages.at(-1);
+  if (final === undefined) throw new Error(`${rel}: no FROM`);
   const exec = (keyword: 'CMD' | 'ENTRYPOINT' | 'HEALTHCHECK'): string[] | undefined => {
-    const line = instructions.find((l) => l.startsWith(`${keyword} `));
+    const line = final.instructions.find((l) => l.startsWith(`${keyword} `));
     if (line === undefined) return undefined;
     const json = keyword === 'HEALTHCHECK' ? line.slice(line.indexOf(' CMD ') + 5) : line.slice(keyword.length + 1);
     return JSON.parse(json) as string[];
   };
-  return { text, instructions, copies, exec };
+  return { text, stages, final, build: stages.find((st) => st.name === 'build'), exec };
 }
 
-/** Whether the repo-relative path `p` is in the image: copied itself or inside a copied folder. */
-const inImage = (d: Dockerfile, p: string): boolean => d.copies.some((c) => c.sources.some((src) => p === src || p.startsWith(`${src}/`)));
+const covers = (src: string, p: string): boolean => p === src || p.startsWith(`${src}/`);
+/** Whether the repo-relative path `p` is in the running image: copied from the build context itself or inside a copied folder. */
+const inImage = (d: Dockerfile, p: string): boolean => d.final.copies.some((c) => c.from === null && c.sources.some((src) => covers(src, p)));
+/**
+ * Whether the TypeScript source `p` runs in the image compiled: the build stage copies it (and
+ * compiles it into /app/dist), and the final stage copies its compiled file from there.
+ */
+const compiledInImage = (d: Dockerfile, p: string): boolean => {
+  const js = `/app/dist/${p.replace(/\.ts$/, '.js')}`;
+  return (
+    d.build !== undefined &&
+    d.build.copies.some((c) => c.from === null && c.sources.some((src) => covers(src, p))) &&
+    d.final.copies.some((c) => c.from === 'build' && c.sources.some((src) => covers(src, js)))
+  );
+};
+/** A file the image runs: a module compiled by the build stage, or a JavaScript file copied as it is (bin/). */
+const runsInImage = (d: Dockerfile, p: string): boolean => (p.endsWith('.ts') ? compiledInImage(d, p) : inImage(d, p));
 
 const dockerignored = read('.dockerignore')
   .split(/\r?\n/)
@@ -168,6 +214,13 @@ function runtimeImports(entries: readonly string[], follow: boolean): Imports {
           isRequire(callee) ||
           (ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' && isRequire(callee.expression));
         if (lookup && spec !== undefined) found(spec, callee.kind !== ts.SyntaxKind.ImportKeyword && spec.startsWith('.'));
+        // Package files named from the root: packageFile('…') (reference service), join(repoRoot, '…') (harness).
+        const callee2 = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+        const [first, second] = node.arguments;
+        if (ts.isIdentifier(callee2) && callee2.text === 'packageFile' && literal(first) !== undefined) out.assets.add(literal(first) ?? '');
+        if (ts.isIdentifier(callee2) && callee2.text === 'join' && first !== undefined && ts.isIdentifier(first) && first.text === 'repoRoot' && literal(second) !== undefined) {
+          out.assets.add(literal(second) ?? '');
+        }
       } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL') {
         const [spec, base] = node.arguments ?? [];
         if (base !== undefined && base.getText(source) === 'import.meta.url' && literal(spec) !== undefined) found(literal(spec) ?? '', true);
@@ -185,8 +238,18 @@ function sourceFilesUnder(dir: string): string[] {
   return readdirSync(abs).flatMap((name) => sourceFilesUnder(`${dir}/${name}`));
 }
 
-/** Every source file the image copies (workers and child-process scripts included, imported or not). */
-const copiedSources = (d: Dockerfile): string[] => d.copies.flatMap((c) => c.sources).flatMap((src) => sourceFilesUnder(src));
+/**
+ * Every source file the image runs (workers and child-process scripts included, imported or not):
+ * compiled by the build stage, or copied as it is. Not the build script (scripts/), which only builds.
+ */
+const copiedSources = (d: Dockerfile): string[] =>
+  [...(d.build?.copies ?? []), ...d.final.copies]
+    .filter((c) => c.from === null)
+    .flatMap((c) => c.sources)
+    .flatMap((src) => sourceFilesUnder(src))
+    .filter((f) => !f.startsWith('scripts/'));
+/** The files that load tsx, each only to run the TypeScript sources of a checkout (never in the image, where dist/ runs). */
+const SOURCE_LOADERS = ['bin/stresslab.mjs', 'harness/core/process/tsx-loader.ts', 'harness/core/process/ts-worker-boot.mjs'];
 
 const serviceImage = readDockerfile('reference-service/Dockerfile');
 const cliImage = readDockerfile('Dockerfile');
@@ -285,7 +348,7 @@ describe('docker-compose.yml', () => {
     expect(checkAllowedTargets({ urls: [target.href, arg('toxiproxy') ?? ''], allowTargets })).toEqual({ ok: true });
     expect(call?.flags).toContain('yes');
     expect(await presetNames()).toContain(call?.positionals[0]);
-    const known = cliOptions().get('run') ?? new Set();
+    const known = CLI_OPTIONS.get('run') ?? new Set();
     for (const f of call?.flags ?? []) expect(known.has(f), `run --${f}`).toBe(true);
     expect(mountSource(s, '/app/reports')).toBe('./reports');
     expect(s.healthcheck?.disable).toBe(true);
@@ -303,7 +366,7 @@ describe('docker-compose.stresslab-proxy.yml', () => {
     const words = [...(cliImage.exec('ENTRYPOINT') ?? []), ...(proxySvc?.command ?? [])];
     const call = parseStresslabCall(words);
     expect(call?.command).toBe('toxiproxy');
-    const known = cliOptions().get('toxiproxy') ?? new Set();
+    const known = CLI_OPTIONS.get('toxiproxy') ?? new Set();
     for (const f of call?.flags ?? []) expect(known.has(f), `toxiproxy --${f}`).toBe(true);
     const arg = (flag: string): string | undefined => words[words.indexOf(`--${flag}`) + 1];
     expect(arg('host')).toBe('0.0.0.0');
@@ -338,38 +401,40 @@ describe('reference-service/Dockerfile', () => {
     expect(svc('reference-service').build?.context).toBe('.');
   });
 
-  it('is node:20-slim, installs runtime dependencies with npm ci and starts the service with tsx', () => {
-    expect(d.instructions[0]).toBe('FROM node:20-slim');
-    expect(d.instructions.some((l) => /^RUN npm ci\b.*--omit=dev/.test(l))).toBe(true);
+  it('is node:20-slim, compiles in a build stage, installs runtime dependencies with npm ci and starts the compiled service', () => {
+    expect(d.stages.map((st) => st.image)).toEqual(['node:20-slim', 'node:20-slim']);
+    expect(d.build?.instructions).toContain('RUN npm run build');
+    expect(d.final.instructions.some((l) => /^RUN .*npm ci\b.*--omit=dev/.test(l))).toBe(true);
     const cmd = d.exec('CMD');
-    expect(cmd).toEqual(['node', '--import', 'tsx', 'reference-service/main.ts']);
-    expect(existsSync(path.join(root, cmd?.[3] ?? ''))).toBe(true);
-    expect(inImage(d, cmd?.[3] ?? '')).toBe(true);
-    // --import tsx needs tsx at run time, so it must not be a dev dependency.
-    expect(runtimePackages).toContain('tsx');
-    // The same file the harness starts as a process.
-    expect(rel(REFERENCE_SERVICE_MAIN)).toBe(cmd?.[3]);
+    // The same file the harness starts as a process, compiled.
+    expect(cmd).toEqual(['node', `dist/${rel(REFERENCE_SERVICE_MAIN).replace(/\.ts$/, '.js')}`]);
+    expect(compiledInImage(d, rel(REFERENCE_SERVICE_MAIN))).toBe(true);
   });
 
   it('holds the service alone: no harness, CLI or scenarios', () => {
-    for (const other of ['harness', 'bin', 'scenarios', 'test', 'bench']) expect(inImage(d, other), `${other}/ in the service image`).toBe(false);
+    // Neither stage copies them, so the build stage compiles the service alone and dist/ holds nothing else.
+    for (const stage of d.stages) {
+      for (const other of ['harness', 'bin', 'scenarios', 'test', 'bench']) {
+        expect(stage.copies.some((c) => c.from === null && c.sources.some((src) => covers(src, other))), `${other}/ in the service image`).toBe(false);
+      }
+    }
     const { files } = runtimeImports(copiedSources(d), false);
     expect([...files].filter((f) => f.startsWith('harness/'))).toEqual([]);
   });
 
   it('copies every folder and file the service reaches from reference-service/main.ts', () => {
-    const reached = runtimeImports([d.exec('CMD')?.[3] ?? ''], true);
+    const reached = runtimeImports([rel(REFERENCE_SERVICE_MAIN)], true);
     const folders = new Set([...reached.files].map((f) => f.split('/')[0] ?? f));
     // A walker that found nothing would make this pass vacuously.
     expect([...folders].sort()).toEqual(['process-kit', 'reference-service']);
     expect(reached.files.size).toBeGreaterThan(20);
-    for (const f of reached.files) expect(inImage(d, f), `${f} is imported by the service`).toBe(true);
+    for (const f of reached.files) expect(runsInImage(d, f), `${f} is imported by the service`).toBe(true);
     // Read at run time: the version from package.json, the SQL migrations.
     expect(reached.assets).toContain('package.json');
     expect(reached.assets).toContain('reference-service/db/migrations');
     for (const a of reached.assets) expect(inImage(d, a), `${a} is read by the service`).toBe(true);
-    // tsx compiles with the tsconfig the tests use.
-    expect(inImage(d, 'tsconfig.json')).toBe(true);
+    // The build stage bundles with the project's build script and options.
+    for (const f of ['tsconfig.json', 'scripts/build.mjs']) expect(d.build?.copies.some((c) => c.sources.includes(f)), f).toBe(true);
   });
 
   it('needs no dev dependency: every package its sources import is in "dependencies"', () => {
@@ -382,34 +447,52 @@ describe('reference-service/Dockerfile', () => {
 
   it('checks its own health on /readyz and exposes the port compose gives it', () => {
     expect(d.exec('HEALTHCHECK')?.join(' ')).toContain('/readyz');
-    const expose = d.instructions.find((l) => l.startsWith('EXPOSE '))?.split(/\s+/)[1];
+    const expose = d.final.instructions.find((l) => l.startsWith('EXPOSE '))?.split(/\s+/)[1];
     expect(expose).toBe(svc('reference-service').environment?.PORT);
-    expect(d.instructions.some((l) => /^USER node$/.test(l))).toBe(true);
+    expect(d.final.instructions.some((l) => /^USER node$/.test(l))).toBe(true);
   });
 });
 
 describe('Dockerfile (the stresslab CLI)', () => {
   const d = cliImage;
+  const manifestFiles = (JSON.parse(read('package.json')) as { files: string[] }).files.map((f) => f.replace(/\/$/, ''));
 
-  it('is node:20-slim, installs runtime dependencies with npm ci and runs bin/stresslab.mjs', () => {
-    expect(d.instructions[0]).toBe('FROM node:20-slim');
-    expect(d.instructions.some((l) => /^RUN npm ci\b.*--omit=dev/.test(l))).toBe(true);
+  it('is node:20-slim, compiles in a build stage, installs runtime dependencies with npm ci and runs bin/stresslab.mjs', () => {
+    expect(d.stages.map((st) => st.image)).toEqual(['node:20-slim', 'node:20-slim']);
+    expect(d.build?.instructions).toContain('RUN npm run build');
+    expect(d.final.instructions.some((l) => /^RUN .*npm ci\b.*--omit=dev/.test(l))).toBe(true);
     const entrypoint = d.exec('ENTRYPOINT');
     expect(entrypoint).toEqual(['node', '--max-semi-space-size=32', 'bin/stresslab.mjs']);
     expect(inImage(d, entrypoint?.[2] ?? '')).toBe(true);
     expect(parseStresslabCall([...(entrypoint ?? []), ...(d.exec('CMD') ?? [])])).not.toBeNull();
   });
 
-  it('copies every folder and file the CLI reaches from bin/stresslab.mjs', () => {
+  it('copies every folder and file the CLI reaches from bin/stresslab.mjs, compiled', () => {
     const reached = runtimeImports([d.exec('ENTRYPOINT')?.[2] ?? ''], true);
     const folders = new Set([...reached.files].map((f) => f.split('/')[0] ?? f));
     expect([...folders].sort()).toEqual(['bin', 'harness', 'process-kit']);
-    expect(reached.files.size).toBeGreaterThan(100);
-    for (const f of reached.files) expect(inImage(d, f), `${f} is imported by the CLI`).toBe(true);
+    // Every command module (loaded lazily, by a literal import()) is reached too.
+    expect(reached.files.size).toBeGreaterThan(300);
+    for (const f of reached.files) expect(runsInImage(d, f), `${f} is imported by the CLI`).toBe(true);
     expect(reached.assets).toContain('scenarios');
-    for (const a of reached.assets) expect(inImage(d, a), `${a} is read by the CLI`).toBe(true);
-    expect(inImage(d, 'package.json')).toBe(true);
-    expect(inImage(d, 'tsconfig.json')).toBe(true);
+    expect(reached.assets).toContain('package.json');
+    // ts-worker-boot.mjs starts workers from TypeScript sources only (module-worker.ts); dist/ (where
+    // the compiled programs are, repo-root.ts) comes from the build stage.
+    expect(reached.assets).toContain('dist');
+    for (const a of reached.assets) {
+      if (SOURCE_LOADERS.includes(a)) continue;
+      if (a === 'dist') expect(d.final.copies.some((c) => c.from === 'build' && c.sources.includes('/app/dist'))).toBe(true);
+      else expect(inImage(d, a), `${a} is read by the CLI`).toBe(true);
+    }
+    for (const f of ['tsconfig.json', 'scripts/build.mjs']) expect(d.build?.copies.some((c) => c.sources.includes(f)), f).toBe(true);
+  });
+
+  it('holds what the npm package ships (package.json "files"), the documentation aside', () => {
+    for (const f of manifestFiles) {
+      if (['examples', 'docs', 'README.md'].includes(f)) continue;
+      if (f === 'dist') expect(d.final.copies.some((c) => c.from === 'build' && c.sources.includes('/app/dist'))).toBe(true);
+      else expect(inImage(d, f), `${f} is in the package`).toBe(true);
+    }
   });
 
   it('holds the reference service the bundled scenarios start as a child process', async () => {
@@ -417,22 +500,28 @@ describe('Dockerfile (the stresslab CLI)', () => {
     expect(scenario.target.url).toBe('embedded');
     const main = rel(REFERENCE_SERVICE_MAIN);
     const reached = runtimeImports([main], true);
-    for (const f of reached.files) expect(inImage(d, f), `${f} is run by the embedded service`).toBe(true);
+    for (const f of reached.files) expect(runsInImage(d, f), `${f} is run by the embedded service`).toBe(true);
+    expect(reached.assets).toContain('reference-service/db/migrations');
     for (const a of reached.assets) expect(inImage(d, a), `${a} is read by the embedded service`).toBe(true);
   });
 
-  it('needs no dev dependency: every package its sources import is in "dependencies" (uPlot for the HTML reports too)', () => {
-    const { packages } = runtimeImports(copiedSources(d), false);
-    for (const p of ['tsx', 'uplot', 'yargs', 'zod']) expect(packages).toContain(p);
-    for (const p of packages) expect(runtimePackages.has(p), `${p} is imported by the CLI image's sources`).toBe(true);
+  it('needs no dev dependency: every package its code imports is in "dependencies" (uPlot for the HTML reports too); tsx only runs sources', () => {
+    const sources = copiedSources(d);
+    const { packages } = runtimeImports(sources, false);
+    for (const p of ['uplot', 'yargs', 'zod', 'pg']) expect(packages).toContain(p);
+    for (const p of packages) if (p !== 'tsx') expect(runtimePackages.has(p), `${p} is imported by the CLI image's sources`).toBe(true);
+    expect(runtimePackages.has('tsx')).toBe(false);
+    // Only the loaders of TypeScript sources reach tsx, and only for .ts files (which the image does not run).
+    const loaders = sources.filter((f) => runtimeImports([f], false).packages.has('tsx'));
+    expect(loaders.sort()).toEqual([...SOURCE_LOADERS].sort());
   });
 
   it('makes the mounted reports and baselines folders writable for its non-root user', () => {
-    expect(d.instructions).toContain('WORKDIR /app');
+    expect(d.final.instructions).toContain('WORKDIR /app');
     expect(mountSource(svc('stresslab'), '/app/reports')).toBe('./reports');
     expect(mountSource(svc('stresslab'), '/app/baselines')).toBe('./baselines');
-    expect(d.instructions.some((l) => /^RUN mkdir -p reports baselines && chown node:node reports baselines$/.test(l))).toBe(true);
-    expect(d.instructions.some((l) => /^USER node$/.test(l))).toBe(true);
+    expect(d.final.instructions.some((l) => /^RUN mkdir -p reports baselines && chown node:node reports baselines$/.test(l))).toBe(true);
+    expect(d.final.instructions.some((l) => /^USER node$/.test(l))).toBe(true);
   });
 });
 
@@ -440,19 +529,28 @@ describe.each([
   ['reference-service/Dockerfile', serviceImage],
   ['Dockerfile', cliImage],
 ])('%s', (_name, d) => {
-  it('copies only files that exist and that .dockerignore does not drop, each to the same path under /app', () => {
-    expect(d.instructions).toContain('WORKDIR /app');
-    expect(d.copies.length).toBeGreaterThan(2);
-    for (const { sources, dest } of d.copies) {
-      for (const src of sources) {
-        expect(existsSync(path.join(root, src)), `COPY ${src}`).toBe(true);
-        expect(dockerignored, `${src} is dockerignored`).not.toContain(src);
+  it('copies only files that exist and that .dockerignore does not drop, each to the same path under /app, in every stage', () => {
+    for (const stage of d.stages) {
+      expect(stage.instructions).toContain('WORKDIR /app');
+      for (const { sources, dest, from } of stage.copies) {
+        if (from !== null) {
+          // From the build stage: its /app/dist/… to the same place.
+          expect(from).toBe('build');
+          expect(sources).toHaveLength(1);
+          expect(`/app/${dest.replace(/^\.\//, '')}`).toBe(sources[0]);
+          continue;
+        }
+        for (const src of sources) {
+          expect(existsSync(path.join(root, src)), `COPY ${src}`).toBe(true);
+          expect(dockerignored, `${src} is dockerignored`).not.toContain(src);
+        }
+        // Repository-relative paths (reference-service/main.ts, ../package.json) hold in the image.
+        if (sources.length === 1 && dest !== './') expect(dest.replace(/^\.\//, '').replace(/\/$/, ''), `COPY ${sources[0]} ${dest}`).toBe(sources[0]);
+        else expect(dest).toBe('./');
       }
-      // Repository-relative paths (reference-service/main.ts, ../package.json) hold in the image.
-      if (sources.length === 1 && dest !== './') expect(dest.replace(/^\.\//, '').replace(/\/$/, ''), `COPY ${sources[0]} ${dest}`).toBe(sources[0]);
-      else expect(dest).toBe('./');
+      // npm ci needs both, copied before the sources so the dependency layer stays cached.
+      expect(stage.copies[0]?.sources).toEqual(['package.json', 'package-lock.json']);
     }
-    // npm ci needs both, copied before the sources so the dependency layer stays cached.
-    expect(d.copies[0]?.sources).toEqual(['package.json', 'package-lock.json']);
   });
 });
+

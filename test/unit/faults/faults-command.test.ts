@@ -18,7 +18,7 @@ describe('stresslab faults', () => {
     const parse = (argv: string[]): Promise<FaultsArgs> =>
       new Promise((resolve, reject) => {
         void yargs(argv)
-          .command({ command: faultsCommand.command, describe: faultsCommand.describe, builder: faultsCommand.builder, handler: (a) => resolve(a as unknown as FaultsArgs) })
+          .command({ command: 'faults <action>', describe: 'faults', builder: faultsCommand.builder, handler: (a) => resolve(a as unknown as FaultsArgs) })
           .strict()
           .exitProcess(false)
           .fail((msg) => reject(new Error(msg)))

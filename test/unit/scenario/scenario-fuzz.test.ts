@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planProblems } from '../../../harness/plan/build-plan.ts';
 import { scenarioFromSource } from '../../../harness/scenario/load-scenario.ts';
-import { parseSource } from '../../../harness/scenario/parse-source.ts';
+import { parseJsonSource } from '../../../harness/scenario/parse-source.ts';
 import { presetNames, SCENARIOS_DIR } from '../../../harness/scenario/scenario-files.ts';
 import { isStresslabError } from '../../../harness/core/stresslab-error.ts';
 
@@ -52,7 +52,7 @@ describe('fuzz: mutated presets either validate or fail with a StresslabError', 
   const presets = await Promise.all(
     (await presetNames()).map(async (name) => {
       const file = join(SCENARIOS_DIR, `${name}.json`);
-      return { file, doc: parseSource(readFileSync(file, 'utf8'), file, 'json') as Json };
+      return { file, doc: parseJsonSource(readFileSync(file, 'utf8'), file) as Json };
     }),
   );
 
@@ -93,7 +93,7 @@ describe('fuzz: mutated presets either validate or fail with a StresslabError', 
       fc.property(fc.nat(text.length), fc.nat(5), fc.string({ maxLength: 3 }), (at, cut, insert) => {
         const mutated = text.slice(0, at) + insert + text.slice(at + cut);
         try {
-          parseSource(mutated, 'chaos-db.json', 'json');
+          parseJsonSource(mutated, 'chaos-db.json');
         } catch (e) {
           if (!isStresslabError(e)) throw e;
           expect(e.problems[0]?.message).toMatch(/line \d+, column \d+/);

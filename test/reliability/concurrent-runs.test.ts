@@ -3,12 +3,12 @@ import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { main } from '../../../harness/cli/main.ts';
-import { runResultSchema } from '../../../harness/contract/run-result.ts';
-import type { RunResult } from '../../../harness/contract/run-result.ts';
-import { listenablePort, startTestServer } from '../../support/servers/spawn-test-server.ts';
-import { captureIo } from '../../support/capture-io.ts';
-import { useIsolatedLedger } from '../../support/isolated-ledger.ts';
+import { main } from '../../harness/cli/main.ts';
+import { runResultSchema } from '../../harness/contract/run-result.ts';
+import type { RunResult } from '../../harness/contract/run-result.ts';
+import { listenablePort, startTestServer } from '../support/servers/spawn-test-server.ts';
+import { captureIo } from '../support/capture-io.ts';
+import { useIsolatedLedger } from '../support/isolated-ledger.ts';
 
 /**
  * Two runs at once in one process (library use; the test suites do it): each run's start sweeps the

@@ -1,0 +1,57 @@
+// `npm run build` (run by `npm ci` as `prepare`, and by `npm pack`): the TypeScript sources bundled
+// into dist/ with esbuild, one entry per module that runs as a program or a worker thread, their
+// shared code in chunks, and a command's module (harness/cli/commands.ts's `import()`) in its own
+// chunk, loaded only when that command runs. yargs, zod and yaml are bundled in: loading them as
+// the hundred-odd files they ship cost more start-up than anything else; the other dependencies stay
+// in node_modules, loaded when a command needs them. Types are checked by `npm run typecheck`, not here.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Bundled into the chunks: what every CLI call loads (argument parsing, scenario schema, YAML). */
+export const BUNDLED_PACKAGES = ['yargs', 'zod', 'yaml'];
+
+/**
+ * The modules that run on their own (module-entry.ts's moduleFile ids, plus the CLI and the library
+ * API): the CLI, the reference service, every `*-main.ts` (child processes) and `*-worker.ts`
+ * (worker threads) under harness/. Those present: the reference service's image builds without harness/.
+ */
+export function entryPoints() {
+  const own = existsSync(path.join(root, 'harness'))
+    ? readdirSync(path.join(root, 'harness'), { recursive: true })
+        .map((f) => `harness/${f.split(path.sep).join('/')}`)
+        .filter((f) => /-(main|worker)\.ts$/.test(f))
+    : [];
+  return ['harness/cli/main.ts', 'harness/index.ts', 'reference-service/main.ts', ...own].filter((f) => existsSync(path.join(root, f))).sort();
+}
+
+export async function buildDist() {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const external = Object.keys(manifest.dependencies).filter((p) => !BUNDLED_PACKAGES.includes(p));
+  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  return build({
+    absWorkingDir: root,
+    entryPoints: entryPoints(),
+    outdir: 'dist',
+    outbase: '.',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: 'chunks/[name]-[hash]',
+    external,
+    // Bundled CommonJS code (inside the bundled packages) may call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __stresslabRequire } from 'node:module'; const require = __stresslabRequire(import.meta.url);" },
+    legalComments: 'none',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildDist();
