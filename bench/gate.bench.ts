@@ -112,7 +112,7 @@ function tally(mode: string, factor: string, code: number, result: RunResult): v
   tallies.set(key, t);
 }
 
-const runArgs = ['run', scenario, '--profile', profile, '--env', env, '--out', 'reports'];
+const runArgs = ['run', scenario, '--profile', profile, '--env', env, '--reports-dir', 'reports'];
 console.log(`gate bench: ${scenario} --profile ${profile}; modes ${modes.join(', ')}; ${trials} trials per factor (${factors.join(', ')}); run: baseline ${baselineRuns} runs, ${candidateRuns} candidate runs; ab: ${pairs} pairs; in ${work}`);
 
 let baselineFile: string | null = null;
@@ -138,7 +138,7 @@ for (let i = 0; i < trials; i++) {
     }
     if (modes.includes('ab')) {
       const b = factor === '1' ? 'BENCH_BUILD=b' : `TARGET_WORK_FACTOR=${factor}`;
-      const code = await stresslab(['ab', scenario, '--profile', profile, '--env', env, '--out', 'reports', '--pairs', String(pairs), '--b-env', b], { TARGET_WORK_FACTOR: '1' });
+      const code = await stresslab(['ab', scenario, '--profile', profile, '--env', env, '--reports-dir', 'reports', '--pairs', String(pairs), '--b-env', b], { TARGET_WORK_FACTOR: '1' });
       const result = await readResult(await newestAbDir());
       tally('ab', factor, code, result);
       console.log(`ab  ×${factor.padEnd(5)} ${String(i + 1).padStart(2)}  exit ${code}  ${describe(result)}`);

@@ -14,7 +14,7 @@
  * Knobs: BENCH_SERIES (500), BENCH_SEED (17), BENCH_NOISE (0.03). Pure computation, about 10–20 s.
  */
 import { median } from '../harness/analysis/stats/order-stats.ts';
-import { createRng, type Rng } from '../harness/core/seeded-rng.ts';
+import { createRng, gaussian } from '../harness/core/seeded-rng.ts';
 import { historyChangePoints, type HistoryMetricResult } from '../harness/report/history-change-points.ts';
 import type { HistoryLine } from '../harness/report/history-line.ts';
 
@@ -34,11 +34,6 @@ function line(i: number, p95Ms: number): HistoryLine {
     startedAt, endedAt: startedAt, gitSha: `sha${i}`, verdict: 'pass', requests: 6000, rps: 100, errorRate: 0, droppedIterations: 0,
     p50Ms: 3, p95Ms, p99Ms: 20, maxMs: 50, mttrSec: null, notRecovered: 0, lost: null, thresholdsFailed: 0, regressions: 0,
   };
-}
-
-/** A standard normal deviate (Box–Muller). */
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
 function p95Check(lines: readonly HistoryLine[]): HistoryMetricResult {

@@ -18,7 +18,7 @@ export { runScenario } from './run/run-scenario.ts';
 export { runAb } from './run/ab-run.ts';
 export type { AbBuild, AbOptions, AbOutcome, AbPair } from './run/ab-run.ts';
 export type { RunOptions, RunOutcome } from './run/run-scenario.ts';
-export type { RunObserver } from './run/run-observer.ts';
+export type { RunObserver, RunStep, RunStepEvent } from './run/run-observer.ts';
 export { RunFailures } from './run/run-failures.ts';
 export type { RunFailure, RunStage } from './contract/run-record.ts';
 export { engineFor, arrivalEngine, autocannonEngine } from './load/index.ts';
@@ -27,6 +27,9 @@ export type { LoadEngine, EngineContext, RequestFactory, PreparedRequest, Reques
 export { runResultSchema, RESULT_SCHEMA_VERSION } from './contract/run-result.ts';
 export type { RunResult, FaultResult, Integrity, RegressionResult, ThresholdResult, ResourceUsage } from './contract/run-result.ts';
 export type { Stats } from './contract/stats.ts';
+export { summaryDocumentSchema, SUMMARY_SCHEMA_VERSION } from './contract/summary-document.ts';
+export type { SummaryDocument } from './contract/summary-document.ts';
+export type { CheckResults } from './contract/check-results.ts';
 export type { FaultEffect, FaultEvidence, TrafficShift } from './contract/fault-evidence.ts';
 export type { FaultObservation } from './contract/fault-observation.ts';
 export type { TargetExit } from './contract/target-exit.ts';
@@ -50,6 +53,7 @@ export type { Baseline } from './baseline/baseline-schema.ts';
 export { renderMarkdown } from './report/render-markdown.ts';
 export { renderHtml } from './report/render-html.ts';
 export { renderJunit } from './report/render-junit.ts';
+export { summaryDocument, renderSummaryJson } from './report/render-summary-document.ts';
 export { writeReports } from './report/write-reports.ts';
 
 export { startToxiproxyServer } from './toxiproxy/index.ts';

@@ -11,8 +11,11 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundled into the chunks: what every CLI call loads (argument parsing, scenario schema, YAML). */
-export const BUNDLED_PACKAGES = ['yargs', 'zod', 'yaml'];
+/**
+ * Bundled into the chunks: what every CLI call loads (argument parsing, scenario schema, YAML, and the
+ * edit distance of did-you-mean, 2 KB, rather than a CommonJS file resolved from node_modules each call).
+ */
+export const BUNDLED_PACKAGES = ['yargs', 'zod', 'yaml', 'fastest-levenshtein'];
 
 /**
  * The modules that run on their own (module-entry.ts's moduleFile ids, plus the CLI and the library
@@ -51,7 +54,46 @@ export async function buildDist() {
     minifySyntax: true,
     sourcemap: 'linked',
     logLevel: 'warning',
+    plugins: [startupPatches],
   });
 }
+
+/**
+ * Start-up work in bundled packages that no CLI call needs, removed at build time (docs/startup.md):
+ * - string-width (three copies: yargs', cliui's, wrap-ansi's) creates an `Intl.Segmenter` when it
+ *   loads, 15-20 ms of ICU start-up: created at its first use instead;
+ * - yargs renders the whole help of a command after running its handler, in case the handler calls
+ *   `showHelp()` later (ours never do; without the cache yargs computes the help when asked): 25-35 ms
+ *   of text layout in every command, since our help is not plain ASCII.
+ * The versions are the lockfile's: a file without the expected text fails the build rather than
+ * going slow unnoticed.
+ */
+const STARTUP_PATCHES = [
+  {
+    file: /[\\/]node_modules[\\/](.*[\\/])?string-width[\\/]index\.js$/,
+    when: 'Intl.Segmenter',
+    from: 'const segmenter = new Intl.Segmenter();',
+    to: 'let segmenterOnce; const segmenter = { segment: (s) => (segmenterOnce ??= new Intl.Segmenter()).segment(s) };',
+  },
+  {
+    file: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
+    when: 'cacheHelpMessage',
+    from: 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();',
+    to: '/* help rendered when asked (scripts/build.mjs) */',
+  },
+];
+const startupPatches = {
+  name: 'startup-patches',
+  setup(b) {
+    for (const patch of STARTUP_PATCHES) {
+      b.onLoad({ filter: patch.file }, async (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(patch.when)) return undefined;
+        if (!source.includes(patch.from)) throw new Error(`${args.path}: expected "${patch.from}" (scripts/build.mjs, STARTUP_PATCHES)`);
+        return { contents: source.replaceAll(patch.from, patch.to), loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    }
+  },
+};
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildDist();

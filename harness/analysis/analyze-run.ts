@@ -7,6 +7,7 @@ import { analyzeChaos } from './chaos-analysis.ts';
 import type { ChaosAnalysisInput, InjectionRecord } from './chaos-analysis.ts';
 import { faultRecordsFromEvents } from './fault-records-from-events.ts';
 import { summarizeStats } from './summarize-stats.ts';
+import { failureWindows } from './failure-windows.ts';
 import { evaluateThresholds } from './threshold-evaluate.ts';
 import type { Threshold } from '../core/threshold-expression.ts';
 import { timelineAggregates } from './timeline-aggregates.ts';
@@ -109,6 +110,7 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
     source: 'stresslab',
     runId: meta.runId,
     seed: meta.seed,
+    ...(meta.gitSha === undefined ? {} : { gitSha: meta.gitSha }),
     scenario: meta.scenario,
     target: meta.target,
     environment: meta.environment,
@@ -123,6 +125,7 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
       endMs: p.startMs + p.durationMs,
       stats: summarizeStats(folded.traffic.phases[p.name]?.total ?? emptyAggregate(), p.durationMs),
     })),
+    failureWindows: failureWindows(folded.series, chaos.faults),
     faults: chaos.faults,
     targetExits,
     recovery: chaos.recovery,
@@ -141,11 +144,14 @@ export function analyzeRunWithSeries(record: RunRecord, options: AnalyzeOptions)
   const result: RunResult = {
     ...provisional,
     ...judge(gate),
-    regressions: (gate.latencyJudgedPerRun === true ? gate.regressions : withUntrustedLatency(gate.regressions, generator)).map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict, gated, mdcPct, runsNeeded }) => ({
+    regressions: (gate.latencyJudgedPerRun === true ? gate.regressions : withUntrustedLatency(gate.regressions, generator)).map(({ metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict, gated, mdcPct, runsNeeded, rawChangePct, correction, note }) => ({
       metric, baseline, current, changePct, ciLowPct, ciHighPct, verdict,
       ...(gated === undefined ? {} : { gated }),
       ...(mdcPct === undefined ? {} : { mdcPct }),
       ...(runsNeeded === undefined ? {} : { runsNeeded }),
+      ...(rawChangePct === undefined ? {} : { rawChangePct }),
+      ...(correction === undefined ? {} : { correction }),
+      ...(note === undefined ? {} : { note }),
     })),
   };
   return { result: withFailures(result, meta.failures), series: folded.series };

@@ -9,9 +9,9 @@ import type { RunResult } from '../contract/run-result.ts';
 /** One line for a person: what failed, and for a full or read-only disk, what to do. */
 export function failureReason(f: RunFailure): string {
   const advice =
-    f.code === 'ENOSPC' ? ' (the disk is full: free space or choose another --out)'
-    : f.code === 'EROFS' ? ' (the file system is read-only: choose another --out)'
-    : f.code === 'EACCES' || f.code === 'EPERM' ? ' (permission denied: choose another --out)'
+    f.code === 'ENOSPC' ? ' (the disk is full: free space or choose another --reports-dir)'
+    : f.code === 'EROFS' ? ' (the file system is read-only: choose another --reports-dir)'
+    : f.code === 'EACCES' || f.code === 'EPERM' ? ' (permission denied: choose another --reports-dir)'
     : f.code === null && (f.stage === 'uncaught' || f.stage === 'analysis') ? ' (a bug in stresslab; please report it with the command you ran)'
     : '';
   return `the harness failed (${f.stage}): ${f.message}${advice}`;

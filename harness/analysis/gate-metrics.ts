@@ -36,6 +36,7 @@ export interface MetricSpec {
   /** Whether a `regression` fails the gate by default (the others are reported, warn-only). */
   gated: boolean;
   unit: string;
+  /** The metric's name for people, in every report and summary (metricLabel). */
   description: string;
 }
 
@@ -46,7 +47,7 @@ export const gateMetrics: Readonly<Record<MetricBase, MetricSpec>> = {
   // with those, a 5 % gate could never flag a service whose p50 is under 20 ms (the reference service's
   // is 3 ms). Histograms resolve to the µs (3 significant digits), so 0.1 ms is still 25 HDR buckets
   // at 3 ms: the floor only stops sub-resolution changes of tiny latencies from counting.
-  p50Ms: { base: 'p50Ms', better: 'lower', scale: 'relative', floor: 0.1, minSamples: 40, gated: true, unit: 'ms', description: 'median latency' },
+  p50Ms: { base: 'p50Ms', better: 'lower', scale: 'relative', floor: 0.1, minSamples: 40, gated: true, unit: 'ms', description: 'p50 latency' },
   p95Ms: { base: 'p95Ms', better: 'lower', scale: 'relative', floor: 0.2, minSamples: 400, gated: true, unit: 'ms', description: 'p95 latency' },
   // Warn-only: a run's p99 rests on its slowest 1 % and carries several % sampling noise
   // (react_on_rails #3829 dropped tail gates for the same reason).
@@ -58,7 +59,7 @@ export const gateMetrics: Readonly<Record<MetricBase, MetricSpec>> = {
   // because the runs themselves are the replicates.
   mttrSec: { base: 'mttrSec', better: 'lower', scale: 'relative', floor: 2, minSamples: 1, gated: true, unit: 's', description: 'mean time to recover' },
   ttdSec: { base: 'ttdSec', better: 'lower', scale: 'relative', floor: 2, minSamples: 1, gated: false, unit: 's', description: 'mean time to detect' },
-  targetPeakRssBytes: { base: 'targetPeakRssBytes', better: 'lower', scale: 'relative', floor: 16 * MIB, minSamples: 5, gated: true, unit: 'bytes', description: 'peak target RSS' },
+  targetPeakRssBytes: { base: 'targetPeakRssBytes', better: 'lower', scale: 'relative', floor: 16 * MIB, minSamples: 5, gated: true, unit: 'bytes', description: 'peak target memory (RSS)' },
   targetPeakCpuPercent: { base: 'targetPeakCpuPercent', better: 'lower', scale: 'relative', floor: 5, minSamples: 5, gated: false, unit: '%', description: 'peak target CPU' },
   // The target's CPU time per completed request (its process only, not its database): the work the
   // build does per request. Latency sums that work with queueing and the machine's moods; CPU time
@@ -90,4 +91,18 @@ export function metricSpecFor(key: string): MetricSpec | null {
   const brace = key.indexOf('{');
   const base = brace < 0 ? key : key.slice(0, brace);
   return Object.hasOwn(gateMetrics, base) ? gateMetrics[base as MetricBase] : null;
+}
+
+/**
+ * A metric key as people read it: `p95 latency` for `p95Ms`, `p95 latency · validate` for
+ * `p95Ms{request:validate}`. The one mapping every report and summary uses; a key outside the
+ * catalogue is shown as it is.
+ */
+export function metricLabel(key: string): string {
+  const spec = metricSpecFor(key);
+  if (spec === null) return key;
+  const brace = key.indexOf('{');
+  if (brace < 0) return spec.description;
+  const tags = key.slice(brace + 1, key.endsWith('}') ? -1 : undefined).split(',').map((t) => t.slice(t.indexOf(':') + 1));
+  return `${spec.description} · ${tags.join(', ')}`;
 }

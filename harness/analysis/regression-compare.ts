@@ -33,8 +33,9 @@ import type { Rng } from '../core/seeded-rng.ts';
  *
  * When every usable run carries a covariate (the machine calibration, for latency metrics of a
  * target on this machine), the interval is the covariate-corrected one (covariate-interval.ts):
- * the change at equal machine speed, and `changePct` is that fitted change. Where that model cannot
- * be fitted, the plain interval stands.
+ * the change at equal machine speed, and `changePct` is that fitted change (`correction:
+ * 'machine-speed'`); `rawChangePct` keeps the ratio of medians, so a report can show both. Where that
+ * model cannot be fitted, the plain interval stands.
  *
  * `design: 'paired'` (stresslab ab): run i of each side ran next to each other; the interval is over
  * the per-pair differences (paired-interval.ts) and needs no machine correction, since a pair shares
@@ -74,6 +75,8 @@ export interface CompareOptions {
 
 export interface RegressionComparison extends RegressionResult {
   gated: boolean;
+  rawChangePct: number | null;
+  correction: NonNullable<RegressionResult['correction']>;
   /** Why the verdict is what it is (a sentence for reports). */
   note: string;
   warnings: string[];
@@ -107,7 +110,8 @@ export function compareMetric(metric: string, baselineRuns: readonly RunValue[],
   const baseline = a.length > 0 ? median(a) : null;
   const current = b.length > 0 ? median(b) : null;
   const changePct = baseline !== null && current !== null && baseline !== 0 ? (current / baseline - 1) * 100 : null;
-  const head = { metric, baseline, current, changePct, gated: spec.gated, warnings };
+  // `changePct` starts raw; a corrected or paired judgement replaces it with the change it judged.
+  const head = { metric, baseline, current, changePct, rawChangePct: changePct, correction: 'none' as const, gated: spec.gated, warnings };
   const minBaseline = options.minBaselineRuns ?? 2;
   if (b.length === 0 || a.length < minBaseline) {
     const note = b.length === 0
@@ -123,7 +127,7 @@ export function compareMetric(metric: string, baselineRuns: readonly RunValue[],
   const perSpeed = paired && CPU_TIME_BASES.has(spec.base as MetricBase) ? covariatesOf(usableA, usableB) : null;
   if (perSpeed !== null) {
     const judged = judge(spec, a.map((v, i) => v / (perSpeed.a[i] as number)), b.map((v, i) => v / (perSpeed.b[i] as number)), baseline, current, options, null);
-    return { ...head, ...judged, note: `${judged.note} (CPU time per unit of machine speed, each run divided by its calibration)` };
+    return { ...head, ...judged, correction: 'machine-speed', note: `${judged.note} (CPU time per unit of machine speed, each run divided by its calibration)` };
   }
   return { ...head, ...judge(spec, a, b, baseline, current, options, covariates) };
 }
@@ -138,7 +142,7 @@ function covariatesOf(a: readonly RunValue[], b: readonly RunValue[]): { a: numb
   return { a: a.map((r) => r.covariate as number), b: b.map((r) => r.covariate as number) };
 }
 
-type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note' | 'mdcPct' | 'runsNeeded' | 'decided'> & { changePct?: number | null };
+type Judgement = Pick<RegressionComparison, 'ciLowPct' | 'ciHighPct' | 'verdict' | 'note' | 'mdcPct' | 'runsNeeded' | 'decided' | 'correction'> & { changePct?: number | null };
 
 function judge(
   spec: Omit<MetricSpec, 'base'>,
@@ -184,7 +188,8 @@ function judge(
   const sight = { mdcPct: Number.isFinite(mdc) ? pct(mdc) : null, runsNeeded: runsNeeded(ci, confidence, seeable, options.design ?? 'independent', a.length, b.length, corrected !== null) };
   // Corrected or paired, the change is the estimate the interval is about, not the ratio of medians.
   const fitted = corrected !== null ? Math.expm1(corrected.estimate) * 100 : ci.method === 'paired' ? pct(ci.estimate) : undefined;
-  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(fitted === undefined ? {} : { changePct: fitted }), ...sight };
+  const correction = corrected !== null ? 'machine-speed' as const : ci.method === 'paired' ? 'paired' as const : 'none' as const;
+  const interval = { ciLowPct: pct(ci.low), ciHighPct: pct(ci.high), ...(fitted === undefined ? {} : { changePct: fitted }), correction, ...sight };
   const tolText = spec.scale === 'absolute' ? `the floor of ${spec.floor} ${spec.unit}` : `the ${tolerance * 100} % tolerance`;
   if (low > threshold && floorExceeded) {
     return { ...interval, verdict: 'regression', decided: true, note: `worse beyond ${tolText} with the whole ${ci.confidence * 100} % interval${how}` };

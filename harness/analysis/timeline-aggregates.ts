@@ -1,10 +1,10 @@
 import type { RequestSecond, TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import type { SecondPoint } from '../contract/second-point.ts';
 import { LatencyHistogram } from '../metrics/latency-histogram.ts';
-import { addCounters } from '../metrics/traffic-aggregate.ts';
+import { addCounters, addFailedHistogram } from '../metrics/traffic-aggregate.ts';
 import { addDropped, emptyBreakdown, requestAggregatesFor, totalAggregatesFor } from '../metrics/traffic-breakdown.ts';
 import type { TrafficBreakdown } from '../metrics/traffic-breakdown.ts';
-import { pointOf } from './timeline-series.ts';
+import { addToSecondBase, emptySecondBase, pointOf } from './timeline-series.ts';
 
 /** What a run's traffic lines add up to. */
 export interface TimelineAggregates {
@@ -24,7 +24,8 @@ export interface TimelineAggregates {
  * to that name's aggregates and to the second's; the second's goes into the run and phase totals
  * once. Adding a histogram walks all its 17,408 buckets, which is most of the cost of a long run:
  * a synthesized 24 h timeline (86,400 seconds, 4 request names) folds in about a minute on the
- * 2-core machine. Pure; histograms held: three scratch ones and the aggregates'.
+ * 2-core machine. Pure; histograms held: four scratch ones and the aggregates' (a failed part only
+ * where failures had a latency).
  */
 export function timelineAggregates(timeline: { seconds: readonly TimelineSecond[]; late: readonly TimelineLate[] }): TimelineAggregates {
   const lateByT = new Map<number, TimelineLate[]>();
@@ -48,16 +49,17 @@ export function timelineAggregates(timeline: { seconds: readonly TimelineSecond[
   const series: SecondPoint[] = [];
   // Reused across seconds: a histogram is 60-odd KB, and a 24 h run has 86,400 seconds.
   const name = LatencyHistogram.empty();
+  const nameFailed = LatencyHistogram.empty();
   const all = LatencyHistogram.empty();
   const failed = LatencyHistogram.empty();
   for (const second of seconds) {
     const lines = [second, ...(lateByT.get(second.t) ?? [])];
     // The second's own line names the phase; its late lines repeat it.
     const { t, phase } = second;
+    const base = emptySecondBase(t, phase, second.inFlight ?? null);
     const byName = new Map<string, RequestSecond[]>();
-    let dropped = 0;
     for (const line of lines) {
-      dropped += line.droppedIterations;
+      base.droppedIterations += line.droppedIterations;
       for (const [n, r] of Object.entries(line.requests)) {
         const parts = byName.get(n);
         if (parts === undefined) byName.set(n, [r]);
@@ -66,26 +68,29 @@ export function timelineAggregates(timeline: { seconds: readonly TimelineSecond[
     }
     all.reset();
     failed.reset();
-    let requests = 0;
-    let errors = 0;
     const totals = totalAggregatesFor(traffic, phase);
     for (const [requestName, parts] of byName) {
       name.reset();
+      nameFailed.reset();
       const own = requestAggregatesFor(traffic, phase, requestName);
       for (const r of parts) {
-        requests += r.count;
-        errors += r.errors;
+        addToSecondBase(base, r);
         name.addEncoded(r.histogram);
-        if (r.errorHistogram !== undefined) failed.addEncoded(r.errorHistogram);
+        if (r.errorHistogram !== undefined) nameFailed.addEncoded(r.errorHistogram);
         for (const agg of own) addCounters(agg, r);
         for (const agg of totals) addCounters(agg, r);
       }
-      for (const agg of own) agg.histogram.add(name);
+      for (const agg of own) {
+        agg.histogram.add(name);
+        addFailedHistogram(agg, nameFailed);
+      }
       all.add(name);
+      failed.add(nameFailed);
     }
     if (all.count > 0) for (const agg of totals) agg.histogram.add(all);
-    addDropped(traffic, phase, dropped);
-    series.push(pointOf({ t, phase, requests, errors, droppedIterations: dropped }, all, failed));
+    for (const agg of totals) addFailedHistogram(agg, failed);
+    addDropped(traffic, phase, base.droppedIterations);
+    series.push(pointOf(base, all, failed));
   }
   return { traffic, series, lateOutcomes };
 }

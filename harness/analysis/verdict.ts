@@ -93,7 +93,7 @@ function regressionReasons(i: VerdictInput): string[] {
 }
 
 /** Gated metrics whose comparison could not have seen a change of the tolerance's size. */
-function blindTexts(i: VerdictInput): string[] {
+function blindTexts(i: Pick<VerdictInput, 'regressions'>): string[] {
   return i.regressions.filter((r) => r.verdict === 'blind' && isGated(r)).map((r) => {
     const seen = r.mdcPct === undefined || r.mdcPct === null ? 'more than the tolerance' : `${r.mdcPct.toFixed(1)} %`;
     const runs = r.runsNeeded === undefined ? '' : r.runsNeeded === null ? '; more than 100 runs per side would be needed' : `; ${r.runsNeeded} runs per side (pairs for ab) would do`;
@@ -121,20 +121,34 @@ function faultReasons(i: VerdictInput): string[] {
 }
 
 function warningsOf(i: VerdictInput): string[] {
-  const out = i.regressions
-    .filter((r) => r.verdict === 'suspect' || (r.verdict === 'regression' && !isGated(r)))
-    .map((r) => `${r.metric} ${r.verdict === 'suspect' ? 'may have regressed (suspect)' : 'regressed (not gated)'}: ${changeText(r)}`);
+  const out = worseTexts(i.regressions);
   if (i.blindFails !== true) out.push(...blindTexts(i));
   if (i.integrity !== null && i.integrity.stuck !== null && i.integrity.stuck > 0) out.push(`${i.integrity.stuck} executions were not in a terminal state after the grace period`);
   out.push(...noDataWarnings(i));
   return out;
 }
 
+/** Suspect and reported-only regressions: warnings, never failures. */
+function worseTexts(regressions: VerdictInput['regressions']): string[] {
+  return regressions
+    .filter((r) => r.verdict === 'suspect' || (r.verdict === 'regression' && !isGated(r)))
+    .map((r) => `${r.metric} ${r.verdict === 'suspect' ? 'may have regressed (suspect)' : 'regressed (not gated)'}: ${changeText(r)}`);
+}
+
+/**
+ * Every warning a run's regressions can add to `warnings`, word for word: what the reports' regression
+ * table already shows row by row, so they fold it into that table's details instead of listing it again.
+ */
+export function regressionWarningTexts(regressions: VerdictInput['regressions']): string[] {
+  const input = { regressions };
+  return [...worseTexts(regressions), ...blindTexts(input), ...noDataWarnings(input)];
+}
+
 /**
  * A gated metric the gate could not judge (too few baseline runs or samples, no value in this run)
  * is a gate that is silently off: say which, so a pass is not read as "no regression".
  */
-function noDataWarnings(i: VerdictInput): string[] {
+function noDataWarnings(i: Pick<VerdictInput, 'regressions'>): string[] {
   const silent = i.regressions.filter((r) => r.verdict === 'no-data' && isGated(r)).map((r) => r.metric);
   if (silent.length === 0) return [];
   const why = 'too few baseline runs or samples, or no value in this run';
@@ -142,10 +156,18 @@ function noDataWarnings(i: VerdictInput): string[] {
   return [`${silent.length} gated metrics have no data, the regression gate did not judge them (${why}): ${silent.join(', ')}`];
 }
 
+/**
+ * `4.563 → 4.919 (raw +7.8 %), +14.5 % at equal machine speed (90 % CI …)`: a corrected change is
+ * said to be one, next to the raw change of the medians it was corrected from. Uncorrected (and in
+ * results written before the raw change was kept) the text is as it always was.
+ */
 function changeText(r: RegressionResult): string {
   const pct = (v: number | null): string => (v === null ? '?' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`);
   const ci = r.ciLowPct === null || r.ciHighPct === null ? '' : ` (90 % CI ${pct(r.ciLowPct)} … ${pct(r.ciHighPct)})`;
-  return `${round(r.baseline)} → ${round(r.current)}, ${pct(r.changePct)}${ci}`;
+  const corrected = r.correction === 'machine-speed' || r.correction === 'paired';
+  const raw = corrected && r.rawChangePct !== undefined ? ` (raw ${pct(r.rawChangePct)})` : '';
+  const how = r.correction === 'machine-speed' ? ' at equal machine speed' : r.correction === 'paired' ? ' over the pairs' : '';
+  return `${round(r.baseline)} → ${round(r.current)}${raw}, ${pct(r.changePct)}${how}${ci}`;
 }
 
 function round(v: number | null): string {

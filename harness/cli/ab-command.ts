@@ -22,12 +22,15 @@ import type { CliIo, StresslabCommand } from './command.ts';
 import { liveObserver } from './live-observer.ts';
 import { checkUrl, targetEnv } from './run-command.ts';
 import { formatRunSummary } from './run-summary.ts';
+import { reportsDirOf, reportsDirOptions } from './reports-dir-option.ts';
+import type { ReportsDirFlags } from './reports-dir-option.ts';
+import { summaryOptions, summaryOutput } from './summary-output.ts';
+import type { SummaryFlags } from './summary-output.ts';
 
-export interface AbArgs {
+export interface AbArgs extends ReportsDirFlags, SummaryFlags {
   scenario: string;
   profile: string | undefined;
   env: string;
-  out: string;
   seed: number | undefined;
   pairs: string;
   'max-pairs': number;
@@ -46,7 +49,7 @@ export interface AbArgs {
 
 export const abCommand: StresslabCommand<AbArgs> = {
   builder: (y: Argv) =>
-    y
+    summaryOptions(reportsDirOptions(y))
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name or a .json/.yaml file' })
       .option('a-url', { type: 'string', describe: 'Build A is the service running at this URL (blue/green staging)' })
       .option('b-url', { type: 'string', describe: 'Build B is the service running at this URL' })
@@ -58,7 +61,6 @@ export const abCommand: StresslabCommand<AbArgs> = {
       .option('max-pairs', { type: 'number', default: 10, describe: 'With --pairs auto: the most pairs to run' })
       .option('profile', { type: 'string', describe: 'Scenario profile, e.g. quick' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name (for the run directories\' metadata)' })
-      .option('out', { type: 'string', default: 'reports', describe: 'Reports directory' })
       .option('seed', { type: 'number', describe: 'Seed of pair 1 (pair k uses seed + k − 1, the same for both builds); random by default' })
       .option('tolerance', { type: 'number', describe: 'Regression tolerance in percent (default: the scenario\'s baseline.tolerancePct, else 5)' })
       .option('toxiproxy', { type: 'string', describe: 'A real Toxiproxy API URL for network/database faults' })
@@ -73,6 +75,8 @@ export const abCommand: StresslabCommand<AbArgs> = {
   async run(args, io) {
     const seed = args.seed ?? randomSeed();
     if (!Number.isInteger(seed)) throw new StresslabError('BAD_USAGE', `--seed must be an integer, got ${args.seed}`, { hint: 'e.g. --seed 42' });
+    const reportsDir = reportsDirOf(args, io);
+    const output = summaryOutput(args, io, 'ab');
     const pairs = parsePairs(args.pairs);
     if (!Number.isInteger(args['max-pairs']) || args['max-pairs'] < 3 || args['max-pairs'] > 50) {
       throw new StresslabError('BAD_USAGE', `--max-pairs must be an integer from 3 to 50, got ${args['max-pairs']}`, { hint: 'e.g. --max-pairs 10' });
@@ -91,7 +95,7 @@ export const abCommand: StresslabCommand<AbArgs> = {
     }
     for (const build of [a, b]) if (build.targetStart !== undefined) checkStartCwd(build.targetStart, loaded.file);
     const maxRuns = 2 * (pairs === 'auto' ? args['max-pairs'] : pairs);
-    await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(planned.plan, loaded.scenario.requests.length, maxRuns) });
+    await checkOutDir(path.resolve(io.cwd, reportsDir), { flag: '--reports-dir', neededBytes: expectedOutputBytes(planned.plan, loaded.scenario.requests.length, maxRuns) });
     await guardTargets(io, {
       urls: [a, b].map((x) => fillPort(x.targetUrl ?? loaded.scenario.target.url, 1)).filter((u) => u !== 'embedded'),
       allowTargets: [...args['allow-target'], ...(loaded.scenario.allowTargets ?? [])],
@@ -99,8 +103,11 @@ export const abCommand: StresslabCommand<AbArgs> = {
       isTTY: io.isTTY && Boolean(process.stdin.isTTY),
       ask: (q) => askLine(q),
     });
+    await output.check();
     let rollback: () => Promise<void> = async () => {};
-    const interrupts = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
+    // One renderer for everything printed during the runs: the Ctrl-C notice goes through it too, so no redraw erases it.
+    const observer = liveObserver(output.human, { healthyForMs: loaded.scenario.recovery.healthyForMs, ...output.live });
+    const interrupts = new InterruptController({ notify: (t) => observer.notice(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
     const dispose = interrupts.attach(process);
     const failures = new RunFailures();
     const detachFailures = failures.attach(process);
@@ -113,9 +120,9 @@ export const abCommand: StresslabCommand<AbArgs> = {
           toxiproxyUrl: args.toxiproxy,
           workers: args.workers,
           envName: args.env,
-          outDir: path.resolve(io.cwd, args.out),
+          outDir: path.resolve(io.cwd, reportsDir),
           cwd: io.cwd,
-          observer: liveObserver(io, { healthyForMs: loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns }),
+          observer,
           signal: interrupts.signal,
           onRollbackReady: (r) => (rollback = r),
           failures,
@@ -127,20 +134,21 @@ export const abCommand: StresslabCommand<AbArgs> = {
         tolerancePct: args.tolerance ?? baseline?.tolerancePct,
         metricTolerancePct: Object.fromEntries(Object.entries(baseline?.metrics ?? {}).map(([k, v]) => [k, v.tolerancePct])),
         blindFails: baseline?.blind === 'fail',
-        onRun: ({ pair, build, index, planned: total }) => io.out(`run ${index}${total === null ? '' : ` of ${total}`}: pair ${pair}, build ${build} (${build === 'A' ? a.build.label : b.build.label})`),
+        onRun: ({ pair, build, index, planned: total }) => output.human.out(`run ${index}${total === null ? '' : ` of ${total}`}: pair ${pair}, build ${build} (${build === 'A' ? a.build.label : b.build.label})`),
       });
       if (outcome === null) return ExitCode.aborted;
       const { verdictRun } = outcome;
-      io.out(formatRunSummary(verdictRun.result));
+      const human = output.human;
+      human.out(formatRunSummary(verdictRun.result));
       const rel = (p: string): string => path.relative(io.cwd, p) || p;
-      io.out(`A/B: ${outcome.pairs.length} pair(s) (${outcome.stoppedBecause}); runs: ${outcome.pairs.map((p) => `${p.order} ${path.basename(p.a.runDir)} ${path.basename(p.b.runDir)}`).join('; ')}`);
-      io.out(`results: ${rel(verdictRun.runDir)}/ (result.json with the A/B verdict, ${AB_FILE}, report.md, report.html, junit.xml)`);
+      human.out(`A/B: ${outcome.pairs.length} pair(s) (${outcome.stoppedBecause}); runs: ${outcome.pairs.map((p) => `${p.order} ${path.basename(p.a.runDir)} ${path.basename(p.b.runDir)}`).join('; ')}`);
+      human.out(`results: ${rel(verdictRun.runDir)}/ (result.json with the A/B verdict, ${AB_FILE}, report.md, report.html, junit.xml)`);
       if (verdictRun.unwritten.length > 0) io.err(`not written:\n${verdictRun.unwritten.map((u) => `  ${u}`).join('\n')}`);
       // Stopped early, the verdict of the whole pairs so far must not read as a finished gate.
-      if (failures.first !== null) return ExitCode.harnessFailed;
-      if (interrupts.signal.aborted) return ExitCode.aborted;
-      return exitCodeForVerdict(verdictRun.result.verdict);
+      const code = failures.first !== null ? ExitCode.harnessFailed : interrupts.signal.aborted ? ExitCode.aborted : exitCodeForVerdict(verdictRun.result.verdict);
+      return await output.finish(verdictRun.result, verdictRun.runDir, code);
     } finally {
+      observer.close();
       detachFailures();
       dispose();
     }

@@ -17,27 +17,27 @@ import type { CliIo, StresslabCommand } from './command.ts';
 import { liveObserver } from './live-observer.ts';
 import { table } from './summary-table.ts';
 import { fmtValue } from './format-number.ts';
+import { reportsDirOf, reportsDirOptions } from './reports-dir-option.ts';
+import type { ReportsDirFlags } from './reports-dir-option.ts';
 
-export interface BaselineArgs {
+export interface BaselineArgs extends ReportsDirFlags {
   action: 'record' | 'update' | 'show';
   targets: string[];
   runs: number;
   profile: string | undefined;
   env: string;
   target: string | undefined;
-  out: string;
 }
 
 export const baselineCommand: StresslabCommand<BaselineArgs> = {
   builder: (y: Argv) =>
-    y
+    reportsDirOptions(y, 'record: reports directory for the runs')
       .positional('action', { choices: ['record', 'update', 'show'] as const, describe: 'record <scenario> | update <run-dir...> | show <scenario>' })
       .positional('targets', { type: 'string', array: true, default: [], describe: 'A scenario (record, show) or run directories (update)' })
       .option('runs', { type: 'number', default: 5, describe: 'record: how many runs (at least 2, so noise can be estimated)' })
       .option('profile', { type: 'string', describe: 'Scenario profile, e.g. quick' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name (baselines/<env>/)' })
-      .option('target', { type: 'string', describe: 'record: base URL of the system under test' })
-      .option('out', { type: 'string', default: 'reports', describe: 'record: reports directory for the runs' }) as unknown as Argv<BaselineArgs>,
+      .option('target', { type: 'string', describe: 'record: base URL of the system under test' }) as unknown as Argv<BaselineArgs>,
   examples: [
     ['stresslab baseline record light --profile quick --runs 5 --env ci', 'Five runs → baselines/ci/light.quick.json'],
     ['stresslab baseline update reports/light/20261122T101500Z-ab12 --env ci', 'Promote a run into its baseline'],
@@ -63,7 +63,9 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
   const file = baselinePath(io.cwd, args.env, baselineName(loaded.scenario.name, loaded.profile));
   await readBaselineIfExists(file); // a corrupt existing file stops here (exit 2) instead of being overwritten
   let rollback: () => Promise<void> = async () => {};
-  const controller = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
+  // One renderer for everything printed during the runs: the Ctrl-C notice goes through it too, so no redraw erases it.
+  const observer = liveObserver(io, { healthyForMs: loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns });
+  const controller = new InterruptController({ notify: (t) => observer.notice(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
   const dispose = controller.attach(process);
   const failures = new RunFailures();
   const detachFailures = failures.attach(process);
@@ -72,8 +74,8 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
     for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
       io.out(`baseline run ${i + 1} of ${args.runs}…`);
       const { result } = await runScenario({
-        loaded, plan: { ...plan, seed: randomSeed() }, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, args.out), cwd: io.cwd,
-        observer: liveObserver(io, { healthyForMs: loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns }), signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r), failures,
+        loaded, plan: { ...plan, seed: randomSeed() }, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, reportsDirOf(args, io)), cwd: io.cwd,
+        observer, signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r), failures,
       });
       if (result.verdict !== 'pass') {
         throw new StresslabError('BAD_BASELINE', `baseline run ${i + 1} did not pass (${result.reasons.join('; ')}): a baseline of a failing system would hide regressions`, { hint: 'fix the failure or the thresholds, then record again' });
@@ -81,6 +83,7 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
       results.push(result);
     }
   } finally {
+    observer.close();
     detachFailures();
     dispose();
   }

@@ -7,6 +7,8 @@ export interface CliIo {
   err(text: string): void;
   /** True when stdout is a terminal (live view, colours); false in CI logs and pipes. */
   readonly isTTY: boolean;
+  /** True when stderr is a terminal: the live view draws there when stdout carries `--json`. */
+  readonly errIsTTY?: boolean;
   readonly cwd: string;
 }
 

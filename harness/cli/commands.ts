@@ -109,6 +109,11 @@ export function selectedCommand(argv: readonly string[]): CommandListing | null 
   return commands.find((c) => commandName(c) === first) ?? null;
 }
 
+/** The positional arguments of a command's usage: `run <scenario>` → scenario, `merge <runDirs..>` → runDirs. */
+export function positionalsOf(c: CommandListing): string[] {
+  return [...c.command.matchAll(/[<[]([\w-]+)(?:\.\.)?[>\]]/g)].map((m) => m[1] as string);
+}
+
 export function commandName(c: CommandListing): string {
   return c.command.split(' ')[0] ?? c.command;
 }

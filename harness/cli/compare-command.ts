@@ -8,8 +8,8 @@ import { readBaseline } from '../baseline/baseline-store.ts';
 import { harnessVersion } from '../core/version.ts';
 import { readResult } from '../run/read-result.ts';
 import type { StresslabCommand } from './command.ts';
-import { table } from './summary-table.ts';
-import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
+import { gateTable } from '../report/gate-table.ts';
+import { formatGateLines } from './gate-lines.ts';
 
 export interface CompareArgs {
   current: string;
@@ -41,11 +41,11 @@ export const compareCommand: StresslabCommand<CompareArgs> = {
       ? newBaseline([await readResult(refFile)], { nowIso: new Date().toISOString(), harnessVersion })
       : await readBaseline(refFile);
     const { regressions, warnings } = gateAgainstBaseline(baseline, [current], { tolerancePct: args.tolerance });
-    const rows = regressions.map((r) => [r.metric, fmtValue(r.baseline), fmtValue(r.current), fmtPct(r.changePct), fmtInterval(r.ciLowPct, r.ciHighPct), r.verdict + (r.gated ? '' : ' (not gated)')]);
-    io.out(table([['metric', 'baseline', 'current', 'change', 'CI', 'verdict'], ...rows]));
+    const gate = gateTable({ regressions });
+    io.out(formatGateLines(gate, current.environment.calibration));
     for (const w of warnings) io.out(`warning: ${w}`);
-    const failed = regressions.filter((r) => r.verdict === 'regression' && r.gated);
-    io.out(failed.length > 0 ? `REGRESSION in ${failed.map((r) => r.metric).join(', ')}` : 'no gated regression');
+    const failed = gate.rows.filter((r) => r.outcome === 'regression');
+    io.out(failed.length > 0 ? `REGRESSION in ${failed.map((r) => `${r.label} (${r.metric})`).join(', ')}` : 'no gated regression');
     return failed.length > 0 ? ExitCode.gateFailed : ExitCode.ok;
   },
 };

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
@@ -11,7 +10,8 @@ import {
   type HistoryGroupResult,
   type HistoryShift,
 } from '../report/history-change-points.ts';
-import { parseHistory, type HistoryLine } from '../report/history-line.ts';
+import type { HistoryLine } from '../report/history-line.ts';
+import { readHistory } from '../report/read-history.ts';
 import type { StresslabCommand } from './command.ts';
 import { table } from './summary-table.ts';
 import { fmtPct, fmtValue } from './format-number.ts';
@@ -26,9 +26,6 @@ export interface HistoryArgs {
   since: string | undefined;
   json: boolean;
 }
-
-/** Damaged lines listed one by one; the rest are counted. */
-const MAX_PROBLEMS = 20;
 
 export const historyCommand: StresslabCommand<HistoryArgs> = {
   builder: (y: Argv) =>
@@ -54,7 +51,8 @@ export const historyCommand: StresslabCommand<HistoryArgs> = {
     }
     if (!(maxPValue > 0 && maxPValue < 1)) throw new StresslabError('BAD_USAGE', `--p-value must be between 0 and 1, got ${String(maxPValue)}`, { hint: 'e.g. --p-value 0.001' });
     const file = path.resolve(io.cwd, args.file);
-    const all = await readHistoryStrict(file);
+    // Strict: a damaged line is exit 2, since the skipped run could be where a shift began.
+    const { lines: all } = await readHistory(file, { strict: true });
     const lines = args.since === undefined ? all : linesSince(all, args.since, args.file);
     const metrics = args.metric === undefined ? undefined : [...new Set([args.metric].flat())];
     const result = historyChangePoints(lines, { tolerancePct, maxPValue, ...(metrics ? { metrics } : {}) });
@@ -63,38 +61,6 @@ export const historyCommand: StresslabCommand<HistoryArgs> = {
     return result.verdict === 'regression' ? ExitCode.gateFailed : ExitCode.ok;
   },
 };
-
-/**
- * Every line of the history, or exit 2: unlike the trend page, which skips a damaged line so one bad
- * night does not hide a year of trend, the check refuses it, since the skipped run might be the
- * very one where the shift began.
- */
-async function readHistoryStrict(file: string): Promise<HistoryLine[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new StresslabError('FILE_NOT_FOUND', missing ? `no run history at ${file}` : `cannot read ${file}: ${(e as Error).message}`, {
-      file,
-      cause: e,
-      hint: missing ? 'history.jsonl gets a line after every `stresslab run`: reports/<env>/history.jsonl (default env: local)' : 'pass a readable history.jsonl file',
-    });
-  }
-  const { lines, problems } = parseHistory(text);
-  if (problems.length > 0) {
-    const shown = problems.slice(0, MAX_PROBLEMS);
-    const more = problems.length - shown.length;
-    throw new StresslabError('BAD_RESULT', `${file} has ${problems.length} damaged line${problems.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_PROBLEMS} below)` : ''}; the check refuses a damaged history`, {
-      file,
-      problems: shown,
-      hint:
-        'repair the line, or delete it if it is a line cut short (a machine that lost power mid-append; the run\'s result.json still holds its figures). ' +
-        '`stresslab report --history` skips damaged lines; the check does not, since a skipped run could be where a shift began',
-    });
-  }
-  return lines;
-}
 
 /**
  * The runs from `since` on: its run id, the first run of a git sha (a prefix of 7 or more characters),
@@ -188,6 +154,7 @@ function value(metric: HistoryCheckMetric, v: number): string {
     case 'rps':
       return `${fmtValue(v)} req/s`;
     case 'mttrSec':
+    case 'ttdSec':
       return `${v.toFixed(2)} s`;
     default:
       return `${fmtValue(v)} ms`;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode } from '../core/exit-codes.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
-import { exportK6Script } from '../k6/export-script.ts';
+import { BODIES_FILE, exportK6Script, TEXT_SUMMARY_TYPES_FILE } from '../k6/export-script.ts';
 import { importK6Summaries } from '../k6/import-summary.ts';
 import { k6Fingerprint } from '../k6/k6-fingerprint.ts';
 import { exportNote } from '../k6/export-note.ts';
@@ -20,6 +20,33 @@ import { loadPlan } from '../plan/load-plan.ts';
 import type { CliIo, StresslabCommand } from './command.ts';
 import { formatSummaryTable } from './summary-table.ts';
 import { fixedTargetUrl } from '../scenario/schema-target.ts';
+import { presetNames } from '../scenario/scenario-files.ts';
+import type { CheckResults } from '../contract/check-results.ts';
+import { expectedScenario, matchScenario, scenarioMismatchError } from '../k6/k6-scenario-match.ts';
+import type { ExactPoints } from '../k6/out-json-points.ts';
+import type { K6Summary } from '../k6/summary-formats.ts';
+
+/** The k6 checks in one line: totals, then the checks that failed. */
+function checksLine(c: CheckResults): string {
+  const failed = c.byName.filter((x) => x.fails > 0).map((x) => `"${x.name}" ${x.fails} failed`);
+  const rate = c.rate === null ? 'none evaluated' : `${(c.rate * 100).toFixed(2)} % held`;
+  return `checks: ${c.passes} passed, ${c.fails} failed (${rate})${failed.length > 0 ? `; ${failed.join(', ')}` : ''}`;
+}
+
+/**
+ * Exit 2 when `--scenario` is not the scenario the input was made by, naming the presets whose
+ * phases and requests are the input's (loaded only on this error path).
+ */
+async function refuseOtherScenario(scenario: Parameters<typeof expectedScenario>[0], summaries: readonly K6Summary[], exact: ExactPoints | null, cwd: string): Promise<void> {
+  const match = matchScenario(expectedScenario(scenario), summaries, exact);
+  if (match.verdict !== 'none') return;
+  const fits: string[] = [];
+  for (const preset of await presetNames()) {
+    const other = await loadPlan(preset, { cwd, profile: undefined, seed: 0 }).catch(() => null);
+    if (other !== null && matchScenario(expectedScenario({ ...other.loaded, plan: other.plan }), summaries, exact).verdict === 'match') fits.push(preset);
+  }
+  throw scenarioMismatchError(scenario.scenario.name, match, fits);
+}
 
 export interface K6Args {
   action: string;
@@ -67,10 +94,14 @@ async function runExport(args: K6Args, io: CliIo): Promise<ExitCode> {
   const exported = exportK6Script(loaded, plan, { generator: `stresslab ${harnessVersion}` });
   const outDir = path.resolve(io.cwd, args.out ?? path.join('k6', loaded.scenario.name));
   const baseUrl = args.baseUrl ?? fixedTargetUrl(loaded.scenario.target);
-  const manifests = operatorManifests({ scenarioName: loaded.scenario.name, parallelism: args.parallelism, scriptFile: 'script.ts', script: exported.script, baseUrl });
+  const manifests = operatorManifests({
+    scenarioName: loaded.scenario.name, parallelism: args.parallelism, scriptFile: 'script.ts', script: exported.script, files: { [BODIES_FILE]: exported.bodies }, baseUrl,
+  });
   await mkdir(outDir, { recursive: true });
   const files: [string, string][] = [
     ['script.ts', exported.script],
+    [BODIES_FILE, exported.bodies],
+    [TEXT_SUMMARY_TYPES_FILE, exported.textSummaryTypes],
     ['configmap.yaml', manifests.configMap],
     ['testrun.yaml', manifests.testRun],
     ['README.md', exportNote(loaded.scenario.name, exported, manifests, args.parallelism)],
@@ -99,6 +130,7 @@ async function runImport(args: K6Args, io: CliIo): Promise<ExitCode> {
   const outJson = (args.outJson ?? []).map((f) => path.resolve(io.cwd, f));
   const exact = outJson.length > 0 ? await readOutJson(outJson) : null;
   if (exact !== null && exact.badLines > 0) io.err(`warning: ${exact.badLines} lines of the --out json files were not JSON and were skipped`);
+  if (scenario !== null) await refuseOtherScenario(scenario, summaries, exact?.points ?? null, io.cwd);
   const fingerprint = k6Fingerprint(summaries.length);
   const now = Date.now();
   const result = importK6Summaries({
@@ -115,7 +147,9 @@ async function runImport(args: K6Args, io: CliIo): Promise<ExitCode> {
   await writeReports(runDir, reportDataFrom(result, []), { formats: ['md', 'html', 'junit'] });
   io.out(formatSummaryTable(result));
   for (const t of result.thresholds) io.out(`${t.pass ? '✓' : '✗'} ${t.metric}: ${t.expression} (actual ${t.actual ?? 'no data'})`);
-  for (const w of result.warnings) io.out(`warning: ${w}`);
+  if (result.checks) io.out(checksLine(result.checks));
+  // On stderr, so a user piping stdout still sees that the import is doubtful.
+  for (const w of result.warnings) io.err(`warning: ${w}`);
   io.out(`verdict: ${result.verdict.toUpperCase()}${result.reasons.length ? ` — ${result.reasons.join('; ')}` : ''}`);
   io.out(`results: ${path.relative(io.cwd, runDir) || runDir}`);
   return exitCodeForVerdict(result.verdict);

@@ -2,7 +2,7 @@ import type { SecondPoint } from '../contract/second-point.ts';
 import { computeSteadyState, isHealthy } from '../analysis/steady-state.ts';
 import type { SteadyState } from '../analysis/steady-state.ts';
 import type { FaultEventPlan, Plan } from '../contract/plan-types.ts';
-import type { LiveState } from './live-view.ts';
+import type { ActiveFault, LiveState, RemovedFault } from './live-view.ts';
 
 /**
  * Feeds the live view from what the runner already has: the plan (phases, fault times) and the
@@ -18,11 +18,14 @@ export interface LiveStateInput {
   recovery: string | null;
   /** How the managed target died, once it did (live-observer.ts); absent or null while it lives. */
   targetDown?: string | null;
+  /** The faults as injected and removed (LiveFaults); absent: as the plan schedules them. */
+  faults?: LiveFaults;
 }
 
 export function liveStateAt(input: LiveStateInput): LiveState {
   const { plan, elapsedMs, second } = input;
-  const fault = activeFault(plan.faults, elapsedMs);
+  const fault = input.faults === undefined ? scheduled(plan.faults, elapsedMs) : input.faults.active(elapsedMs);
+  const removed = input.faults?.removed ?? null;
   const phase = plan.phases.find((p) => elapsedMs >= p.startMs && elapsedMs < p.startMs + p.durationMs + p.gracefulStopMs)?.name ?? second?.phase ?? null;
   return {
     elapsedMs,
@@ -30,11 +33,56 @@ export function liveStateAt(input: LiveStateInput): LiveState {
     rps: second === null ? null : second.requests,
     p95Ms: second?.p95Ms ?? null,
     errorRate: second === null || second.requests === 0 ? null : second.errors / second.requests,
-    activeFault: fault === null ? null : { name: fault.name, kind: fault.kind, remainingMs: fault.removeAtMs - elapsedMs },
+    activeFault: fault,
+    ...(removed === null ? {} : { removedFault: removed }),
     recovery: input.recovery,
     phase,
     ...(input.targetDown ? { targetDown: input.targetDown } : {}),
   };
+}
+
+function scheduled(faults: readonly FaultEventPlan[], elapsedMs: number): ActiveFault | null {
+  const f = activeFault(faults, elapsedMs);
+  return f === null ? null : { name: f.name, kind: f.kind, remainingMs: f.removeAtMs - elapsedMs };
+}
+
+/**
+ * The faults as the runner reports them (RunObserver.onFault), not as the plan schedules them: a
+ * fault removed early (Ctrl-C, an abort, the end of the load) shows as removed at once, and one
+ * whose injection failed never shows as active.
+ */
+export class LiveFaults {
+  readonly #planned: ReadonlyMap<string, FaultEventPlan>;
+  readonly #active = new Map<string, { name: string; kind: string }>();
+  #removed: RemovedFault | null = null;
+
+  constructor(plan: Plan) {
+    this.#planned = new Map(plan.faults.map((f) => [f.name, f]));
+  }
+
+  onEvent(e: { event: 'fault-inject' | 'fault-remove' | 'fault-error'; name: string; kind: string; atMs: number }): void {
+    if (e.event === 'fault-inject') {
+      this.#active.delete(e.name);
+      this.#active.set(e.name, { name: e.name, kind: e.kind });
+    } else if (this.#active.delete(e.name)) this.#removed = { name: e.name, kind: e.kind, atMs: e.atMs };
+  }
+
+  /** The newest fault still active; its countdown runs to its planned removal. */
+  active(elapsedMs: number): ActiveFault | null {
+    const f = [...this.#active.values()].at(-1);
+    if (f === undefined) return null;
+    const removeAtMs = this.#planned.get(f.name)?.removeAtMs ?? elapsedMs;
+    return { name: f.name, kind: f.kind, remainingMs: Math.max(0, removeAtMs - elapsedMs) };
+  }
+
+  get removed(): RemovedFault | null {
+    return this.#removed;
+  }
+
+  /** At the end of the load every fault has been rolled back, whether or not its removal was reported. */
+  endAll(atMs: number): void {
+    for (const f of [...this.#active.values()]) this.onEvent({ event: 'fault-remove', name: f.name, kind: f.kind, atMs });
+  }
 }
 
 /** The most recently injected fault still active at `atMs` (overlapping faults: the newest). */

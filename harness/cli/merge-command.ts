@@ -22,10 +22,13 @@ import { writeRunRecord } from '../run/write-run-record.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import type { StresslabCommand } from './command.ts';
 import { formatRunSummary } from './run-summary.ts';
+import { reportsDirOf, reportsDirOptions } from './reports-dir-option.ts';
+import type { ReportsDirFlags } from './reports-dir-option.ts';
+import { summaryOptions, summaryOutput } from './summary-output.ts';
+import type { SummaryFlags } from './summary-output.ts';
 
-export interface MergeArgs {
+export interface MergeArgs extends ReportsDirFlags, SummaryFlags {
   runDirs: string[];
-  out: string;
   env: string;
   baseline: string | boolean | undefined;
   tolerance: number | undefined;
@@ -34,9 +37,8 @@ export interface MergeArgs {
 
 export const mergeCommand: StresslabCommand<MergeArgs> = {
   builder: (y: Argv) =>
-    y
+    summaryOptions(reportsDirOptions(y, 'Reports directory: the merged run goes to <dir>/<scenario>/<run-id>/'))
       .positional('runDirs', { type: 'string', array: true, demandOption: true, describe: 'The run directory of every part, e.g. reports/heavy/<run-id>' })
-      .option('out', { type: 'string', default: 'reports', describe: 'Reports directory: the merged run goes to <out>/<scenario>/<run-id>/' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name: selects baselines/<env>/ and reports/<env>/history.jsonl' })
       .option('baseline', { describe: 'Baseline file to gate against (default baselines/<env>/<scenario>.json when it exists); --no-baseline skips the gate' })
       .option('tolerance', { type: 'number', describe: 'Regression tolerance in percent (default: the baseline\'s, normally 5)' })
@@ -48,6 +50,9 @@ export const mergeCommand: StresslabCommand<MergeArgs> = {
     if (args.tolerance !== undefined && !(args.tolerance > 0 && args.tolerance <= 100)) {
       throw new StresslabError('BAD_USAGE', `--tolerance must be a percentage in (0, 100], got ${args.tolerance}`, { hint: 'e.g. --tolerance 5' });
     }
+    const reportsDir = path.resolve(io.cwd, reportsDirOf(args, io));
+    const output = summaryOutput(args, io, 'merge');
+    await output.check();
     const parts: RunPart[] = [];
     for (const d of args.runDirs) {
       const dir = path.resolve(io.cwd, d);
@@ -67,7 +72,7 @@ export const mergeCommand: StresslabCommand<MergeArgs> = {
     if (loaded.hash !== ran.hash) io.err(`note: ${path.relative(io.cwd, loaded.file) || loaded.file} differs from the scenario the parts ran; its thresholds and recovery rules as they are now are used`);
     const gate = await resolveGate({ loaded, cwd: io.cwd, env: args.env, baseline: args.baseline, tolerancePct: args.tolerance });
     const { meta, timeline } = merged.record;
-    const runDir = path.join(path.resolve(io.cwd, args.out), meta.scenario.name, meta.runId);
+    const runDir = path.join(reportsDir, meta.scenario.name, meta.runId);
     await mkdir(runDir, { recursive: true });
     // The merged timeline in the order a run writes it: seconds as they closed, then what came with them.
     const lines = [...timeline.seconds, ...timeline.late, ...timeline.probes, ...timeline.resources, ...timeline.events];
@@ -80,9 +85,9 @@ export const mergeCommand: StresslabCommand<MergeArgs> = {
       ...(gate === null ? {} : { gate: (provisional) => gateAgainstBaseline(gate.baseline, [provisional], gate.options) }),
     });
     const written = await writeReports(runDir, reportDataFrom(result, series, record.timeline));
-    await appendHistory(path.join(path.resolve(io.cwd, args.out), args.env, 'history.jsonl'), historyLine(result, await gitSha(io.cwd)));
-    io.out(formatRunSummary(result));
-    io.out(`merged ${parts.length} parts (${parts.map((p) => p.dir).join(', ')}) into ${path.relative(io.cwd, runDir) || runDir}/ (${Object.keys(written).length + 2} files)`);
-    return exitCodeForVerdict(result.verdict);
+    await appendHistory(path.join(reportsDir, args.env, 'history.jsonl'), historyLine(result, await gitSha(io.cwd)));
+    output.human.out(formatRunSummary(result));
+    output.human.out(`merged ${parts.length} parts (${parts.map((p) => p.dir).join(', ')}) into ${path.relative(io.cwd, runDir) || runDir}/ (${Object.keys(written).length + 2} files)`);
+    return output.finish(result, runDir, exitCodeForVerdict(result.verdict));
   },
 };

@@ -29,13 +29,18 @@ import { parseSegment, segmentLabel } from '../load/execution-segment.ts';
 import type { StresslabCommand, CliIo } from './command.ts';
 import { liveObserver } from './live-observer.ts';
 import { formatRunSummary } from './run-summary.ts';
+import { outputOptions, outputTargetsOf, sendRunOutputs } from './output-option.ts';
+import type { OutputFlags } from './output-option.ts';
+import { reportsDirOf, reportsDirOptions } from './reports-dir-option.ts';
+import type { ReportsDirFlags } from './reports-dir-option.ts';
+import { summaryOptions, summaryOutput } from './summary-output.ts';
+import type { SummaryFlags } from './summary-output.ts';
 
-export interface RunArgs {
+export interface RunArgs extends ReportsDirFlags, SummaryFlags, OutputFlags {
   scenario: string;
   target: string | undefined;
   profile: string | undefined;
   env: string;
-  out: string;
   seed: number | undefined;
   baseline: string | boolean | undefined;
   tolerance: number | undefined;
@@ -56,12 +61,11 @@ const TARGET_ENV_KEYS = ['TARGET_WORK_FACTOR', 'WORKERS', 'POOL_MAX', 'MAX_ATTEM
 
 export const runCommand: StresslabCommand<RunArgs> = {
   builder: (y: Argv) =>
-    y
+    outputOptions(summaryOptions(reportsDirOptions(y)))
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Preset name (see `stresslab list`) or a .json/.yaml file' })
       .option('target', { type: 'string', describe: 'Base URL of the system under test (overrides the scenario; default: the embedded reference service)' })
       .option('profile', { type: 'string', describe: 'Scenario profile, e.g. quick or full' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name: selects baselines/<env>/ and reports/<env>/history.jsonl' })
-      .option('out', { type: 'string', default: 'reports', describe: 'Reports directory' })
       .option('seed', { type: 'number', describe: 'Seed for templating ({{uuid}}, {{randInt}}) and request choice; random by default, recorded in result.json' })
       .option('baseline', { describe: 'Baseline file to gate against (default baselines/<env>/<scenario>.json when it exists); --no-baseline skips the gate' })
       .option('tolerance', { type: 'number', describe: 'Regression tolerance in percent (default: the baseline\'s, normally 5)' })
@@ -81,6 +85,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
     ['stresslab run light --profile quick --env ci --runs 3', 'Gate against baselines/ci/light.json with three candidate runs'],
     ['stresslab run chaos-db --profile quick --no-baseline', 'A chaos run without the regression gate'],
     ['stresslab run chaos-network --dry-run', 'What the run would touch, without running it'],
+    ['stresslab run chaos-network --profile quick -o prometheus-rw=http://127.0.0.1:9090/api/v1/write -o openmetrics=reports/chaos.om.txt', "The run's metrics to Prometheus (remote-write) and to an OpenMetrics file"],
+    ['stresslab run light --profile quick --json > summary.json', 'Only the summary document on stdout (verdict, totals, gated regressions, TTR); the live view on stderr'],
+    ['STRESSLAB_PROFILE=quick stresslab run light --quiet --summary-export out/summary.json', 'A CI step: one verdict line, the summary document in a file'],
     ['stresslab run heavy --target http://10.0.0.5:8080 --allow-target 10.0.0.5 --yes --segment 2/3 --start-at 2026-12-03T02:00:00Z', 'Part 2 of a load run from three machines at once (merge the three run directories with `stresslab merge`)'],
     ['stresslab run chaos-network --target https://api.staging.example.com --toxiproxy http://toxiproxy.staging.example.com:8474 --allow-target api.staging.example.com --allow-target toxiproxy.staging.example.com --yes', 'Against a staging stack'],
   ],
@@ -104,12 +111,17 @@ export const runCommand: StresslabCommand<RunArgs> = {
     if (part && typeof args.baseline === 'string') {
       throw new StresslabError('BAD_USAGE', '--baseline does not apply to a part (--segment): the gate judges the merged whole', { hint: `pass --baseline ${args.baseline} to \`stresslab merge\` instead` });
     }
+    const reportsDir = reportsDirOf(args, io);
+    const outputs = await outputTargetsOf(args, io);
+    const output = summaryOutput(args, io, 'run');
+    if (args.json && args['dry-run']) throw new StresslabError('BAD_USAGE', '--json summarises a run, and --dry-run runs nothing', { hint: 'drop --json to see the plan and what the run would touch' });
     const startAtEpochMs = args['start-at'] === undefined ? undefined : parseStartAt(args['start-at'], Date.now());
     if (args.target !== undefined) checkUrl(args.target, '--target');
     if (args.toxiproxy !== undefined) checkUrl(args.toxiproxy, '--toxiproxy');
     // Loaded and planned once, with the seed the run will use; every later step takes these.
     const planned = await loadPlan(args.scenario, { profile: args.profile, cwd: io.cwd, seed });
-    const pre = await preflight(args, io, planned, runs);
+    if (!args['dry-run']) await output.check();
+    const pre = await preflight(args, io, planned, runs, reportsDir);
     if (args['dry-run']) {
       io.out(pre);
       if (part && segment !== undefined) {
@@ -118,7 +130,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
       return ExitCode.ok;
     }
     let rollback: () => Promise<void> = async () => {};
-    const interrupts = new InterruptController({ notify: (t) => io.err(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
+    // One renderer for everything printed during the run: the Ctrl-C notice goes through it too, so no redraw erases it.
+    const observer = liveObserver(output.human, { healthyForMs: planned.loaded.scenario.recovery.healthyForMs, ...output.live });
+    const interrupts = new InterruptController({ notify: (t) => observer.notice(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
     const controller = { signal: interrupts.signal };
     const dispose = interrupts.attach(process);
     // From here on, an uncaught exception or rejection anywhere stops the run the way Ctrl-C does.
@@ -134,9 +148,9 @@ export const runCommand: StresslabCommand<RunArgs> = {
         segment,
         startAtEpochMs,
         envName: args.env,
-        outDir: path.resolve(io.cwd, args.out),
+        outDir: path.resolve(io.cwd, reportsDir),
         cwd: io.cwd,
-        observer: liveObserver(io, { healthyForMs: planned.loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns }),
+        observer,
         signal: controller.signal,
         targetEnv: targetEnv(),
         onRollbackReady: (r) => (rollback = r),
@@ -153,19 +167,22 @@ export const runCommand: StresslabCommand<RunArgs> = {
       const results: RunResult[] = [];
       let last: RunOutcome | null = null;
       for (let i = 0; i < runs && !controller.signal.aborted && failures.first === null; i++) {
-        if (runs > 1) io.out(auto ? `run ${i + 1} (at most ${runs})` : `run ${i + 1} of ${runs}`);
+        if (runs > 1) output.human.out(auto ? `run ${i + 1} (at most ${runs})` : `run ${i + 1} of ${runs}`);
         last = await runScenario({ ...base, plan: { ...planned.plan, seed: seed + i }, gate, previousResults: results });
         results.push(last.result);
+        // Each run's metrics go out once its result is written: a failed send is a warning, the verdict stands.
+        await sendRunOutputs(output.human, last.runDir, outputs);
         if (gate !== null && sequential !== undefined) {
           const open = undecidedGated(gateAgainstBaseline(gate.baseline, results, gate.options).regressions);
           if (open.length === 0) break;
-          if (i + 1 < runs) io.out(`undecided after ${i + 1} run(s): ${open.join(', ')}`);
+          if (i + 1 < runs) output.human.out(`undecided after ${i + 1} run(s): ${open.join(', ')}`);
         }
       }
       if (last === null) return ExitCode.aborted;
-      printOutcome(io, last);
-      return exitCodeForVerdict(last.result.verdict);
+      printOutcome(output.human, last);
+      return await output.finish(last.result, last.runDir, exitCodeForVerdict(last.result.verdict));
     } finally {
+      observer.close();
       detachFailures();
       dispose();
     }
@@ -185,13 +202,13 @@ export function targetEnv(): Record<string, string> {
 }
 
 /**
- * Before anything starts (PostgreSQL, the target, the load): the scenario is valid; --out is
+ * Before anything starts (PostgreSQL, the target, the load): the scenario is valid; --reports-dir is
  * created, writable and has room for the run's output; the fixed ports the scenario declares are
  * free; a non-loopback target or Toxiproxy is allowed and confirmed; a remote Toxiproxy answers.
  * A dry run sends nothing and writes nothing, so it skips all but the first. Returns the dry-run
  * text (plan and what the run would touch).
  */
-async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan, runs: number): Promise<string> {
+async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan, runs: number, reportsDir: string): Promise<string> {
   const { scenario } = loaded;
   const targetUrl = args.target ?? scenario.target.url;
   const toxiproxyUrl = args.toxiproxy ?? scenario.toxiproxy?.url ?? null;
@@ -207,7 +224,7 @@ async function preflight(args: RunArgs, io: CliIo, { loaded, plan }: LoadedPlan,
   const touches = describeTouches(plan, scenario, { targetUrl, toxiproxyUrl, embedded: targetUrl === 'embedded', start });
   if (args['dry-run']) return `${formatPlanTable(plan)}\n\n${touches}`;
   if (start !== undefined) checkStartCwd(start, loaded.file);
-  await checkOutDir(path.resolve(io.cwd, args.out), { flag: '--out', neededBytes: expectedOutputBytes(plan, scenario.requests.length, runs) });
+  await checkOutDir(path.resolve(io.cwd, reportsDir), { flag: '--reports-dir', neededBytes: expectedOutputBytes(plan, scenario.requests.length, runs) });
   // Same condition as the run's (run-scenario.ts): Toxiproxy is only in the path when something uses it.
   const proxied = plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0;
   // The embedded Toxiproxy listens on this machine; a remote one on its own host, not checkable here.

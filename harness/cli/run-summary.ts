@@ -1,22 +1,24 @@
 import type { RunResult } from '../contract/run-result.ts';
 import { formatSummaryTable, table } from './summary-table.ts';
-import { fmtInterval, fmtPct, fmtValue } from './format-number.ts';
 import { effectLabel } from '../report/effect-label.ts';
-import { formatDetectable } from '../report/verdict-label.ts';
+import { failureWindowLines } from './failure-window-lines.ts';
+import { runIdentityLine, throughputLine } from '../report/outcome-facts.ts';
+import { gateTable } from '../report/gate-table.ts';
+import { formatGateLines } from './gate-lines.ts';
 
 /** What a person reads after a run: the request table, thresholds, regressions, faults, verdict. */
 export function formatRunSummary(result: RunResult): string {
-  const parts = [formatSummaryTable(result)];
+  const parts = [`run ${result.runId} · ${runIdentityLine(result)}`, formatSummaryTable(result)];
+  parts.push(throughputLine(result));
+  const windows = failureWindowLines(result);
+  if (windows !== null) parts.push(windows);
   const cancelled = result.totals.cancelled ?? 0;
   if (cancelled > 0) parts.push(`${cancelled} requests in flight were cancelled by the harness when the run stopped (not counted as requests or errors)`);
   if (result.thresholds.length > 0) {
     parts.push(result.thresholds.map((t) => `${t.pass ? '✓' : '✗'} ${t.metric}: ${t.expression} (actual ${t.actual === null ? 'no data' : round(t.actual)})`).join('\n'));
   }
-  const shown = result.regressions.filter((r) => r.verdict !== 'ok' || !r.metric.includes('{'));
-  if (shown.length > 0) {
-    const rows = shown.map((r) => [r.metric, fmtValue(r.baseline), fmtValue(r.current), fmtPct(r.changePct), fmtInterval(r.ciLowPct, r.ciHighPct), formatDetectable(r), r.verdict]);
-    parts.push(table([['metric', 'baseline', 'current', 'change', 'CI', 'detectable', 'verdict'], ...rows]));
-  }
+  const gate = gateTable(result);
+  if (gate.rows.length > 0) parts.push(formatGateLines(gate, result.environment.calibration));
   if (result.faults.length > 0) {
     const withEffects = result.faults.some((f) => f.effect !== undefined);
     const rows = result.faults.map((f) => [
@@ -36,7 +38,8 @@ export function formatRunSummary(result: RunResult): string {
     if (a !== undefined) parts.push(`audited through ${a.label}: ${a.ids} ids in ${a.rounds} round(s) over ${(a.waitedMs / 1000).toFixed(1)} s${a.idsPerSec === null ? '' : ` (${a.idsPerSec} ids/s)`}`);
   }
   if (result.mergedFrom !== undefined) parts.push(`merged from ${result.mergedFrom.length} parts: ${result.mergedFrom.join(', ')}`);
-  for (const w of result.warnings) parts.push(`warning: ${w}`);
+  // A warning that repeats a row of the gate table above (a suspect or reported-only metric) is shown there.
+  for (const w of result.warnings) if (!gate.repeatedWarnings.has(w)) parts.push(`warning: ${w}`);
   parts.push(`verdict: ${result.verdict.toUpperCase()}${result.reasons.length ? `\n  - ${result.reasons.join('\n  - ')}` : ''}`);
   return parts.join('\n\n');
 }

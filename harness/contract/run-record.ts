@@ -84,6 +84,8 @@ export const runRecordMetaSchema = z.object({
   complete: z.boolean(),
   runId: z.string(),
   seed: z.number().int(),
+  /** The commit under test, resolved when the run started (run/git-sha.ts); absent when unknown, and in older records. */
+  gitSha: z.string().optional(),
   /** The scenario as run: `file` is where thresholds and recovery rules are read from again, `hash` tells whether it changed since. */
   scenario: scenarioRefSchema,
   target: targetRefSchema,

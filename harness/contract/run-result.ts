@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { checkResultsSchema } from './check-results.ts';
 import { faultEffectSchema, faultEvidenceSchema } from './fault-evidence.ts';
 import { statsSchema } from './stats.ts';
+import { failureWindowsSchema } from './failure-window.ts';
 import { targetExitSchema } from './target-exit.ts';
 
 /**
@@ -135,12 +137,22 @@ export const regressionResultSchema = z.object({
   metric: z.string(),
   baseline: nullableNumber,
   current: nullableNumber,
+  /** The change the verdict judges, in percent: corrected as `correction` says (docs/regression-gate.md, section Raw and corrected change). */
   changePct: nullableNumber,
   ciLowPct: nullableNumber,
   ciHighPct: nullableNumber,
   verdict: regressionVerdictSchema,
   /** Whether a regression of this metric fails the run (absent in older results: the catalogue decides). */
   gated: z.boolean().optional(),
+  /** current / baseline − 1 of the medians, in percent, before any correction; absent in older results. */
+  rawChangePct: nullableNumber.optional(),
+  /**
+   * What `changePct` is: `none` the raw change; `machine-speed` at equal machine speed (each run's
+   * calibration factored out); `paired` the mean of the per-pair changes (stresslab ab). Absent in older results.
+   */
+  correction: z.enum(['none', 'machine-speed', 'paired']).optional(),
+  /** Why the verdict is what it is, one sentence (the noise, the floor, the detectable change); absent in older results. */
+  note: z.string().optional(),
   /**
    * The minimum detectable change in percent: the smallest true change the comparison tells apart
    * from none with 80 % power at the noise it observed (docs/regression-gate.md). Null when it has no
@@ -214,17 +226,27 @@ export const runResultSchema = z.object({
   runId: z.string(),
   /** Seed of templating and request choice: the same seed replays the same request sequence. */
   seed: z.number().int().optional(),
+  /** The commit under test (CI's GITHUB_SHA / CI_COMMIT_SHA, else `git rev-parse HEAD` where the run started); absent when unknown. */
+  gitSha: z.string().optional(),
   scenario: scenarioRefSchema,
   target: targetRefSchema,
   environment: environmentSchema,
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
+  /**
+   * false: the input gave no clock time (a k6 `--summary-export` file, or another script's
+   * handleSummary data): startedAt and endedAt are then the import's time, less and at the test's
+   * duration, only so results sort; the duration alone is real (docs/k6-import.md). Absent: known.
+   */
+  startedAtKnown: z.literal(false).optional(),
   verdict: verdictSchema,
   reasons: z.array(z.string()),
   warnings: z.array(z.string()).default([]),
   totals: statsSchema,
   requests: z.record(z.string(), statsSchema),
   phases: z.array(phaseResultSchema),
+  /** When requests failed and how (contract/failure-window.ts); absent in results written before it existed, and for k6 imports. */
+  failureWindows: failureWindowsSchema.optional(),
   faults: z.array(faultResultSchema),
   /** Exits of the managed target during the load (absent in results written before it existed, and for k6 imports). */
   targetExits: z.array(targetExitSchema).optional(),
@@ -249,5 +271,7 @@ export const runResultSchema = z.object({
   generator: generatorSchema.nullable().optional(),
   thresholds: z.array(thresholdResultSchema),
   regressions: z.array(regressionResultSchema),
+  /** k6 checks, for `stresslab k6 import` of a run that had any (absent otherwise). */
+  checks: checkResultsSchema.optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;

@@ -53,6 +53,18 @@ export const statsSchema = z.strictObject({
    */
   cancelled: z.number().int().nonnegative().optional(),
   latencyMs: latencySummarySchema,
+  /**
+   * Latency of the successful requests only (Gatling's OK, k6's `expected_response:true`): what a
+   * user waited for an answer that worked. Null when none succeeded; absent in results written
+   * before it existed (docs/outcomes.md).
+   */
+  okLatencyMs: latencySummarySchema.nullable().optional(),
+  /**
+   * Latency of the failed requests that have one (an unexpected status, a timeout); refused, reset
+   * and other transport errors have none. Null when no failed request has a latency; absent in
+   * results written before it existed.
+   */
+  koLatencyMs: latencySummarySchema.nullable().optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

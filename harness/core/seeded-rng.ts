@@ -22,3 +22,11 @@ export function randomInt(rng: Rng, min: number, max: number): number {
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
+
+/**
+ * A standard normal draw from two uniform ones (Box–Muller). `1 − rng()` lies in (0, 1], so the
+ * logarithm is finite even when the generator returns exactly 0.
+ */
+export function gaussian(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}

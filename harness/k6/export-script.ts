@@ -12,9 +12,24 @@ import { fixedTargetUrl } from '../scenario/schema-target.ts';
 /** The trend stats the importer needs: p(99)/p(99.9) for the result contract, count to weight merged averages. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
 
+/** The request bodies file the script opens, beside it (see K6Export.bodies). */
+export const BODIES_FILE = 'bodies.json';
+/** k6's own end-of-test text summary (jslib k6-summary), which an exported handleSummary otherwise replaces. */
+export const TEXT_SUMMARY_MODULE = 'https://jslib.k6.io/k6-summary/0.0.2/index.js';
+/** The declaration file that types TEXT_SUMMARY_MODULE for tsc; the script references it. */
+export const TEXT_SUMMARY_TYPES_FILE = 'k6-summary.d.ts';
+
 export interface K6Export {
   /** The k6 script (TypeScript, k6 ≥ 0.57 runs it as is). */
   script: string;
+  /**
+   * The request bodies as template parts, one per request with a body (JSON), to write as
+   * BODIES_FILE beside the script: it loads them once per test with open() in a SharedArray,
+   * instead of every VU compiling a copy of a literal in the script (the rows-1k body is 94 KB).
+   */
+  bodies: string;
+  /** TEXT_SUMMARY_TYPES_FILE's text, to write beside the script (k6 itself ignores it). */
+  textSummaryTypes: string;
   /** Fault injections the script does not perform (k6 only makes load). */
   faultsLeftOut: PlannedFault[];
   /** Thresholds and abort conditions on metrics only the harness measures. */
@@ -35,10 +50,11 @@ export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies
   const { scenario } = loaded;
   const scenarios = k6Scenarios(scenario);
   const thresholds = k6Thresholds(scenario);
-  const requests = Object.fromEntries(scenario.requests.map((r) => [r.name, requestSpec(r, loaded.bodies)]));
-  const allParts = Object.values(requests).flatMap((r) => [r.path, ...r.headers.map(([, h]) => h), r.body ?? []]);
+  const bodies: TemplatePart[][] = [];
+  const requests = Object.fromEntries(scenario.requests.map((r) => [r.name, requestSpec(r, loaded.bodies, bodies)]));
+  const allParts = Object.values(requests).flatMap((r) => [r.path, ...r.headers.map(([, h]) => h), r.body === null ? [] : (bodies[r.body] ?? [])]);
   const envNames = [...new Set(tokensOf(allParts.flat()).flatMap((t) => (t.t === 'env' ? [t.name] : [])))];
-  const seqPerIteration = Math.max(1, ...Object.values(requests).map((r) => countSeq([r.path, ...r.headers.map(([, h]) => h), r.body ?? []].flat())));
+  const seqPerIteration = Math.max(1, ...Object.values(requests).map((r) => countSeq([r.path, ...r.headers.map(([, h]) => h), r.body === null ? [] : (bodies[r.body] ?? [])].flat())));
   const k6Options = {
     scenarios: Object.fromEntries(scenarios.map((s) => [s.k6Name, s.options])),
     thresholds: thresholds.thresholds,
@@ -48,13 +64,18 @@ export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies
   // Known only at run time for the embedded target and a target.start on {{port}}: BASE_URL must say.
   const defaultUrl = (fixedTargetUrl(scenario.target) ?? '').replace(/\/+$/, '');
   const script = [
+    `/// <reference path="./${TEXT_SUMMARY_TYPES_FILE}" />`,
     header(loaded, options.generator ?? 'stresslab'),
     "import http from 'k6/http';",
     "import type { Params } from 'k6/http';",
     "import exec from 'k6/execution';",
+    "import { SharedArray } from 'k6/data';",
     "import type { Options } from 'k6/options';",
+    `import { textSummary } from '${TEXT_SUMMARY_MODULE}';`,
     '',
     `const SCENARIO_NAME = ${JSON.stringify(scenario.name)};`,
+    `const SCENARIO_HASH = ${JSON.stringify(loaded.hash)};`,
+    `const BODIES_FILE = ${JSON.stringify(`./${BODIES_FILE}`)};`,
     `/** The system under test; the scenario's target is ${JSON.stringify(scenario.target.url)}. */`,
     `const BASE_URL: string = (__ENV.BASE_URL ?? ${JSON.stringify(defaultUrl)}).replace(/\\/+$/, '');`,
     `const TIMEOUT = ${JSON.stringify(formatDuration(scenario.target.timeoutMs))};`,
@@ -73,6 +94,8 @@ export function exportK6Script(loaded: Pick<LoadedScenario, 'scenario' | 'bodies
   ].join('\n');
   return {
     script,
+    bodies: `${JSON.stringify(bodies)}\n`,
+    textSummaryTypes: TEXT_SUMMARY_TYPES,
     faultsLeftOut: plan.faults,
     thresholdsLeftOut: thresholds.leftOut,
     aborts: thresholds.aborts,
@@ -85,27 +108,29 @@ interface RequestSpecData {
   method: string;
   path: TemplatePart[];
   headers: [string, TemplatePart[]][];
-  body: TemplatePart[] | null;
+  /** Index into the bodies file; null without a body. */
+  body: number | null;
   weight: number;
   expect: number[] | null;
   capture: [string, string[]][];
   needs: string[];
 }
 
-function requestSpec(r: LoadedScenario['scenario']['requests'][number], bodies: LoadedScenario['bodies']): RequestSpecData {
-  const body = bodies.get(r.name) ?? (r.body === undefined ? undefined : { kind: 'json' as const, value: r.body });
+function requestSpec(r: LoadedScenario['scenario']['requests'][number], loadedBodies: LoadedScenario['bodies'], bodies: TemplatePart[][]): RequestSpecData {
+  const body = loadedBodies.get(r.name) ?? (r.body === undefined ? undefined : { kind: 'json' as const, value: r.body });
   const headers: [string, TemplatePart[]][] = Object.entries(r.headers ?? {}).map(([k, v]) => [k, templateParts(v)]);
   // Same rule as the harness's mix: a JSON body without a content-type header gets one.
   if (body?.kind === 'json' && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['content-type', ['application/json']]);
   const path = templateParts(r.path);
   const bodyP = body === undefined ? null : bodyParts(body);
   const needs = [...new Set(tokensOf([...path, ...headers.flatMap(([, h]) => h), ...(bodyP ?? [])]).flatMap((t) => (t.t === 'captured' ? [t.name] : [])))];
+  if (bodyP !== null) bodies.push(bodyP);
   return {
     name: r.name,
     method: r.method,
     path,
     headers,
-    body: bodyP,
+    body: bodyP === null ? null : bodies.length - 1,
     weight: r.weight,
     expect: r.expect?.status ?? null,
     capture: Object.entries(r.capture ?? {}).map(([name, p]) => [name, p.split('.')]),
@@ -128,7 +153,17 @@ function header(loaded: Pick<LoadedScenario, 'scenario' | 'hash' | 'profile'>, g
  * startTime, tagged phase:NAME; each request is tagged request:NAME, so the scenario's thresholds keep
  * their keys. One iteration sends one request of the weighted mix. Abort conditions are thresholds
  * with abortOnFail. Faults, and thresholds on harness-only metrics, are not in this script.
- * The summary is printed between "${SUMMARY_BEGIN}" markers and written to
- * $SUMMARY_FILE (default stresslab-summary.json): \`stresslab k6 import\` reads either.
+ * Request bodies are read once per test from ${BODIES_FILE} beside this script (open() in a SharedArray).
+ * At the end k6's own text summary is printed (jslib k6-summary, fetched by k6 at start: use
+ * \`k6 archive\` where the runners cannot reach jslib.k6.io), then the summary data between
+ * "${SUMMARY_BEGIN}" markers, also written to $SUMMARY_FILE (default
+ * stresslab-summary.json): \`stresslab k6 import\` reads either.
  */`;
 }
+
+/** Types for the jslib module, which @types/k6 does not declare (k6 runs the script without them). */
+const TEXT_SUMMARY_TYPES = `// Types for k6's jslib text summary, so tsc --strict checks the script stresslab exported beside this file.
+declare module '${TEXT_SUMMARY_MODULE}' {
+  export function textSummary(data: object, options?: { indent?: string; enableColors?: boolean }): string;
+}
+`;

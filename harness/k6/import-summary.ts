@@ -10,6 +10,8 @@ import { k6MetricSource } from './k6-metric-source.ts';
 import { statsFromExact, statsFromSummary } from './k6-stats.ts';
 import { k6Thresholds, SURFACING } from './k6-thresholds.ts';
 import { mergeSummaries } from './merge-summaries.ts';
+import { importedChecks } from './imported-checks.ts';
+import { expectedScenario, matchScenario, scenarioMatchWarnings, scenarioMismatchError } from './k6-scenario-match.ts';
 import type { ExactPoints } from './out-json-points.ts';
 import type { K6Summary } from './summary-formats.ts';
 
@@ -21,7 +23,10 @@ export interface ImportInput {
   /** The scenario the script was exported from, with its plan: names phases and requests, restores their thresholds. */
   scenario: (Pick<LoadedScenario, 'scenario' | 'file' | 'hash' | 'profile'> & { plan: Plan }) | null;
   runId: string;
-  /** When the import happened; k6 summaries carry no start time (`--out json` points do). */
+  /**
+   * When the import happened. Used only when the input has no clock time (a `--summary-export`
+   * file, another script's handleSummary data): the result then says `startedAtKnown: false`.
+   */
   nowEpochMs: number;
   environment: { name: string; fingerprint: Fingerprint; fingerprintHash: string };
   targetUrl: string | null;
@@ -42,10 +47,22 @@ export function importK6Summaries(input: ImportInput): RunResult {
     warnings.add(`percentiles are approximate: ${input.summaries.length} k6 summaries were merged and a summary holds no samples (each p(N) is the largest of the instances'); pass --out-json files for exact ones`);
   }
   if (durationMs === null) warnings.add('the k6 summary does not give the test duration; rps is k6\'s own http_reqs rate');
+  if (input.scenario !== null) {
+    const name = input.scenario.scenario.name;
+    const match = matchScenario(expectedScenario(input.scenario), input.summaries, exact);
+    if (match.verdict === 'none') throw scenarioMismatchError(name, match, []);
+    for (const w of scenarioMatchWarnings(name, match)) warnings.add(w);
+  }
   const requests = requestNames(input, summary, exact);
   const phases = phaseWindows(input, summary, exact, durationMs);
-  const startEpochMs = exact?.firstMs ?? input.nowEpochMs - (durationMs ?? 0);
+  const startEpochMs = startOf(input, exact, durationMs);
+  if (startEpochMs === null) {
+    warnings.add('the k6 input has no clock time, so when the test ran is unknown (startedAtKnown: false): startedAt/endedAt are the import\'s time; '
+      + 'pass the --out json files, a --new-machine-readable-summary file, or the summary of a script from `stresslab k6 export`');
+  }
   const thresholds = thresholdResults(input, summary, exact, durationMs, warnings);
+  const checks = importedChecks(summary, thresholds);
+  if (checks !== null && checks.fails > 0) warnings.add(checksWarning(checks));
   const abortReason = abortReasonOf(input, thresholds);
   const decided = decideVerdict({ abortReason, steadyState: null, thresholds, regressions: [], integrity: null, faults: [] });
   const s = input.scenario;
@@ -60,8 +77,9 @@ export function importK6Summaries(input: ImportInput): RunResult {
     scenario: s ? { name: s.scenario.name, file: s.file, hash: s.hash, profile: s.profile } : { name: 'k6', file: '', hash: '', profile: null },
     target: { url: input.targetUrl ?? (s && s.scenario.target.url !== 'embedded' ? s.scenario.target.url : 'unknown'), embedded: false },
     environment: input.environment,
-    startedAt: new Date(startEpochMs).toISOString(),
-    endedAt: new Date(startEpochMs + (durationMs ?? 0)).toISOString(),
+    startedAt: new Date(startEpochMs ?? input.nowEpochMs - (durationMs ?? 0)).toISOString(),
+    endedAt: new Date((startEpochMs ?? input.nowEpochMs - (durationMs ?? 0)) + (durationMs ?? 0)).toISOString(),
+    ...(startEpochMs === null ? { startedAtKnown: false as const } : {}),
     verdict: decided.verdict,
     reasons: decided.reasons,
     warnings: [...warnings, ...decided.warnings],
@@ -74,7 +92,28 @@ export function importK6Summaries(input: ImportInput): RunResult {
     integrity: null,
     thresholds,
     regressions: [],
+    ...(checks === null ? {} : { checks }),
   };
+}
+
+/**
+ * The test's start, epoch ms: the first `--out json` point, else a summary's end (when it says)
+ * less its duration, the earliest over pods; null when the input has no clock time.
+ */
+function startOf(input: ImportInput, exact: ExactPoints | null, durationMs: number | null): number | null {
+  if (exact?.firstMs != null) return exact.firstMs;
+  const starts = input.summaries.flatMap((s) => {
+    const duration = s.durationMs ?? durationMs;
+    return s.endedAtMs === null || duration === null ? [] : [s.endedAtMs - duration];
+  });
+  return starts.length > 0 ? Math.min(...starts) : null;
+}
+
+function checksWarning(c: NonNullable<RunResult['checks']>): string {
+  const total = c.passes + c.fails;
+  const worst = c.byName.filter((x) => x.fails > 0).sort((a, b) => b.fails - a.fails).slice(0, 3);
+  const named = worst.map((x) => `"${x.name}" ${x.fails} of ${x.passes + x.fails}`).join(', ');
+  return `k6 checks failed: ${c.fails} of ${total} (${((100 * c.fails) / total).toFixed(2)} %)${named === '' ? '' : `: ${named}`}`;
 }
 
 function tagValues(keys: Iterable<string>, tag: string): string[] {

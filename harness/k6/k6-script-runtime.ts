@@ -1,8 +1,9 @@
 /**
- * The fixed part of every exported k6 script: rendering templates, picking requests by weight,
- * captures, and the summary. Kept as source text (it runs inside k6, not in Node) and typed
- * against @types/k6 by the export tests. It reproduces harness/load/template.ts and
- * harness/load/request-mix.ts with one deliberate difference each where k6 has no shared memory:
+ * The fixed part of every exported k6 script: request bodies shared by all VUs, rendering
+ * templates, picking requests by weight, captures, and the summary. Kept as source text (it runs
+ * inside k6, not in Node) and typed against @types/k6 by the export tests. It reproduces
+ * harness/load/template.ts and harness/load/request-mix.ts with one deliberate difference each
+ * where k6 has no shared memory:
  * - `{{captured X}}`: each VU keeps its OWN recent values (k6 VUs are separate JS runtimes); a
  *   request whose captures this VU has not seen yet is not picked, like the harness's ready set.
  * - `{{seq}}`: k6 has no run-wide counter, so the value is derived from
@@ -28,7 +29,8 @@ interface RequestSpec {
   method: string;
   path: Part[];
   headers: [string, Part[]][];
-  body: Part[] | null;
+  /** Index into BODIES; null without a body. */
+  body: number | null;
   weight: number;
   /** Statuses that count as success; null = k6's default 200–399. */
   expect: number[] | null;
@@ -49,8 +51,17 @@ interface SummaryMetric {
 
 interface SummaryData {
   metrics: { [name: string]: SummaryMetric };
-  state?: { testRunDurationMs?: number };
+  state?: { testRunDurationMs?: number; isStdOutTTY?: boolean };
+  options?: { noColor?: boolean };
 }
+
+/**
+ * Request bodies, read once per test in the init context and shared by all VUs: a literal in the
+ * script would be compiled into every VU's own runtime (k6 VUs share no memory), 94 KB each for rows-1k.
+ */
+const BODIES = new SharedArray<Part[]>('stresslab request bodies', function (): Part[][] {
+  return JSON.parse(open(BODIES_FILE)) as Part[][];
+});
 
 const CAPTURE_CAPACITY = 1000;
 /** This VU's captured values, most recent last (k6 VUs share no memory). */
@@ -174,7 +185,7 @@ export default function (): void {
   const headers: { [name: string]: string } = {};
   for (const [name, parts] of spec.headers) headers[name] = render(parts, phase, false) ?? '';
   const path = render(spec.path, phase, true) ?? '';
-  const body = spec.body === null ? null : (render(spec.body, phase, false) ?? null);
+  const body = spec.body === null ? null : (render(BODIES[spec.body] ?? [], phase, false) ?? null);
   const params: Params = { headers, tags: { request: spec.name, name: spec.name }, timeout: TIMEOUT };
   if (spec.expect !== null) params.responseCallback = http.expectedStatuses(...spec.expect);
   const res = http.request(spec.method, BASE_URL + path, body, params);
@@ -186,9 +197,16 @@ function statLine(data: SummaryData, key: string, stat: string, label: string): 
   return value === undefined ? '' : '  ' + label + ': ' + (Math.round(value * 1000) / 1000) + '\n';
 }
 
-/** A short text summary, then the full summary data as JSON between markers (so pod logs are importable), and the same JSON in a file. */
+/**
+ * k6's own end-of-test summary (an exported handleSummary replaces it unless it returns it), a short
+ * stresslab summary, then the summary data as JSON between markers (so pod logs are importable) and
+ * the same JSON in a file. The JSON adds a \`stresslab\` block: the scenario it was exported from and
+ * the time the summary was written, the test's end, from which the importer knows when it started.
+ */
 export function handleSummary(data: SummaryData): { [output: string]: string } {
-  let text = 'stresslab scenario ' + SCENARIO_NAME + '\n';
+  const colors = data.state?.isStdOutTTY === true && data.options?.noColor !== true;
+  let text = textSummary(data, { indent: ' ', enableColors: colors }) + '\n\n';
+  text += 'stresslab scenario ' + SCENARIO_NAME + '\n';
   text += statLine(data, 'http_reqs', 'count', 'requests');
   text += statLine(data, 'http_req_failed', 'rate', 'failed rate');
   text += statLine(data, 'http_req_duration', 'p(95)', 'p95 ms');
@@ -200,7 +218,7 @@ export function handleSummary(data: SummaryData): { [output: string]: string } {
       text += '  ' + (thresholds[expression]?.ok ? 'ok  ' : 'FAIL') + ' ' + name + ' ' + expression + '\n';
     }
   }
-  const json = JSON.stringify(data);
+  const json = JSON.stringify(Object.assign({}, data, { stresslab: { scenario: SCENARIO_NAME, scenarioHash: SCENARIO_HASH, summaryAt: new Date().toISOString() } }));
   const file = __ENV.SUMMARY_FILE ?? 'stresslab-summary.json';
   return { stdout: text + SUMMARY_BEGIN + '\n' + json + '\n' + SUMMARY_END + '\n', [file]: json };
 }

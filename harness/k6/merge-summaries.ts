@@ -1,3 +1,4 @@
+import { mergeChecks } from './k6-checks.ts';
 import type { K6Metric, K6Summary } from './summary-formats.ts';
 
 /**
@@ -36,7 +37,11 @@ export function mergeSummaries(summaries: readonly K6Summary[]): MergedSummary {
     if (merged.approximate) approximatePercentiles.push(key);
   }
   const thresholds = summaries.every((s) => s.thresholds !== null) ? mergeThresholds(summaries) : null;
-  return { summary: { format: first.format, durationMs, metrics, thresholds }, approximatePercentiles, warnings };
+  // Pods end together (the same timeline, split by execution segment): the last one wrote last.
+  const ends = summaries.map((s) => s.endedAtMs).filter((e): e is number => e !== null);
+  const endedAtMs = ends.length > 0 ? Math.max(...ends) : null;
+  const checks = mergeChecks(summaries.map((s) => s.checks));
+  return { summary: { format: first.format, durationMs, metrics, thresholds, checks, endedAtMs, exportedFrom: first.exportedFrom }, approximatePercentiles, warnings };
 }
 
 function mergeMetric(parts: readonly K6Metric[], durationMs: number | null): { metric: K6Metric; approximate: boolean } | null {

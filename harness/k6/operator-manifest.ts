@@ -13,6 +13,8 @@ export interface OperatorManifestOptions {
   /** The script's file name inside the ConfigMap. */
   scriptFile: string;
   script: string;
+  /** Files the script opens, by name (the request bodies): in the same ConfigMap, mounted beside it. */
+  files?: Readonly<Record<string, string>>;
   /** BASE_URL for the runner pods; left as a placeholder to edit when unknown. */
   baseUrl: string | null;
   namespace?: string;
@@ -32,7 +34,7 @@ export function operatorManifests(o: OperatorManifestOptions): OperatorManifests
   const base = `stresslab-${o.scenarioName}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 50).replace(/-+$/, '');
   const configMapName = `${base}-script`;
   const metadata = (name: string) => ({ name, ...(o.namespace ? { namespace: o.namespace } : {}), labels: { 'app.kubernetes.io/managed-by': 'stresslab', 'stresslab/scenario': base.slice('stresslab-'.length) } });
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: { [o.scriptFile]: o.script } };
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: { [o.scriptFile]: o.script, ...o.files } };
   const testRun = {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',

@@ -24,6 +24,7 @@ export interface ExactPoints {
   total: ExactGroup;
   requests: Record<string, ExactGroup>;
   phases: Record<string, ExactGroup>;
+  /** The earliest and latest time of any point, epoch ms (the run's bounds, to the sampling period). */
   firstMs: number | null;
   lastMs: number | null;
   points: number;
@@ -48,13 +49,15 @@ export function addOutJsonLine(acc: ExactPoints, line: string): boolean {
   } catch {
     return false;
   }
-  if (!isPoint(o) || !TRACKED.has(o.metric)) return true;
-  const tags = o.data.tags ?? {};
+  if (!isPoint(o)) return true;
+  // Every metric's points bound the run (vus and vus_max are sampled from its first second), not only the tracked ones.
   const t = Date.parse(o.data.time);
   if (Number.isFinite(t)) {
     acc.firstMs = acc.firstMs === null ? t : Math.min(acc.firstMs, t);
     acc.lastMs = acc.lastMs === null ? t : Math.max(acc.lastMs, t);
   }
+  if (!TRACKED.has(o.metric)) return true;
+  const tags = o.data.tags ?? {};
   acc.points++;
   const groups = [acc.total];
   if (tags.request !== undefined) groups.push((acc.requests[tags.request] ??= emptyGroup()));

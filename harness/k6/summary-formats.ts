@@ -1,4 +1,5 @@
 import { StresslabError } from '../core/stresslab-error.ts';
+import { checksOfMachineReadable, checksOfRootGroup, type K6Check } from './k6-checks.ts';
 
 /**
  * The three k6 end-of-test summary shapes, detected by shape and normalised into one model:
@@ -24,6 +25,17 @@ export interface K6Summary {
   metrics: Record<string, K6Metric>;
   /** k6's own verdicts; null when the format has none (machine-readable). */
   thresholds: { metric: string; expression: string; pass: boolean }[] | null;
+  /** Each check's passes and fails; null when the file lists none (no root group). */
+  checks: K6Check[] | null;
+  /**
+   * When the summary was written, i.e. the end of the test, epoch ms: the machine-readable
+   * summary's `metadata.generatedAt`, or the `stresslab.summaryAt` that scripts from `stresslab k6
+   * export` add. Null when the file does not say (summary-export and other scripts' handleSummary
+   * data carry no clock time at all).
+   */
+  endedAtMs: number | null;
+  /** The scenario a script from `stresslab k6 export` was made from (its `stresslab` block); null otherwise. */
+  exportedFrom: { scenario: string; hash: string | null } | null;
 }
 
 type Json = Record<string, unknown>;
@@ -70,7 +82,12 @@ function parseHandleSummary(raw: Json): K6Summary {
     }
   }
   const state = isObject(raw.state) ? raw.state : {};
-  return { format: 'handle-summary', durationMs: num(state.testRunDurationMs), metrics, thresholds };
+  const stresslab = isObject(raw.stresslab) ? raw.stresslab : {};
+  return {
+    format: 'handle-summary', durationMs: num(state.testRunDurationMs), metrics, thresholds,
+    checks: checksOfRootGroup(raw.root_group), endedAtMs: timeOf(stresslab.summaryAt),
+    exportedFrom: typeof stresslab.scenario === 'string' ? { scenario: stresslab.scenario, hash: typeof stresslab.scenarioHash === 'string' ? stresslab.scenarioHash : null } : null,
+  };
 }
 
 function parseSummaryExport(raw: Json): K6Summary {
@@ -85,7 +102,7 @@ function parseSummaryExport(raw: Json): K6Summary {
       if (typeof failed === 'boolean') thresholds.push({ metric: key, expression, pass: !failed });
     }
   }
-  return { format: 'summary-export', durationMs: durationFromCounters(raw.metrics as Json), metrics, thresholds };
+  return { format: 'summary-export', durationMs: durationFromCounters(raw.metrics as Json), metrics, thresholds, checks: checksOfRootGroup(raw.root_group), endedAtMs: null, exportedFrom: null };
 }
 
 function parseMachineReadable(raw: Json): K6Summary {
@@ -98,7 +115,18 @@ function parseMachineReadable(raw: Json): K6Summary {
   }
   const config = isObject(raw.config) ? raw.config : {};
   const seconds = num(config.duration);
-  return { format: 'machine-readable', durationMs: seconds === null ? null : seconds * 1000, metrics, thresholds: null };
+  const metadata = isObject(raw.metadata) ? raw.metadata : {};
+  return {
+    format: 'machine-readable', durationMs: seconds === null ? null : seconds * 1000, metrics, thresholds: null,
+    checks: checksOfMachineReadable(results), endedAtMs: timeOf(metadata.generatedAt), exportedFrom: null,
+  };
+}
+
+/** An ISO date-time with its zone, as epoch ms; null for anything else. */
+function timeOf(v: unknown): number | null {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** A metric from its values; the type is inferred from the keys when the format does not say. */

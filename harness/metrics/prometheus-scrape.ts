@@ -6,7 +6,13 @@ import type { ProcessUsage } from './process-usage-reader.ts';
  * is its increase over the wall time between two scrapes; `process_resident_memory_bytes` is a gauge.
  */
 
-/** Sum of every series of `name` in the text exposition format (labels ignored); null when absent. */
+/**
+ * Sum of every series of `name` in the text exposition format (labels ignored); null when absent.
+ * Two gauges read from a known exporter need no full parser (docs/hand-written-code.md); the label
+ * block is skipped quote-aware, so a `}` inside a label value or an OpenMetrics exemplar after the
+ * value cannot be taken for its end (test/unit/metrics/prometheus-value.test.ts checks it against
+ * parse-prometheus-text-format).
+ */
 export function prometheusValue(text: string, name: string): number | null {
   let total: number | null = null;
   for (const raw of text.split('\n')) {
@@ -14,11 +20,23 @@ export function prometheusValue(text: string, name: string): number | null {
     if (line === '' || line.startsWith('#') || !line.startsWith(name)) continue;
     const rest = line.slice(name.length);
     if (!(rest.startsWith(' ') || rest.startsWith('{') || rest.startsWith('\t'))) continue;
-    const afterLabels = rest.startsWith('{') ? rest.slice(rest.lastIndexOf('}') + 1) : rest;
+    const afterLabels = rest.startsWith('{') ? rest.slice(labelBlockEnd(rest) + 1) : rest;
     const value = Number(afterLabels.trim().split(/\s+/)[0]);
     if (Number.isFinite(value)) total = (total ?? 0) + value;
   }
   return total;
+}
+
+/** Index of the `}` that closes the label block `text` starts with, skipping quoted values with their escapes; −1 when unclosed. */
+function labelBlockEnd(text: string): number {
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '}') return i;
+  }
+  return -1;
 }
 
 export interface PrometheusProcessReaderOptions {

@@ -18,6 +18,12 @@ export interface TrafficAggregate {
   cancelled: number;
   /** Latency of the requests that have one (answered or timed out; request-second-builder.ts), µs. */
   histogram: LatencyHistogram;
+  /**
+   * The failed requests' part of `histogram` (their `errorHistogram`s), so OK and KO latency can be
+   * told apart; null until a failure with a latency is added. The analysis fold fills it; the
+   * recorder's live aggregates, which only thresholds read, leave it null.
+   */
+  failedHistogram: LatencyHistogram | null;
 }
 
 export function emptyAggregate(): TrafficAggregate {
@@ -30,7 +36,14 @@ export function emptyAggregate(): TrafficAggregate {
     errorKinds: emptyErrorKinds(),
     cancelled: 0,
     histogram: LatencyHistogram.empty(),
+    failedHistogram: null,
   };
+}
+
+/** Adds failed requests' latencies into the aggregate's failed part (allocated on first use). */
+export function addFailedHistogram(into: TrafficAggregate, failed: LatencyHistogram): void {
+  if (failed.count === 0) return;
+  (into.failedHistogram ??= LatencyHistogram.empty()).add(failed);
 }
 
 /** Adds counters (not the histogram) of one request name's second. */
@@ -48,12 +61,14 @@ export function addAggregate(into: TrafficAggregate, from: TrafficAggregate): vo
   addCounters(into, { count: from.requests, errors: from.errors, bytes: from.bytes, statusCounts: from.statusCounts, errorKinds: from.errorKinds, cancelled: from.cancelled });
   into.droppedIterations += from.droppedIterations;
   into.histogram.add(from.histogram);
+  if (from.failedHistogram !== null) addFailedHistogram(into, from.failedHistogram);
 }
 
 /** Adds a `timeline.jsonl` second of one request name (histogram decoded). */
 export function addRequestSecond(into: TrafficAggregate, second: RequestSecond): void {
   addCounters(into, second);
   into.histogram.add(LatencyHistogram.decode(second.histogram));
+  if (second.errorHistogram !== undefined) addFailedHistogram(into, LatencyHistogram.decode(second.errorHistogram));
 }
 
 /** "2xx" for 204; "0xx"-style classes never occur since failed transports have no status. */

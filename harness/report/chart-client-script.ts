@@ -3,7 +3,7 @@
  * It reads the chart specs (chart-spec.ts) from a JSON script block and hands them to uPlot.
  * Text reaches the page only through `textContent` or canvas `fillText`, never as HTML, so
  * user-supplied names in labels cannot inject markup. When done it sets
- * `window.__stresslabCharts = {count, ms, errors, xRanges}` for tests and for people debugging a page.
+ * `window.__stresslabCharts = {count, ms, errors, ids, xRanges, boxes}` for tests and for people debugging a page.
  */
 export const CHART_CLIENT_SCRIPT = String.raw`
 (function () {
@@ -73,12 +73,34 @@ export const CHART_CLIENT_SCRIPT = String.raw`
       return [min, max];
     };
   }
+  // A stacked chart draws running sums, each area clipped to the one below it by a band; the
+  // legend still shows each part's own value (raw), not the sum.
+  // Only series with a fill are parts of the stack; one without (a worst-second line) is drawn as is.
+  function stackedData(spec) {
+    var sums = spec.x.map(function () { return 0; });
+    return spec.series.map(function (s) {
+      if (!s.fill) return s.values;
+      return s.values.map(function (v, i) { sums[i] += v == null ? 0 : v; return sums[i]; });
+    });
+  }
+  function stackBands(spec) {
+    var bands = [], below = -1;
+    spec.series.forEach(function (s, i) {
+      if (!s.fill) return;
+      if (below > 0) bands.push({ series: [i + 1, below] });
+      below = i + 1;
+    });
+    return bands;
+  }
   function options(spec, width) {
     var elapsed = spec.xKind === 'elapsed';
     var series = [elapsed ? { label: 'time', value: function (u, v) { return clock(v); } } : { label: 'run' }];
     spec.series.forEach(function (s) {
+      var raw = s.values;
       series.push({ label: s.label, stroke: s.color, width: 1.5, dash: s.dash, scale: s.axis || 'y',
-        points: { show: !!s.points, size: 6 }, spanGaps: false, value: function (u, v) { return fmt(v); } });
+        fill: spec.stacked ? s.fill : undefined,
+        points: { show: !!s.points, size: 6 }, spanGaps: false,
+        value: spec.stacked && s.fill ? function (u, v, si, i) { return i == null ? '–' : fmt(raw[i]); } : function (u, v) { return fmt(v); } });
     });
     var axes = [
       elapsed ? { incrs: CLOCK_INCRS, space: 60, values: function (u, splits) { return splits.map(clock); } } : {},
@@ -89,7 +111,8 @@ export const CHART_CLIENT_SCRIPT = String.raw`
       axes.push({ scale: 'y2', side: 1, label: spec.y2Label, grid: { show: false }, size: 60 });
       scales.y2 = { range: fromZero };
     }
-    return { width: width, height: 280, series: series, axes: axes, scales: scales,
+    var bands = spec.stacked ? stackBands(spec) : [];
+    return { width: width, height: 280, series: series, axes: axes, scales: scales, bands: bands,
       hooks: { drawClear: [function (u) { drawBands(u, spec); }], draw: [function (u) { drawMarkers(u, spec); }] } };
   }
   specs.forEach(function (spec) {
@@ -97,8 +120,8 @@ export const CHART_CLIENT_SCRIPT = String.raw`
     if (!el) return;
     try {
       if (spec.x.length === 0) { el.textContent = 'No data recorded.'; return; }
-      var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
-      plots.push({ el: el, plot: new uPlot(options(spec, el.clientWidth || 900), data, el) });
+      var data = [spec.x].concat(spec.stacked ? stackedData(spec) : spec.series.map(function (s) { return s.values; }));
+      plots.push({ id: spec.id, el: el, plot: new uPlot(options(spec, el.clientWidth || 900), data, el) });
     } catch (e) {
       errors.push(spec.id + ': ' + e);
       el.textContent = 'This chart could not be drawn: ' + e;
@@ -107,9 +130,12 @@ export const CHART_CLIENT_SCRIPT = String.raw`
   window.addEventListener('resize', function () {
     plots.forEach(function (p) { p.plot.setSize({ width: p.el.clientWidth || 900, height: 280 }); });
   });
-  window.__stresslabCharts = { count: plots.length, ms: performance.now(), errors: errors };
+  window.__stresslabCharts = { count: plots.length, ms: performance.now(), errors: errors, ids: plots.map(function (p) { return p.id; }) };
   // Read when asked: uPlot settles its scales after this script has run.
   Object.defineProperty(window.__stresslabCharts, 'xRanges', { enumerable: true,
     get: function () { return plots.map(function (p) { return [p.plot.scales.x.min, p.plot.scales.x.max]; }); } });
+  // Each plot's drawing area in canvas pixels, so a test can look at the pixels of one time window.
+  Object.defineProperty(window.__stresslabCharts, 'boxes', { enumerable: true,
+    get: function () { return plots.map(function (p) { var b = p.plot.bbox; return { id: p.id, left: b.left, top: b.top, width: b.width, height: b.height }; }); } });
 })();
 `;

@@ -11,6 +11,8 @@ export interface ChartSeriesSpec {
   dash?: number[];
   /** Draw points instead of only a line (history pages with few runs). */
   points?: boolean;
+  /** Area colour of a stacked chart's series. */
+  fill?: string;
 }
 
 /** A shaded time window, e.g. a fault from injection to removal. */
@@ -51,6 +53,12 @@ export interface ChartSpec {
   dots: ChartDot[];
   /** A note printed under the chart, e.g. how the series was downsampled. */
   note?: string;
+  /**
+   * The series with a `fill` are parts of a whole (OK and KO, outcome classes): drawn as areas
+   * stacked in order, the first at the bottom; the legend shows each part's own value. Series
+   * without a fill are drawn as plain lines over them.
+   */
+  stacked?: boolean;
 }
 
 export const CHART_COLORS = {
@@ -60,6 +68,8 @@ export const CHART_COLORS = {
   max: '#8e44ad',
   rps: '#1f9d55',
   errors: '#c0392b',
+  okFill: 'rgba(31, 157, 85, 0.35)',
+  koFill: 'rgba(192, 57, 43, 0.55)',
   host: '#6c7a89',
   target: '#2f7ed8',
   harness: '#f28f1c',

@@ -2,8 +2,12 @@ import { gateMetrics } from '../analysis/gate-metrics.ts';
 import { E_DIVISIVE_DEFAULTS, eDivisive, type ChangePoint } from '../analysis/stats/e-divisive.ts';
 import type { HistoryLine } from './history-line.ts';
 
-/** The history line's metrics a check looks at; CPU per request and MTTR only where runs have them. */
-export const HISTORY_CHECK_METRICS = ['p50Ms', 'p95Ms', 'p99Ms', 'rps', 'errorRate', 'targetCpuMsPerRequest', 'mttrSec'] as const;
+/**
+ * The history line's metrics a check looks at; CPU per request, MTTR and TTD (mean time to detect)
+ * only where runs have them. MTTR and TTD are judged like the gate judges them: lower is better, a
+ * ratio against the tolerance, and never a change under their 2 s floor (analysis/gate-metrics.ts).
+ */
+export const HISTORY_CHECK_METRICS = ['p50Ms', 'p95Ms', 'p99Ms', 'rps', 'errorRate', 'targetCpuMsPerRequest', 'mttrSec', 'ttdSec'] as const;
 export type HistoryCheckMetric = (typeof HISTORY_CHECK_METRICS)[number];
 
 export interface HistoryChangePointOptions {

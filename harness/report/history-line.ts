@@ -3,6 +3,7 @@ import { cpuMsPerRequest } from '../analysis/resource-summary.ts';
 import { verdictSchema, type RunResult } from '../contract/run-result.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';
 import { targetDied } from '../contract/target-exit.ts';
+import { gateTable } from './gate-table.ts';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 
@@ -31,10 +32,21 @@ export const historyLineSchema = z.object({
   p95Ms: z.number(),
   p99Ms: z.number(),
   maxMs: z.number(),
+  /** Mean time to recover (null without faults, or when an injection did not recover: see notRecovered). */
   mttrSec: z.number().nullable(),
   notRecovered: z.number().int().nonnegative(),
+  /**
+   * Fault injections in the run, and the longest time to recover and the mean and longest time to
+   * detect over them (null when no injection had a measured value): the trend page's recovery
+   * charts. Absent in older lines, which the page then charts from mttrSec and notRecovered alone.
+   */
+  faults: z.number().int().nonnegative().optional(),
+  maxTtrSec: z.number().nonnegative().nullable().optional(),
+  ttdSec: z.number().nonnegative().nullable().optional(),
+  maxTtdSec: z.number().nonnegative().nullable().optional(),
   lost: z.number().int().nonnegative().nullable(),
   thresholdsFailed: z.number().int().nonnegative(),
+  /** Gated regressions: those that failed the run (a reported-only metric that got worse is not one). */
   regressions: z.number().int().nonnegative(),
   /** The target's CPU ms per request, when its process was sampled (absent in older lines). */
   targetCpuMsPerRequest: z.number().nonnegative().nullable().optional(),
@@ -73,13 +85,29 @@ export function historyLine(result: RunResult, gitSha?: string): HistoryLine {
     maxMs: t.latencyMs.max,
     mttrSec: result.recovery.mttrSec,
     notRecovered: result.recovery.notRecovered,
+    faults: result.faults.length,
+    maxTtrSec: result.recovery.maxTtrSec,
+    ...detection(result.faults),
     lost: result.integrity?.lost ?? null,
     thresholdsFailed: result.thresholds.filter((x) => !x.pass).length,
-    regressions: result.regressions.filter((x) => x.verdict === 'regression').length,
+    regressions: gateTable(result).counts.regression,
     targetCpuMsPerRequest: cpuMsPerRequest(result.resources.target, t.requests),
     calibrationUs: result.environment.calibration?.unitCpuUs ?? null,
     targetExited: targetDied(result.targetExits),
   };
+}
+
+/** Mean and longest time to detect over the injections that had an effect (others have no TTD). */
+function detection(faults: RunResult['faults']): { ttdSec: number | null; maxTtdSec: number | null } {
+  const ttds = faults.flatMap((f) => (f.ttdSec === null ? [] : [f.ttdSec]));
+  if (ttds.length === 0) return { ttdSec: null, maxTtdSec: null };
+  return { ttdSec: ttds.reduce((a, b) => a + b, 0) / ttds.length, maxTtdSec: Math.max(...ttds) };
+}
+
+/** Whether a run injected faults; older lines (no `faults`) tell by their recovery figures. */
+export function hasFaults(line: HistoryLine): boolean {
+  if (line.faults !== undefined) return line.faults > 0;
+  return line.mttrSec !== null || line.notRecovered > 0;
 }
 
 /**
@@ -102,7 +130,14 @@ export function parseHistory(text: string): { lines: HistoryLine[]; problems: In
     }
     const parsed = historyLineSchema.safeParse(json);
     if (parsed.success) lines.push(parsed.data);
-    else problems.push({ path, message: parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; ') });
+    else problems.push({ path, message: issueSummary(parsed.error.issues) });
   });
   return { lines, problems };
+}
+
+/** A line's schema problems, the first few spelled out: a line of another file fails every field, and 24 of them say no more than 3. */
+function issueSummary(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  const shown = issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(line)'}: ${i.message}`);
+  const more = issues.length - shown.length;
+  return more > 0 ? `${shown.join('; ')}; and ${more} more field${more === 1 ? '' : 's'}` : shown.join('; ');
 }

@@ -23,6 +23,7 @@ table { border-collapse: collapse; background: #fff; margin: 4px 0 8px; font-var
 th, td { border: 1px solid #dde1e6; padding: 4px 10px; text-align: right; } th { background: #eef1f4; }
 th:first-child, td:first-child, td.text { text-align: left; }
 td.bad { color: #c0392b; font-weight: 600; } td.warn { color: #b9770e; } td.good { color: #1f7a45; }
+p.bad { color: #c0392b; font-weight: 600; } p.warn { color: #b9770e; } details { margin: 8px 0; } summary { cursor: pointer; color: #5a6270; }
 .chart-card { background: #fff; border: 1px solid #dde1e6; border-radius: 6px; padding: 10px 12px; margin: 12px 0; }
 .chart-card h3 { font-size: 15px; margin: 0 0 6px; } .chart { min-height: 280px; } .note { color: #5a6270; font-size: 12px; margin: 4px 0 0; }
 footer { color: #8a919c; font-size: 12px; margin-top: 32px; }

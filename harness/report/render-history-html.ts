@@ -1,8 +1,9 @@
 import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
 import { CHART_COLORS as C, type ChartDot, type ChartMarker, type ChartSpec } from './chart-spec.ts';
 import { formatChangePct, formatCount, formatMs, formatNumber, formatRatioPct, formatRps, formatSec } from './format-value.ts';
+import { recoveryCharts } from './history-recovery-charts.ts';
 import { historyChangePoints, historyGroupKey, type HistoryCheckMetric, type HistoryGroupResult, type HistoryShift } from './history-change-points.ts';
-import type { HistoryLine } from './history-line.ts';
+import { hasFaults, type HistoryLine } from './history-line.ts';
 import { escapeHtml } from './html-escape.ts';
 import { chartCardHtml, htmlPage } from './html-page.ts';
 import { htmlTable, type HtmlCell } from './html-table.ts';
@@ -18,7 +19,8 @@ export interface HistoryPageOptions {
 }
 
 /**
- * The trend page across runs (nightly builds): p50/p95/p99, throughput and error rate over time, one
+ * The trend page across runs (nightly builds): p50/p95/p99, throughput and error rate over time
+ * (and, for groups that inject faults, time to recover and to detect), one
  * group of charts per scenario and profile (mixing scenarios would make a trend meaningless),
  * each run's verdict as a coloured dot, the change points `stresslab history check` finds (default
  * settings) as lines at the first run of each shift and as a table under the group's charts, then
@@ -87,11 +89,12 @@ function trendCharts(runs: readonly HistoryLine[], prefix: string, shifts: reado
       { label: 'error %', color: C.errors, values: runs.map((r) => r.errorRate * 100), axis: 'y2', points: true },
     ] },
     ...cpu,
+    ...recoveryCharts(runs, prefix, base, { mttr: markers(['mttrSec']), ttd: markers(['ttdSec']) }),
   ];
 }
 
 const METRIC_LABEL: Readonly<Record<HistoryCheckMetric, string>> = {
-  p50Ms: 'p50', p95Ms: 'p95', p99Ms: 'p99', rps: 'rps', errorRate: 'errors', targetCpuMsPerRequest: 'CPU/request', mttrSec: 'MTTR',
+  p50Ms: 'p50', p95Ms: 'p95', p99Ms: 'p99', rps: 'rps', errorRate: 'errors', targetCpuMsPerRequest: 'CPU/request', mttrSec: 'MTTR', ttdSec: 'TTD',
 };
 
 /** A line at the first run of a shift: red solid when worse, green dashed when better. */
@@ -117,7 +120,7 @@ function formatValue(metric: HistoryCheckMetric, v: number): string {
     case 'rps': return formatRps(v);
     case 'errorRate': return formatRatioPct(v);
     case 'targetCpuMsPerRequest': return `${formatNumber(v)} ms`;
-    case 'mttrSec': return formatSec(v);
+    case 'mttrSec': case 'ttdSec': return formatSec(v);
   }
 }
 
@@ -166,8 +169,9 @@ function runsTable(runs: readonly HistoryLine[]): string {
     { text: r.profile === null ? r.scenario : `${r.scenario} (${r.profile})`, cls: 'text' },
     { text: r.verdict, cls: verdictCls[r.verdict] },
     { text: r.gitSha === null ? '–' : r.gitSha.slice(0, 10), cls: 'text' },
-    formatRps(r.rps), formatMs(r.p95Ms), formatMs(r.p99Ms), formatRatioPct(r.errorRate), formatSec(r.mttrSec),
+    formatRps(r.rps), formatMs(r.p95Ms), formatMs(r.p99Ms), formatRatioPct(r.errorRate), formatSec(r.mttrSec), formatSec(r.ttdSec),
+    { text: hasFaults(r) ? String(r.notRecovered) : '–', cls: r.notRecovered > 0 ? 'bad' : '' },
     { text: String(r.regressions), cls: r.regressions > 0 ? 'bad' : '' },
   ]);
-  return htmlTable(['started', 'scenario', 'verdict', 'git', 'rps', 'p95', 'p99', 'errors', 'MTTR', 'regressions'], rows);
+  return htmlTable(['started', 'scenario', 'verdict', 'git', 'rps', 'p95', 'p99', 'errors', 'MTTR', 'TTD', 'not recovered', 'regressions'], rows);
 }

@@ -1,8 +1,7 @@
 import type { ResourceUsage, RunResult } from '../contract/run-result.ts';
-import type { Stats } from '../contract/stats.ts';
 import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
 import {
-  formatBytes, formatChangePct, formatClock, formatCount, formatCpu, formatMs, formatNumber, formatRatioPct, formatRps, formatSec,
+  formatBytes, formatChangePct, formatClock, formatCount, formatCpu, formatNumber, formatSec,
 } from './format-value.ts';
 import { escapeHtml } from './html-escape.ts';
 import { chartCardHtml, htmlPage } from './html-page.ts';
@@ -10,7 +9,10 @@ import { htmlTable, type HtmlCell } from './html-table.ts';
 import { recoverySentence } from './recovery-sentence.ts';
 import { effectEvidenceLine, effectLabel } from './effect-label.ts';
 import { buildRunCharts, type RunChartInput } from './run-report-charts.ts';
-import { formatCi, DETECTABLE_NOTE, formatDetectable, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+import { identityText, requestsHtml } from './outcome-html.ts';
+import { DETECTABLE_NOTE, GATE_OUTCOME_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+import { gateSummary, gateTable, headlineRows, type GateRow } from './gate-table.ts';
+import { GATE_DETAIL_HEADERS, gateDetailCells, gateLegend, gateRowCells, gateRowHeaders } from './gate-cells.ts';
 
 export type HtmlReportInput = RunChartInput;
 
@@ -46,30 +48,19 @@ function headerHtml(r: RunResult): string {
   const v = VERDICT_LABEL[r.verdict];
   const profile = r.scenario.profile === null ? '' : ` <span class="meta">profile ${escapeHtml(r.scenario.profile)}</span>`;
   const durationMs = Date.parse(r.endedAt) - Date.parse(r.startedAt);
-  const meta = `run ${r.runId} · env ${r.environment.name} · target ${r.target.url}${r.target.embedded ? ' (embedded)' : ''} · ${r.startedAt} · ${formatClock(durationMs)} long`;
+  const meta = `run ${r.runId} · env ${r.environment.name} · target ${r.target.url}${r.target.embedded ? ' (embedded)' : ''} · ${r.startedAt} · ${formatClock(durationMs)} long · ${identityText(r)}`;
   const reasons = r.reasons.length === 0
     ? `<p>${r.verdict === 'pass' ? 'All gates passed.' : 'No reason recorded.'}</p>`
     : `<ul class="reasons">${r.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`;
-  const warnings = r.warnings.length === 0
+  // A warning that repeats a row of the regression table (a suspect or reported-only metric) is shown there.
+  const repeated = gateTable(r).repeatedWarnings;
+  const shown = r.warnings.filter((w) => !repeated.has(w));
+  const warnings = shown.length === 0
     ? ''
-    : `<ul class="warnings">${r.warnings.map((w) => `<li>⚠ ${escapeHtml(w)}</li>`).join('')}</ul>`;
+    : `<ul class="warnings">${shown.map((w) => `<li>⚠ ${escapeHtml(w)}</li>`).join('')}</ul>`;
   return `<h1><span class="verdict ${r.verdict}">${v.text}</span> ${escapeHtml(r.scenario.name)}${profile}</h1>
 <p class="meta">${escapeHtml(meta)}</p>
 ${reasons}${warnings}`;
-}
-
-function statsCells(s: Stats): HtmlCell[] {
-  return [
-    formatCount(s.requests), formatRps(s.rps), formatCount(s.errors),
-    { text: formatRatioPct(s.errorRate), cls: s.errors > 0 ? 'warn' : '' },
-    formatMs(s.latencyMs.p50), formatMs(s.latencyMs.p95), formatMs(s.latencyMs.p99), formatMs(s.latencyMs.max),
-  ];
-}
-
-function requestsHtml(r: RunResult): string {
-  const rows: HtmlCell[][] = Object.keys(r.requests).sort().map((name) => [name, ...statsCells(r.requests[name] as Stats)]);
-  rows.push(['total', ...statsCells(r.totals)]);
-  return htmlTable(['request', 'count', 'rps', 'errors', 'error %', 'p50', 'p95', 'p99', 'max'], rows);
 }
 
 function thresholdsHtml(r: RunResult): string {
@@ -82,13 +73,27 @@ function thresholdsHtml(r: RunResult): string {
 
 function regressionsHtml(r: RunResult): string {
   if (r.regressions.length === 0) return '<p class="meta">No baseline was compared.</p>';
-  const cls = { regression: 'bad', suspect: 'warn', ok: 'good', 'no-data': '', blind: 'warn' } as const;
-  const rows = r.regressions.map((g): HtmlCell[] => [
-    g.metric, formatNumber(g.baseline), formatNumber(g.current), formatChangePct(g.changePct),
-    formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), formatDetectable(g),
-    { text: `${REGRESSION_LABEL[g.verdict].symbol} ${REGRESSION_LABEL[g.verdict].text}`, cls: cls[g.verdict] },
-  ]);
-  return `${htmlTable(['metric', 'baseline', 'current', 'change', '90% CI', 'detectable', 'verdict'], rows)}\n<p class="meta">${escapeHtml(DETECTABLE_NOTE)}</p>`;
+  const table = gateTable(r);
+  const headers = [...gateRowHeaders(table), 'verdict'];
+  const rowsOf = (rows: readonly GateRow[]): HtmlCell[][] => rows.map((g) => {
+    const [label = '', gate = '', ...rest] = gateRowCells(g, table);
+    const verdict = GATE_OUTCOME_LABEL[g.outcome];
+    return [label, { text: gate, cls: 'text' }, ...rest, { text: `${verdict.symbol} ${verdict.text}`, cls: verdict.tone === 'none' ? '' : verdict.tone }];
+  });
+  const headline = headlineRows(table);
+  const folded = table.rows.filter((g) => !headline.includes(g));
+  const summary = gateSummary(table);
+  const parts = [
+    summary === null ? '<p>Every compared metric is within tolerance.</p>' : `<p class="${table.rows.some((g) => g.failsRun) ? 'bad' : 'warn'}">${escapeHtml(summary)}</p>`,
+    htmlTable(headers, rowsOf(headline)),
+    `<p class="meta">${escapeHtml(gateLegend(table, r.environment.calibration))}</p>`,
+  ];
+  if (folded.length > 0) {
+    parts.push(`<details><summary>${folded.length} per-request metric${folded.length === 1 ? '' : 's'} within tolerance</summary>\n${htmlTable(headers, rowsOf(folded))}\n</details>`);
+  }
+  const details = htmlTable(GATE_DETAIL_HEADERS, table.rows.map((g): HtmlCell[] => gateDetailCells(g).map((c, i) => (i === 3 ? { text: c, cls: 'text' } : c))));
+  parts.push(`<details><summary>How each metric was judged: interval, detectable change, notes</summary>\n${details}\n<p class="meta">${escapeHtml(DETECTABLE_NOTE)}</p>\n</details>`);
+  return parts.join('\n');
 }
 
 function faultsHtml(r: RunResult): string | null {

@@ -1,8 +1,10 @@
-import type { FaultResult, RegressionResult, RunResult, ThresholdResult } from '../contract/run-result.ts';
+import type { FaultResult, RunResult, ThresholdResult } from '../contract/run-result.ts';
 import { formatChangePct, formatCount, formatNumber, formatSec } from './format-value.ts';
-import { formatCi, formatDetectable } from './verdict-label.ts';
-import { metricSpecFor } from '../analysis/gate-metrics.ts';
+import { formatCi, formatDetectable, GATE_OUTCOME_LABEL } from './verdict-label.ts';
+import { gateTable, type GateRow, type GateTable } from './gate-table.ts';
+import { gateRowCells, gateRowHeaders } from './gate-cells.ts';
 import { escapeXml } from './xml-escape.ts';
+import { outcomeProperties, outcomeSystemOut } from './outcome-junit.ts';
 
 /** One JUnit testcase; at most one of failure/skipped, as the common JUnit XML schema allows. */
 interface JunitCase {
@@ -18,13 +20,17 @@ interface JunitCase {
  * one per threshold, per compared regression metric, per integrity check (lost, stuck,
  * duplicated), per fault's recovery and per fault's effect. A `no-data` regression, and a fault
  * without effect that was not expected to have one, are reported as skipped.
+ * A `<failure>` is only what fails the run (docs/regression-gate.md, section JUnit): the verdict of
+ * a run that did not pass, and each gate that made it so. What only warns (a reported-only or
+ * suspect regression, a blind metric, stuck executions) is the testcase's output: a passing run's
+ * JUnit holds no failure.
  */
 export function renderJunit(result: RunResult): string {
   const suite = result.scenario.name;
   const cases: JunitCase[] = [
     verdictCase(result, suite),
     ...result.thresholds.map((t) => thresholdCase(t, suite)),
-    ...result.regressions.map((g) => regressionCase(g, suite, result.reasons)),
+    ...regressionCases(result, suite),
     ...integrityCases(result, suite),
     ...result.faults.flatMap((f) => [faultCase(f, suite), ...effectCase(f, suite)]),
   ];
@@ -36,7 +42,7 @@ export function renderJunit(result: RunResult): string {
   const props = [
     ['runId', result.runId], ['scenario.file', result.scenario.file], ['scenario.hash', result.scenario.hash],
     ['profile', result.scenario.profile ?? ''], ['environment', result.environment.name], ['target', result.target.url],
-    ['verdict', result.verdict],
+    ['verdict', result.verdict], ...outcomeProperties(result),
   ].map(([k, v]) => `      <property name="${a(k ?? '')}" value="${a(v ?? '')}"/>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -44,6 +50,7 @@ export function renderJunit(result: RunResult): string {
     `  <testsuite name="${a(`stresslab.${suite}`)}" ${counts} timestamp="${a(result.startedAt.replace(/Z$/, ''))}">`,
     '    <properties>', ...props, '    </properties>',
     ...cases.map(caseXml),
+    `    <system-out>${escapeXml(outcomeSystemOut(result))}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
     '',
@@ -79,19 +86,28 @@ function thresholdCase(t: ThresholdResult, suite: string): JunitCase {
 
 /**
  * A failure only where the comparison failed the run (a gated regression; a blind gated metric where
- * the scenario makes that fail): a reported-only regression is the testcase's output, so the JUnit
- * of a passing run holds no failure.
+ * the scenario makes that fail, report/gate-table.ts): everything else, a reported-only metric that
+ * got worse included, is the testcase's output, so the JUnit of a passing run holds no failure.
+ * Gated and reported-only metrics are told apart by classname (`…regressions.gated`, `…regressions.reported`).
  */
-function regressionCase(g: RegressionResult, suite: string, reasons: readonly string[]): JunitCase {
-  const summary = `baseline ${formatNumber(g.baseline)}, current ${formatNumber(g.current)}, change ${formatChangePct(g.changePct)}, `
-    + `90% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}, detectable change ${formatDetectable(g)}`;
-  const gated = g.gated ?? metricSpecFor(g.metric)?.gated ?? false;
-  const c: JunitCase = { classname: `${suite}.regressions`, name: g.metric, out: `${summary}: ${g.verdict}${gated ? '' : ' (reported, not gated)'}` };
-  if (g.verdict === 'regression' && gated) c.failure = { type: 'regression', message: `${g.metric} regressed: ${summary}` };
+function regressionCase(g: GateRow, table: GateTable, suite: string, reasons: readonly string[]): JunitCase {
+  const headers = gateRowHeaders(table).slice(2);
+  const figures = gateRowCells(g, table).slice(2).map((cell, i) => `${headers[i] ?? ''} ${cell}`).join(', ');
+  const summary = `${figures}, 90% CI ${formatCi(g.ciLowPct, g.ciHighPct, formatChangePct)}, detectable change ${formatDetectable({ mdcPct: g.mdcPct, runsNeeded: g.runsNeeded, verdict: g.verdict })}`;
+  const name = g.label === g.metric ? g.metric : `${g.label} (${g.metric})`;
+  const outcome = GATE_OUTCOME_LABEL[g.outcome].text;
+  const out = [`${summary}: ${outcome}${g.gated || g.outcome === 'worse-not-gated' ? '' : ' (reported, not gated)'}`, ...(g.note === null ? [] : [g.note])].join('\n');
+  const c: JunitCase = { classname: `${suite}.regressions.${g.gated ? 'gated' : 'reported'}`, name, out };
+  if (g.outcome === 'regression') c.failure = { type: 'regression', message: `${name} regressed: ${summary}` };
   const blind = reasons.find((r) => r.startsWith(`${g.metric} is blind`));
-  if (g.verdict === 'blind' && gated && blind !== undefined) c.failure = { type: 'blind', message: blind };
-  if (g.verdict === 'no-data') c.skipped = `${g.metric}: too few samples to compare`;
+  if (g.outcome === 'blind-fails') c.failure = { type: 'blind', message: blind ?? `${name} is blind` };
+  if (g.verdict === 'no-data') c.skipped = `${name}: too few samples to compare`;
   return c;
+}
+
+function regressionCases(r: RunResult, suite: string): JunitCase[] {
+  const table = gateTable(r);
+  return table.rows.map((g) => regressionCase(g, table, suite, r.reasons));
 }
 
 function integrityCases(r: RunResult, suite: string): JunitCase[] {
@@ -108,7 +124,10 @@ function integrityCases(r: RunResult, suite: string): JunitCase[] {
   ] as const;
   return checks.map(([name, n, what]): JunitCase => {
     const c: JunitCase = { classname: `${suite}.integrity`, name, out: `${formatCount(n ?? 0)} of ${formatCount(i.accepted)} accepted` };
-    if (n !== null && n > 0) c.failure = { type: 'integrity', message: `${formatCount(n)} of ${formatCount(i.accepted)} accepted requests ${what}` };
+    if (n === null || n === 0) return c;
+    // Stuck executions warn (analysis/verdict.ts): they may still finish, so they do not fail the run.
+    if (name === 'stuck') return { ...c, out: `${c.out}: ${formatCount(n)} ${what} (a warning, not a failure)` };
+    c.failure = { type: 'integrity', message: `${formatCount(n)} of ${formatCount(i.accepted)} accepted requests ${what}` };
     return c;
   });
 }

@@ -1,12 +1,15 @@
 import type { ResourceUsage, RunResult } from '../contract/run-result.ts';
-import type { Stats } from '../contract/stats.ts';
 import {
-  formatBytes, formatChangePct, formatClock, formatCount, formatCpu, formatMs, formatNumber, formatRatioPct, formatRps, formatSec,
+  formatBytes, formatClock, formatCount, formatCpu, formatNumber, formatSec,
 } from './format-value.ts';
 import { escapeMarkdown as md, markdownTable, type Align } from './markdown-table.ts';
+import { identityMarkdown, MD_STATS_ALIGN, requestsMarkdown } from './outcome-markdown.ts';
+import { STATS_HEADERS, statsCells } from './outcome-table.ts';
 import { recoverySentence } from './recovery-sentence.ts';
 import { effectEvidenceLine, effectLabel } from './effect-label.ts';
-import { formatCi, DETECTABLE_NOTE, formatDetectable, REGRESSION_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+import { DETECTABLE_NOTE, GATE_OUTCOME_LABEL, VERDICT_LABEL } from './verdict-label.ts';
+import { gateSummary, gateTable, headlineRows, type GateRow } from './gate-table.ts';
+import { GATE_DETAIL_HEADERS, gateDetailCells, gateLegend, gateRowCells, gateRowHeaders } from './gate-cells.ts';
 
 /**
  * The run as GitHub-flavoured Markdown, verdict and reasons first, so it can be posted as a job
@@ -15,7 +18,7 @@ import { formatCi, DETECTABLE_NOTE, formatDetectable, REGRESSION_LABEL, VERDICT_
 export function renderMarkdown(result: RunResult): string {
   const sections = [
     verdictSection(result),
-    requestsSection(result),
+    requestsMarkdown(result),
     phasesSection(result),
     thresholdsSection(result),
     regressionsSection(result),
@@ -36,38 +39,14 @@ function verdictSection(r: RunResult): string {
   const durationMs = Date.parse(r.endedAt) - Date.parse(r.startedAt);
   const target = `${md(r.target.url)}${r.target.embedded ? ' (embedded)' : ''}`;
   lines.push('', `Run \`${r.runId.replace(/`/g, "'")}\` · env **${md(r.environment.name)}** · target ${target} · `
-    + `${md(r.startedAt)} · ${formatClock(durationMs)} long`);
+    + `${md(r.startedAt)} · ${formatClock(durationMs)} long · ${identityMarkdown(r)}`);
   return lines.join('\n');
-}
-
-const STATS_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
-
-function statsCells(s: Stats): string[] {
-  return [
-    formatCount(s.requests), formatRps(s.rps), formatCount(s.errors), formatRatioPct(s.errorRate),
-    formatMs(s.latencyMs.p50), formatMs(s.latencyMs.p95), formatMs(s.latencyMs.p99), formatMs(s.latencyMs.max),
-  ];
-}
-
-function requestsSection(r: RunResult): string {
-  const names = Object.keys(r.requests).sort();
-  const rows = names.map((name) => [md(name), ...statsCells(r.requests[name] as Stats)]);
-  rows.push(['**total**', ...statsCells(r.totals).map((c) => `**${c}**`)]);
-  const headers = ['request', 'count', 'rps', 'errors', 'error %', 'p50', 'p95', 'p99', 'max'];
-  const dropped = r.totals.droppedIterations > 0
-    ? `\n\n${formatCount(r.totals.droppedIterations)} iterations were dropped: the load generator could not keep the arrival rate.`
-    : '';
-  const cancelled = (r.totals.cancelled ?? 0) > 0
-    ? `\n\n${formatCount(r.totals.cancelled ?? 0)} requests in flight were cancelled by the harness when the run stopped: not counted as requests or errors.`
-    : '';
-  return `### Requests\n\n${markdownTable(headers, rows, STATS_ALIGN)}${dropped}${cancelled}`;
 }
 
 function phasesSection(r: RunResult): string | null {
   if (r.phases.length < 2) return null;
   const rows = r.phases.map((p) => [`${md(p.name)} (${formatClock(p.startMs)}–${formatClock(p.endMs)})`, ...statsCells(p.stats)]);
-  const headers = ['phase', 'count', 'rps', 'errors', 'error %', 'p50', 'p95', 'p99', 'max'];
-  return `### Phases\n\n${markdownTable(headers, rows, STATS_ALIGN)}`;
+  return `### Phases\n\n${markdownTable(['phase', ...STATS_HEADERS], rows, MD_STATS_ALIGN)}`;
 }
 
 function thresholdsSection(r: RunResult): string | null {
@@ -80,18 +59,30 @@ function thresholdsSection(r: RunResult): string | null {
 
 function regressionsSection(r: RunResult): string {
   if (r.regressions.length === 0) return '### Regressions\n\nNo baseline was compared.';
-  const rows = r.regressions.map((g) => {
-    const label = REGRESSION_LABEL[g.verdict];
-    const verdict = g.verdict === 'regression' ? `${label.icon} **${label.text}**` : `${label.icon} ${label.text}`;
-    return [
-      md(g.metric), formatNumber(g.baseline), formatNumber(g.current), formatChangePct(g.changePct),
-      formatCi(g.ciLowPct, g.ciHighPct, formatChangePct), formatDetectable(g), verdict,
-    ];
-  });
-  const headers = ['metric', 'baseline', 'current', 'change', '90% CI', 'detectable', 'verdict'];
-  const cal = r.environment.calibration;
-  const machine = cal ? `\n\nLatency, throughput and CPU per request are compared at equal machine speed (this run's calibration: ${formatNumber(cal.unitCpuUs)} µs of CPU per probe unit, \`calibrationUs\`).` : '';
-  return `### Regressions vs baseline\n\n${markdownTable(headers, rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'])}${machine}\n\n${DETECTABLE_NOTE}`;
+  const table = gateTable(r);
+  const headers = [...gateRowHeaders(table), 'verdict'];
+  const align: Align[] = headers.map((_, i) => (i >= 2 && i < headers.length - 1 ? 'right' : 'left'));
+  const rowsOf = (rows: readonly GateRow[]): string[][] => rows.map((g) => [...gateRowCells(g, table).map((c, i) => (i === 0 ? md(c) : c)), gateVerdictMd(g)]);
+  const headline = headlineRows(table);
+  const folded = table.rows.filter((g) => !headline.includes(g));
+  const summary = gateSummary(table);
+  const parts = [
+    '### Regressions vs baseline',
+    summary === null ? 'Every compared metric is within tolerance.' : table.rows.some((g) => g.failsRun) ? `**${md(summary)}**` : md(summary),
+    markdownTable(headers, rowsOf(headline), align),
+    md(gateLegend(table, r.environment.calibration)),
+  ];
+  if (folded.length > 0) {
+    parts.push(`<details><summary>${folded.length} per-request metric${folded.length === 1 ? '' : 's'} within tolerance</summary>\n\n${markdownTable(headers, rowsOf(folded), align)}\n\n</details>`);
+  }
+  const details = markdownTable(GATE_DETAIL_HEADERS, table.rows.map((g) => gateDetailCells(g).map((c, i) => (i === 0 || i === 3 ? md(c) : c))), ['left', 'right', 'right', 'left']);
+  parts.push(`<details><summary>How each metric was judged: interval, detectable change, notes</summary>\n\n${details}\n\n${DETECTABLE_NOTE}\n\n</details>`);
+  return parts.join('\n\n');
+}
+
+function gateVerdictMd(g: GateRow): string {
+  const label = GATE_OUTCOME_LABEL[g.outcome];
+  return g.failsRun ? `${label.icon} **${label.text}**` : `${label.icon} ${label.text}`;
 }
 
 function faultsSection(r: RunResult): string | null {
@@ -147,6 +138,9 @@ function resourcesSection(r: RunResult): string | null {
 }
 
 function warningsSection(r: RunResult): string | null {
-  if (r.warnings.length === 0) return null;
-  return `### Warnings\n\n${r.warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')}`;
+  // A warning that repeats a row of the regression table (a suspect or reported-only metric) is shown there.
+  const repeated = gateTable(r).repeatedWarnings;
+  const warnings = r.warnings.filter((w) => !repeated.has(w));
+  if (warnings.length === 0) return null;
+  return `### Warnings\n\n${warnings.map((w) => `- ⚠️ ${md(w)}`).join('\n')}`;
 }

@@ -3,6 +3,7 @@ import type { SecondPoint } from '../contract/second-point.ts';
 import type { ProbeSample, ResourceSample, TimelineEvent } from '../contract/timeline-types.ts';
 import { CHART_COLORS as C, type ChartBand, type ChartMarker, type ChartSpec } from './chart-spec.ts';
 import { bucketReduce, bucketSecFor, maxOf, meanOf, mergeIntervals } from './downsample.ts';
+import { outcomeCharts, type ChartOverlay } from './outcome-charts.ts';
 
 export interface RunChartInput {
   result: RunResult;
@@ -16,7 +17,7 @@ export interface RunChartInput {
 export const MAX_CHART_POINTS = 2000;
 const MIB = 1024 * 1024;
 
-/** The time-series charts of the run report: latency, throughput/errors, CPU and memory. */
+/** The time-series charts of the run report: OK latency, OK/KO throughput, outcomes, saturation (outcome-charts.ts), CPU and memory. */
 export function buildRunCharts(input: RunChartInput, maxPoints = MAX_CHART_POINTS): ChartSpec[] {
   const runSec = (Date.parse(input.result.endedAt) - Date.parse(input.result.startedAt)) / 1000;
   // A loop, not Math.max(...spread): 86,400 arguments would overflow the call stack.
@@ -25,47 +26,10 @@ export function buildRunCharts(input: RunChartInput, maxPoints = MAX_CHART_POINT
   for (const s of input.resources) lastSec = Math.max(lastSec, s.atMs / 1000);
   const bucketSec = bucketSecFor(lastSec, maxPoints);
   const overlay = { bands: overlayBands(input, bucketSec), markers: overlayMarkers(input) };
-  return [...trafficCharts(input.series, bucketSec, overlay), ...resourceCharts(input.resources, bucketSec, overlay)];
+  return [...outcomeCharts(input.series, bucketSec, overlay), ...resourceCharts(input.resources, bucketSec, overlay)];
 }
 
-interface Overlay {
-  bands: ChartBand[];
-  markers: ChartMarker[];
-}
-
-function trafficCharts(series: readonly SecondPoint[], bucketSec: number, overlay: Overlay): ChartSpec[] {
-  const buckets = bucketReduce(series, (p) => p.t, bucketSec, (group, startSec) => ({
-    x: startSec,
-    p50: maxOf(group.map((p) => p.p50Ms)),
-    p95: maxOf(group.map((p) => p.p95Ms)),
-    p99: maxOf(group.map((p) => p.p99Ms)),
-    rps: meanOf(group.map((p) => p.requests)),
-    errors: maxOf(group.map((p) => p.errors)),
-  }));
-  const x = buckets.map((b) => b.x);
-  const note = bucketSec > 1
-    ? `Each point covers ${bucketSec} s: latency and errors show the worst second of it, throughput the mean.`
-    : undefined;
-  const latency: ChartSpec = {
-    id: 'latency', title: 'Latency per second', xKind: 'elapsed', yLabel: 'ms', x, ...overlay, dots: [],
-    series: [
-      { label: 'p50', color: C.p50, values: buckets.map((b) => b.p50) },
-      { label: 'p95', color: C.p95, values: buckets.map((b) => b.p95) },
-      { label: 'p99', color: C.p99, values: buckets.map((b) => b.p99) },
-    ],
-    ...(note ? { note } : {}),
-  };
-  const throughput: ChartSpec = {
-    id: 'throughput', title: 'Throughput and errors per second', xKind: 'elapsed', yLabel: 'requests/s', y2Label: 'errors/s',
-    x, ...overlay, dots: [],
-    series: [
-      { label: 'requests/s', color: C.rps, values: buckets.map((b) => b.rps) },
-      { label: 'errors/s', color: C.errors, values: buckets.map((b) => b.errors), axis: 'y2' },
-    ],
-    ...(note ? { note } : {}),
-  };
-  return [latency, throughput];
-}
+type Overlay = ChartOverlay;
 
 function resourceCharts(samples: readonly ResourceSample[], bucketSec: number, overlay: Overlay): ChartSpec[] {
   if (samples.length === 0) return [];

@@ -1,4 +1,5 @@
 import type { RegressionResult, Verdict } from '../contract/run-result.ts';
+import type { GateOutcome } from './gate-table.ts';
 
 /**
  * Words and symbols for verdicts, shared by the Markdown and HTML reports. `icon` is an emoji
@@ -11,14 +12,6 @@ export const VERDICT_LABEL: Record<Verdict, { icon: string; text: string }> = {
   inconclusive: { icon: '❔', text: 'INCONCLUSIVE' },
   aborted: { icon: '⚠️', text: 'ABORTED' },
   error: { icon: '🛑', text: 'HARNESS ERROR' },
-};
-
-export const REGRESSION_LABEL: Record<RegressionResult['verdict'], { icon: string; symbol: string; text: string }> = {
-  regression: { icon: '❌', symbol: '✗', text: 'regression' },
-  suspect: { icon: '⚠️', symbol: '⚠', text: 'suspect' },
-  ok: { icon: '✅', symbol: '✓', text: 'ok' },
-  'no-data': { icon: '➖', symbol: '–', text: 'no data' },
-  blind: { icon: '🙈', symbol: '◌', text: 'blind' },
 };
 
 /** Under every regression table: what the "detectable" column means. */
@@ -41,3 +34,17 @@ export function formatCi(low: number | null, high: number | null, format: (pct: 
   if (low === null || high === null) return format(null);
   return `[${format(low)}, ${format(high)}]`;
 }
+
+/**
+ * How each gate outcome looks (report/gate-table.ts). Only what fails the run is red: a reported-only
+ * metric that got worse is a warning, worded so, never a `❌`.
+ */
+export const GATE_OUTCOME_LABEL: Record<GateOutcome, { icon: string; symbol: string; text: string; tone: 'bad' | 'warn' | 'good' | 'none' }> = {
+  regression: { icon: '❌', symbol: '✗', text: 'regression (fails the run)', tone: 'bad' },
+  'blind-fails': { icon: '❌', symbol: '✗', text: 'blind (fails the run)', tone: 'bad' },
+  'worse-not-gated': { icon: '⚠️', symbol: '⚠', text: 'worse (not gated)', tone: 'warn' },
+  suspect: { icon: '⚠️', symbol: '⚠', text: 'suspect (within noise)', tone: 'warn' },
+  blind: { icon: '🙈', symbol: '◌', text: 'blind', tone: 'warn' },
+  ok: { icon: '✅', symbol: '✓', text: 'ok', tone: 'good' },
+  'no-data': { icon: '➖', symbol: '–', text: 'no data', tone: 'none' },
+};

@@ -1,10 +1,11 @@
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { StresslabError } from '../core/stresslab-error.ts';
 import { failpoint } from '../core/failpoint.ts';
 import { loadChartAssets, type ChartAssets } from './chart-assets.ts';
-import { parseHistory, type HistoryLine } from './history-line.ts';
+import type { HistoryLine } from './history-line.ts';
+import { readHistory } from './read-history.ts';
 import { renderHistoryHtml } from './render-history-html.ts';
 import { renderHtml, type HtmlReportInput } from './render-html.ts';
 import { renderJson } from './render-json.ts';
@@ -117,22 +118,6 @@ export async function appendHistory(historyFile: string, line: HistoryLine): Pro
   } finally {
     await handle.close();
   }
-}
-
-/** Reads history.jsonl; unreadable lines come back as problems rather than failing the whole read. */
-export async function readHistory(historyFile: string): Promise<ReturnType<typeof parseHistory>> {
-  let text: string;
-  try {
-    text = await readFile(historyFile, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new StresslabError('FILE_NOT_FOUND', `No run history at ${historyFile}`, {
-      file: historyFile,
-      hint: 'history.jsonl gets a line after every `stresslab run`; run a scenario first or pass the right --env',
-      cause: error,
-    });
-  }
-  return parseHistory(text);
 }
 
 /** Renders the trend page of a history file to `outFile` (default: history.html beside it); returns its path. */

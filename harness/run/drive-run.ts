@@ -33,7 +33,8 @@ import { failpointHit } from '../core/failpoint.ts';
 import type { Clock } from '../core/clock.ts';
 import { runPhases } from './phase-scheduler.ts';
 import type { PhaseOutcome } from './phase-scheduler.ts';
-import type { RunObserver } from './run-observer.ts';
+import type { RunObserver, RunStepEvent } from './run-observer.ts';
+import { observeStep } from './observe-step.ts';
 import type { TargetHandle } from './target-setup.ts';
 import { watchTargetExits } from './target-exit-watch.ts';
 
@@ -160,11 +161,13 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
     write: onSecond,
     writeLate: (line) => writer.write(line),
   });
+  const onStep = (e: RunStepEvent): void => observer.onStep?.(e);
   // Execution segments in worker threads (segmented-load.ts): started before the run clock, as the sampler is.
-  const segments = d.segments === undefined || d.segments.count <= 1 ? null : await SegmentedLoad.start({
-    count: d.segments.count,
-    part: d.segments.part,
-    data: { ...d.segments.data, baseUrl: d.target.baseUrl, timeoutMs: d.timeoutMs, phases: [...plan.phases] },
+  const threads = d.segments === undefined || d.segments.count <= 1 ? null : d.segments;
+  const segments = threads === null ? null : await observeStep(onStep, 'load-workers', () => SegmentedLoad.start({
+    count: threads.count,
+    part: threads.part,
+    data: { ...threads.data, baseUrl: d.target.baseUrl, timeoutMs: d.timeoutMs, phases: [...plan.phases] },
     onSecond: (line) => {
       foldSecond(merged, line);
       onSecond(line);
@@ -173,10 +176,10 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
       foldSecond(merged, line);
       writer.write(line);
     },
-    onCapture: d.segments.onCapture,
+    onCapture: threads.onCapture,
     onPhaseStart: (p) => phaseEvent('phase-start', p.name),
     onPhaseEnd: (p) => phaseEvent('phase-end', p.name),
-  });
+  }), `${threads.count} threads`);
   // In that case the main thread sends nothing; its own stalls still matter to the health prober.
   const mainStalls = segments === null ? null : new LoopStallMonitor(clock, { keepMs: d.timeoutMs + 2000 });
 
@@ -196,9 +199,14 @@ export async function driveRun(d: DriveDeps): Promise<DriveOutcome> {
   const local = d.target.managed !== null || d.targetPid !== undefined;
   const calibration = local ? startCalibrationProbe(() => clock.nowMs()) : null;
   // The worker's start-up costs CPU: let it finish before the load (and the run clock) starts.
-  await sampler.ready.catch((e: unknown) => observer.onWarning?.(`resource sampling unavailable: ${(e as Error).message}`));
-  await calibration?.ready.catch((e: unknown) => observer.onWarning?.(`machine calibration unavailable: ${(e as Error).message}`));
-  if (d.startAtEpochMs !== undefined) await untilEpoch(d.startAtEpochMs, base, stop.signal);
+  await observeStep(onStep, 'calibration', async () => {
+    await sampler.ready.catch((e: unknown) => observer.onWarning?.(`resource sampling unavailable: ${(e as Error).message}`));
+    await calibration?.ready.catch((e: unknown) => observer.onWarning?.(`machine calibration unavailable: ${(e as Error).message}`));
+  });
+  if (d.startAtEpochMs !== undefined) {
+    const at = d.startAtEpochMs;
+    await observeStep(onStep, 'start-at', () => untilEpoch(at, base, stop.signal), new Date(at).toISOString());
+  }
   offsetMs = base.nowMs();
   const warnings: string[] = [];
   const lateMs = d.startAtEpochMs === undefined ? 0 : clock.epochMs - d.startAtEpochMs;

@@ -180,7 +180,7 @@ export class ManagedTarget implements ManagedProcess {
       const fd = fs.openSync(file, 'a');
       return { fd, offset: fs.fstatSync(fd).size };
     } catch (e) {
-      throw new StresslabError('BAD_USAGE', `cannot write the target's log ${file}: ${(e as Error).message}`, { hint: 'choose another --out', cause: e });
+      throw new StresslabError('BAD_USAGE', `cannot write the target's log ${file}: ${(e as Error).message}`, { hint: 'choose another --reports-dir', cause: e });
     }
   }
 

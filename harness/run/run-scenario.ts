@@ -49,8 +49,9 @@ import { readRunRecord } from './read-run-record.ts';
 import { reportDataFrom } from './report-data-from.ts';
 import { writeRunRecord } from './write-run-record.ts';
 import { analysisSettings } from './analysis-settings.ts';
-import type { RunObserver } from './run-observer.ts';
+import type { RunObserver, RunStepEvent } from './run-observer.ts';
 import { setUpTarget } from './target-setup.ts';
+import { observeStep } from './observe-step.ts';
 
 export interface RunOptions {
   /** The resolved scenario (loaded once by the caller: `loadPlan`). */
@@ -124,7 +125,8 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
   const plan = part === undefined || part.index === 0 ? opts.plan : { ...opts.plan, faults: [] };
   const observer = opts.observer ?? {};
   const failures = opts.failures ?? new RunFailures();
-  await cleanUpLeftovers(observer);
+  const onStep = (e: RunStepEvent): void => observer.onStep?.(e);
+  await observeStep(onStep, 'cleanup', () => cleanUpLeftovers(observer));
   const targetUrl = opts.targetUrl ?? scenario.target.url;
   // Known before the target starts: a started target's output goes to its target.log.
   const runId = newRunId(Date.now());
@@ -145,10 +147,11 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     proxyProtocols: proxyProtocols(plan.faults).protocols,
     chaosToken: randomBytes(16).toString('hex'),
     onWarning: (message) => observer.onWarning?.(message),
+    onStep,
   });
   try {
     await fs.mkdir(runDir, { recursive: true }).catch((e: unknown) => {
-      throw new StresslabError('BAD_USAGE', `cannot create the run directory ${runDir}: ${(e as Error).message}`, { hint: 'choose another --out', cause: e });
+      throw new StresslabError('BAD_USAGE', `cannot create the run directory ${runDir}: ${(e as Error).message}`, { hint: 'choose another --reports-dir', cause: e });
     });
     const timelineFile = path.join(runDir, RUN_RECORD_FILES.timeline);
     const writer = await TimelineWriter.open(timelineFile, { onError: (e) => failures.fail('timeline', e) });
@@ -169,11 +172,14 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     // A part holds a share of the traffic: thresholds judge the merged parts (a rate threshold would read 1/N of it).
     const settings = part === undefined ? analysisSettings(scenario) : { ...analysisSettings(scenario), thresholds: [] };
     const fingerprint = environmentFingerprint(target.version);
+    // Resolved once, before the load: the reports' headers and the history line say which commit ran.
+    const sha = await gitSha(opts.cwd);
     const meta: RunRecordMeta = {
       schemaVersion: RUN_RECORD_SCHEMA_VERSION,
       complete: false,
       runId,
       seed: plan.seed,
+      ...(sha === undefined ? {} : { gitSha: sha }),
       scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash, profile: loaded.profile },
       target: { url: redactUrl(target.embedded || target.start !== null ? target.directUrl : target.baseUrl), embedded: target.embedded, ...(target.start === null ? {} : { start: target.start }) },
       environment: { name: opts.envName, fingerprint, fingerprintHash: fingerprintHash(fingerprint), calibration: null },
@@ -232,10 +238,11 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     // A failed audit is an outcome (integrity status "error"), not a failure of the run (run-audit.ts).
     let audit: AuditStageResult | null = null;
     if (auditSection !== undefined && auditSource !== null && drive !== null && drive.abortReason === null && !failures.signal.aborted) {
-      audit = await runAuditStage({ spec: auditSection, source: auditSource, store: accepted, signal: opts.signal, failure: failures.signal });
+      audit = await observeStep(onStep, 'audit', () => runAuditStage({ spec: auditSection, source: auditSource, store: accepted, signal: opts.signal, failure: failures.signal }));
       if (audit.kind === 'failed') failures.fail('audit', audit.error);
     }
     await startRecord;
+    onStep({ step: 'reports', status: 'begin' });
     const finalMeta: RunRecordMeta = drive === null ? meta : {
       ...meta,
       complete: true,
@@ -268,6 +275,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       analysis = analyzeRunWithSeries(record, { thresholds: settings.thresholds, recovery: settings.recovery, gate: gateFor(opts) });
     } catch (e) {
       const f = failures.fail('analysis', e);
+      onStep({ step: 'reports', status: 'failed', detail: failureReason(f) });
       throw new StresslabError('HARNESS_FAILED', failureReason(f), {
         cause: e,
         hint: `the load ran and its faults were rolled back; what was measured is in ${runDir}/ (record.json, timeline.jsonl)${recordOnDisk ? `: \`stresslab report ${runDir} --reanalyze\` analyses it again` : ''}${unwritten.length > 0 ? `\nnot written: ${unwritten.join('; ')}` : ''}`,
@@ -277,7 +285,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     if (opts.history !== false && part === undefined) {
       const historyFile = path.join(opts.outDir, opts.envName, 'history.jsonl');
       try {
-        await appendHistory(historyFile, historyLine(result, await gitSha(opts.cwd)));
+        await appendHistory(historyFile, historyLine(result, result.gitSha));
       } catch (e) {
         unwritten.push(`${historyFile}: ${failures.fail('history', e).message}`);
         result = withFailures(result, failures.all);
@@ -292,9 +300,10 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
       ({ failed } = await reports(result));
     }
     for (const f of failed) unwritten.push(`${f.file}: ${(f.error as Error).message}`);
+    onStep({ step: 'reports', status: 'done' });
     return { result, runDir, unwritten };
   } finally {
-    await target.stop();
+    await observeStep(onStep, 'stop-target', () => target.stop());
   }
 }
 

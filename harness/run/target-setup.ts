@@ -17,6 +17,8 @@ import { referenceServiceSpec } from './target-start-spec.ts';
 import { startToxiproxyChild } from './toxiproxy-child.ts';
 import type { ToxiproxyChild } from './toxiproxy-child.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
+import { observeStep } from './observe-step.ts';
+import type { StepSink } from './observe-step.ts';
 
 export interface ToxiproxyHandle {
   url: string;
@@ -70,6 +72,8 @@ export interface TargetSetupOptions {
   chaosToken?: string;
   /** Something a person should know that does not stop the run (the machine ledger unwritable). */
   onWarning?: (message: string) => void;
+  /** Each step as it begins and ends (starting PostgreSQL, the target, Toxiproxy; waiting for healthy). */
+  onStep?: StepSink;
 }
 
 /**
@@ -86,7 +90,7 @@ export async function setUpTarget(opts: TargetSetupOptions): Promise<TargetHandl
   const owned = new RunProcessLedger({ machineFile: machineLedgerPath(), ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
   stack.push(() => owned.close());
   try {
-    const toxiproxy = opts.proxied ? await connectToxiproxy(opts.toxiproxyUrl, stack, owned) : null;
+    const toxiproxy = opts.proxied ? await observeStep(opts.onStep, 'toxiproxy', () => connectToxiproxy(opts.toxiproxyUrl, stack, owned), opts.toxiproxyUrl ?? 'embedded') : null;
     const proxies: Record<string, ProxyDeclaration> = {};
     if (toxiproxy) for (const p of opts.declaredProxies) proxies[p.name] = await upsertProxy(toxiproxy.client, p, opts.proxyProtocols);
     const handle =
@@ -104,29 +108,30 @@ type TargetParts = Omit<TargetHandle, 'stop'>;
 
 async function remote(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>): Promise<TargetParts> {
   const baseUrl = opts.url.replace(/\/+$/, '');
-  await waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs });
+  await observeStep(opts.onStep, 'healthy', () => waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs }), `${baseUrl}${opts.healthPath}`);
   return { baseUrl, directUrl: baseUrl, embedded: false, managed: null, start: null, databaseUrl: null, version: await targetVersion(baseUrl), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
 /** A scenario's target.start (start-command-target.ts), with proxy `api` in front of it when Toxiproxy is in the path and the scenario declares no `api` of its own. */
 async function started(opts: TargetSetupOptions, start: ResolvedTargetStart, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<TargetParts> {
-  const s = await startCommandTarget({ start, url: opts.url, scenarioFile: opts.scenarioFile, logFile: opts.logFile, owned, stack });
-  const baseUrl = toxiproxy && !proxies.api ? await proxyApi(toxiproxy, proxies, s.url, start.health, opts.proxyProtocols) : s.url;
-  return { baseUrl, directUrl: s.url, embedded: false, managed: s.managed, start: { command: typeof start.command === 'string' ? start.command : start.command.join(' '), reused: s.reused }, databaseUrl: null, version: await targetVersion(s.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
+  const command = typeof start.command === 'string' ? start.command : start.command.join(' ');
+  const s = await observeStep(opts.onStep, 'target', () => startCommandTarget({ start, url: opts.url, scenarioFile: opts.scenarioFile, logFile: opts.logFile, owned, stack }), command);
+  const baseUrl = toxiproxy && !proxies.api ? await proxyApi(toxiproxy, proxies, s.url, start.health, opts.proxyProtocols, opts.onStep) : s.url;
+  return { baseUrl, directUrl: s.url, embedded: false, managed: s.managed, start: { command, reused: s.reused }, databaseUrl: null, version: await targetVersion(s.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 
 /** Proxy `api` in front of the target; the load goes through it. */
-async function proxyApi(toxiproxy: ToxiproxyHandle, proxies: Record<string, ProxyDeclaration>, targetUrl: string, healthPath: string, protocols?: Readonly<Record<string, ProxyProtocolNeed>>): Promise<string> {
+async function proxyApi(toxiproxy: ToxiproxyHandle, proxies: Record<string, ProxyDeclaration>, targetUrl: string, healthPath: string, protocols: Readonly<Record<string, ProxyProtocolNeed>> | undefined, onStep: StepSink): Promise<string> {
   proxies.api = await upsertProxy(toxiproxy.client, { name: 'api', listen: '127.0.0.1:0', upstream: new URL(targetUrl).host }, protocols);
   const baseUrl = `http://${proxies.api.listen}`;
-  await waitForHealthy(`${baseUrl}${healthPath}`, { timeoutMs: 10_000 });
+  await observeStep(onStep, 'healthy', () => waitForHealthy(`${baseUrl}${healthPath}`, { timeoutMs: 10_000 }), `${baseUrl}${healthPath} (through proxy api)`);
   return baseUrl;
 }
 
 async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>, stack: Array<() => Promise<void>>, owned: RunProcessLedger): Promise<TargetParts> {
   await owned.open();
   // A SIGKILL before this record is covered by the cluster directory's name (it names this harness).
-  const db: EmbeddedPostgresHandle = await startEmbeddedPostgres();
+  const db: EmbeddedPostgresHandle = await observeStep(opts.onStep, 'postgres', () => startEmbeddedPostgres());
   stack.push(() => db.stop());
   await owned.record({ kind: 'stop-postgres-cluster', ...db.postmaster, dir: db.dir });
   let targetDbUrl = db.url;
@@ -152,8 +157,8 @@ async function embedded(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | n
     onSpawn: (pid) => void owned.record({ kind: 'kill-process', ...identify(pid), label: 'embedded target (reference service)', group: true }),
   });
   stack.push(() => managed.stop());
-  await managed.start();
-  const baseUrl = toxiproxy ? await proxyApi(toxiproxy, proxies, managed.url, opts.healthPath, opts.proxyProtocols) : managed.url;
+  await observeStep(opts.onStep, 'target', () => managed.start(), `reference service on ${managed.url}`);
+  const baseUrl = toxiproxy ? await proxyApi(toxiproxy, proxies, managed.url, opts.healthPath, opts.proxyProtocols, opts.onStep) : managed.url;
   return { baseUrl, directUrl: managed.url, embedded: true, managed, start: null, databaseUrl: db.url, version: await targetVersion(managed.url), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 

@@ -9,10 +9,15 @@ import { INPUT_LIMITS } from './input-limits.ts';
  * Parses a scenario (or JSON body file) text; syntax errors and duplicate keys become BAD_SCENARIO
  * with line and column. A leading byte-order mark is ignored in both formats.
  */
+/** The yaml package's functions, as its CommonJS `default` holds them. */
+type YamlApi = (typeof Yaml)['default'];
+
 export async function parseSource(text: string, file: string, format: 'json' | 'yaml'): Promise<unknown> {
   if (format === 'json') return parseJsonSource(text, file);
   // Loaded for YAML files only: the parser is a quarter of a megabyte of code, and the presets are JSON.
-  const yaml = await import('yaml');
+  // `default`: yaml is CommonJS, and bundled (dist/) its dynamic-import chunk exports only `default`;
+  // from sources Node's `default` is the same module.exports. Named exports were undefined in dist/.
+  const { default: yaml } = await import('yaml');
   return parseYaml(yaml, withoutBom(text), file);
 }
 
@@ -55,7 +60,7 @@ function parseJson(text: string, file: string): unknown {
   return value;
 }
 
-function parseYaml(yaml: typeof Yaml, text: string, file: string): unknown {
+function parseYaml(yaml: YamlApi, text: string, file: string): unknown {
   // The document API reports every error with its position instead of throwing on the first.
   const deepAt = flowDeeperThan(yaml, text, INPUT_LIMITS.maxDocumentDepth);
   if (deepAt >= 0) {
@@ -124,7 +129,7 @@ const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f', '\uFEFF']);
  * aware of quotes, comments and block scalars, finds them in milliseconds. A text with fewer
  * brackets than the limit cannot nest that deep, so most files skip the lexer.
  */
-function flowDeeperThan(yaml: typeof Yaml, text: string, maxDepth: number): number {
+function flowDeeperThan(yaml: YamlApi, text: string, maxDepth: number): number {
   let brackets = 0;
   for (let i = 0; i < text.length && brackets <= maxDepth; i++) {
     const c = text.charCodeAt(i);

@@ -39,7 +39,7 @@ async function scenarioFile(name: string, url: string, withStart: boolean): Prom
 
 async function ab(args: string[]): Promise<{ code: number; out: string; err: string; runDir: string | null }> {
   const io = captureIo(tmp.dir);
-  const code = await main(['ab', ...args, '--out', path.join(tmp.dir, 'reports'), '--seed', '11'], io);
+  const code = await main(['ab', ...args, '--reports-dir', path.join(tmp.dir, 'reports'), '--seed', '11'], io);
   const dir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
   return { code, out: io.stdout(), err: io.stderr(), runDir: dir === undefined ? null : path.resolve(tmp.dir, dir) };
 }
@@ -98,10 +98,12 @@ describe('stresslab ab', () => {
     }
     expect(path.resolve(summary.pairs[2]!.b.runDir)).toBe(r.runDir);
     const md = await fs.readFile(path.join(r.runDir!, 'report.md'), 'utf8');
-    expect(md).toMatch(/\| p50Ms \|.*\| \d+(\.\d)? % \| ❌ \*\*regression\*\* \|/);
+    // Gated, failing the run; its detectable change is in the folded details.
+    expect(md).toMatch(/\| p50 latency \| gated \|.*\| ❌ \*\*regression \(fails the run\)\*\* \|/);
+    expect(md).toMatch(/\| p50 latency \| \[[^\]]+\] \| \d+(\.\d)? % \|/);
     expect(md).toContain('A/B: build A');
     const junit = await fs.readFile(path.join(r.runDir!, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/name="p50Ms"[^>]*>\s*<failure/);
+    expect(junit).toMatch(/name="p50 latency \(p50Ms\)"[^>]*>\s*<failure/);
     expect(junit).toContain('detectable change');
   }, 120_000);
 
@@ -142,7 +144,7 @@ describe('stresslab ab', () => {
     [['--b-env', 'X=1', '--pairs', 'auto', '--max-pairs', '2'], /--max-pairs must be an integer from 3 to 50/],
   ])('bad flags %j: exit 2 with the flag and a fix, nothing run', async (flags, message) => {
     const io = captureIo(tmp.dir);
-    const code = await main(['ab', 'light', '--profile', 'quick', '--out', path.join(tmp.dir, 'bad-reports'), ...flags], io);
+    const code = await main(['ab', 'light', '--profile', 'quick', '--reports-dir', path.join(tmp.dir, 'bad-reports'), ...flags], io);
     expect(code).toBe(2);
     expect(io.stderr()).toMatch(message);
     await expect(fs.access(path.join(tmp.dir, 'bad-reports', 'light'))).rejects.toThrow();

@@ -67,7 +67,7 @@ async function runCli(name: string, source: Record<string, unknown>): Promise<Cl
   await fs.writeFile(file, JSON.stringify(scenario(name, source)));
   const env = { ...process.env, STRESSLAB_STATE_DIR: stateDir, AUDIT_TOKEN: TOKEN };
   delete (env as Record<string, string | undefined>).STRESSLAB_LEDGER;
-  const child = spawn(process.execPath, [BIN, 'run', file, '--target', api.url, '--out', outDir, '--no-baseline', '--seed', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'run', file, '--target', api.url, '--reports-dir', outDir, '--no-baseline', '--seed', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));

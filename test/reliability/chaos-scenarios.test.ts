@@ -20,7 +20,7 @@ const tmp = useIsolatedLedger('stresslab-chaos-');
 describe.each(scenarios)('%s --profile quick', (scenario) => {
   it('measures every fault (TTD, TTR), loses no accepted work, summarises resources and leaves no fault behind', async () => {
     const io = captureIo(tmp.dir);
-    const code = await main(['run', scenario, '--profile', 'quick', '--out', path.join(tmp.dir, 'reports'), '--no-baseline', '--seed', '5'], io);
+    const code = await main(['run', scenario, '--profile', 'quick', '--reports-dir', path.join(tmp.dir, 'reports'), '--no-baseline', '--seed', '5'], io);
     const runDir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
     expect(runDir, io.stdout() + io.stderr()).toBeDefined();
     const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(tmp.dir, runDir!, 'result.json'), 'utf8')));

@@ -20,7 +20,7 @@ const tmp = useIsolatedLedger('stresslab-concurrent-');
 
 async function run(file: string): Promise<{ code: number; result: RunResult; log: string }> {
   const io = captureIo(tmp.dir);
-  const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
+  const code = await main(['run', file, '--reports-dir', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
   const runDir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
   if (runDir === undefined) throw new Error(`no results line:\n${io.stdout()}\n${io.stderr()}`);
   const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(tmp.dir, runDir, 'result.json'), 'utf8')));

@@ -47,7 +47,7 @@ async function scenario(name: string, loadSec: number, faults: Record<string, un
 
 async function run(file: string): Promise<{ code: number; result: RunResult; out: string; runDir: string }> {
   const io = captureIo(tmp.dir);
-  const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline', '--seed', '3'], io);
+  const code = await main(['run', file, '--reports-dir', path.join(tmp.dir, 'reports'), '--no-baseline', '--seed', '3'], io);
   const dir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
   expect(dir, io.stdout() + io.stderr()).toBeDefined();
   const runDir = path.resolve(tmp.dir, dir!);

@@ -91,6 +91,27 @@ describe('the packed package installed in an empty project', () => {
     for (const preset of ['light', 'medium', 'heavy', 'spike', 'endurance', 'chaos-network']) expect(list.out).toMatch(new RegExp(`^${preset} `, 'm'));
   }, 60_000);
 
+  it('reads a YAML scenario (the yaml library as bundled): validate and plan answer', async () => {
+    await fs.writeFile(
+      path.join(project, 'short.yaml'),
+      [
+        'name: short-yaml',
+        'description: a YAML scenario from the installed package',
+        'target: { url: "http://127.0.0.1:9", health: /health, timeout: 2s }',
+        'requests:',
+        '  - { name: work, method: GET, path: /work }',
+        'load:',
+        '  - { executor: constant-arrival-rate, rate: 20, duration: 4s, preAllocatedVUs: 5, maxVUs: 20 }',
+        '',
+      ].join('\n'),
+    );
+    const validate = await stresslab(['validate', 'short.yaml']);
+    expect(validate.code, validate.err).toBe(0);
+    const plan = await stresslab(['plan', 'short.yaml']);
+    expect(plan.code, plan.err).toBe(0);
+    expect(plan.out).toMatch(/short-yaml/);
+  }, 60_000);
+
   it('runs a short scenario against a test server, through the embedded Toxiproxy (a forked child) with a latency fault', async () => {
     const proxyPort = await listenablePort();
     await fs.writeFile(

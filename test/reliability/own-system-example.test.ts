@@ -32,7 +32,7 @@ describe('README example: against your own system', () => {
     const outDir = path.join(dir, 'out');
     const env = { ...process.env, STRESSLAB_STATE_DIR: stateDir, FORGET_EVERY: '50' };
     delete (env as Record<string, string | undefined>).STRESSLAB_LEDGER;
-    const child = spawn(process.execPath, [BIN, 'run', SCENARIO, '--profile', 'quick', '--out', outDir, '--no-baseline', '--seed', '3'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', SCENARIO, '--profile', 'quick', '--reports-dir', outDir, '--no-baseline', '--seed', '3'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

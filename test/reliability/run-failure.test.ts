@@ -64,7 +64,7 @@ async function runCli(name: string, opts: { failpoints?: string; scenario?: Reco
   await fs.writeFile(file, JSON.stringify(opts.scenario ?? scenario()));
   const env = { ...process.env, STRESSLAB_STATE_DIR: stateDir, STRESSLAB_LEDGER: '', STRESSLAB_FAILPOINTS: opts.failpoints ?? '' };
   delete (env as Record<string, string | undefined>).STRESSLAB_LEDGER;
-  const child = spawn(process.execPath, [BIN, 'run', file, '--out', outDir, '--no-baseline', '--seed', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'run', file, '--reports-dir', outDir, '--no-baseline', '--seed', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -148,7 +148,7 @@ interface KilledRun {
 async function killRunMidFault(label: string): Promise<KilledRun> {
   const stateDir = path.join(work, `${label}-state`);
   const out = path.join(work, `${label}-out`);
-  const run = runCli(['run', killMe, '--out', out, '--no-baseline'], { STRESSLAB_STATE_DIR: stateDir });
+  const run = runCli(['run', killMe, '--reports-dir', out, '--no-baseline'], { STRESSLAB_STATE_DIR: stateDir });
   const deadline = Date.now() + 60_000;
   let timeline: string | null = null;
   for (;;) {
@@ -209,7 +209,7 @@ describe('a stresslab run SIGKILLed mid-fault', () => {
 
   it('leaves nothing once the next run has started', async () => {
     const killed = await killRunMidFault('next-run');
-    const next = runCli(['run', tiny, '--out', path.join(work, 'next-out'), '--no-baseline'], { STRESSLAB_STATE_DIR: killed.stateDir });
+    const next = runCli(['run', tiny, '--reports-dir', path.join(work, 'next-out'), '--no-baseline'], { STRESSLAB_STATE_DIR: killed.stateDir });
     expect(await exited(next, 90_000), next.err()).toBe(0);
     expect(next.err()).toMatch(/removed 2 fault\(s\) left active by an earlier run/);
     // Not asserted: the "stopped what … had started" line. On a shared machine any other embedded

@@ -138,7 +138,7 @@ describe('target.start in a whole run', () => {
     const outDir = path.join(work, 'lifecycle-out');
     expect(markerProcesses(marker)).toEqual([]);
     const t0 = Date.now();
-    const run = runCli(['run', file, '--out', outDir, '--no-baseline', '--seed', '1'], stateDir);
+    const run = runCli(['run', file, '--reports-dir', outDir, '--no-baseline', '--seed', '1'], stateDir);
     // Watched from outside while it runs: every process of the target, and its state.
     const seen: MarkedProcess[][] = [];
     let watching = true;
@@ -191,7 +191,7 @@ describe('target.start in a whole run', () => {
     });
     const stateDir = path.join(work, 'killed-state');
     const outDir = path.join(work, 'killed-out');
-    const run = runCli(['run', file, '--out', outDir, '--no-baseline'], stateDir);
+    const run = runCli(['run', file, '--reports-dir', outDir, '--no-baseline'], stateDir);
     const deadline = Date.now() + 45_000;
     for (;;) {
       const dir = runDirOf(outDir, 'start-killed');
@@ -220,7 +220,7 @@ describe('target.start in a whole run', () => {
       load: [{ name: 'steady', executor: 'constant-vus', vus: 1, duration: '60s' }],
     });
     const stateDir = path.join(work, 'interrupted-state');
-    const run = runCli(['run', file, '--out', path.join(work, 'interrupted-out'), '--no-baseline'], stateDir);
+    const run = runCli(['run', file, '--reports-dir', path.join(work, 'interrupted-out'), '--no-baseline'], stateDir);
     await expect.poll(() => markerProcesses(marker).length, { timeout: 45_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     // It runs in its own session: the terminal's SIGINT reaches only the harness (sent here by pid).
     run.child.kill('SIGINT');
@@ -242,7 +242,7 @@ describe('target.start in a whole run', () => {
     const stateDir = path.join(work, 'reuse-state');
     const outDir = path.join(work, 'reuse-out');
 
-    const reused = await runInProcess(['run', scenario('start-reuse', { command: 'echo must-not-run >&2; exit 9', reuseExisting: true }, load, url), '--out', outDir, '--no-baseline'], stateDir);
+    const reused = await runInProcess(['run', scenario('start-reuse', { command: 'echo must-not-run >&2; exit 9', reuseExisting: true }, load, url), '--reports-dir', outDir, '--no-baseline'], stateDir);
     expect(reused.code, reused.err).toBe(0);
     const runDir = runDirOf(outDir, 'start-reuse')!;
     const result = runResultSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'result.json'), 'utf8')));
@@ -253,7 +253,7 @@ describe('target.start in a whole run', () => {
     expect(service.exitCode).toBeNull();
     expect(markerProcesses(marker).map((p) => p.pid)).toEqual([service.pid]);
 
-    const refused = await runInProcess(['run', scenario('start-taken', { command: 'echo must-not-run >&2; exit 9' }, load, url), '--out', outDir, '--no-baseline'], stateDir);
+    const refused = await runInProcess(['run', scenario('start-taken', { command: 'echo must-not-run >&2; exit 9' }, load, url), '--reports-dir', outDir, '--no-baseline'], stateDir);
     expect(refused.code).toBe(4);
     expect(refused.err).toMatch(new RegExp(`target\\.start \`echo must-not-run >&2; exit 9\` was not started: http://127\\.0\\.0\\.1:${port} is taken, /health already answers 2xx`));
     expect(refused.err).toMatch(/reuseExisting/);
@@ -265,14 +265,14 @@ describe('target.start in a whole run', () => {
     const stateDir = path.join(work, 'fail-state');
     const outDir = path.join(work, 'fail-out');
     const load = { load: [{ name: 'steady', executor: 'constant-vus', vus: 1, duration: '5s' }] };
-    const exits = await runInProcess(['run', scenario('start-exits', { command: 'echo boom-on-stderr >&2; exit 3' }, load), '--out', outDir, '--no-baseline'], stateDir);
+    const exits = await runInProcess(['run', scenario('start-exits', { command: 'echo boom-on-stderr >&2; exit 3' }, load), '--reports-dir', outDir, '--no-baseline'], stateDir);
     expect(exits.code).toBe(4);
     expect(exits.err).toMatch(/target\.start `echo boom-on-stderr >&2; exit 3` exited \(code 3\) before http:\/\/127\.0\.0\.1:\d+\/health answered/);
     expect(exits.err).toMatch(/its last output \(\S+target\.log\):\n\s+boom-on-stderr/);
     expect(exits.err).not.toMatch(/\n\s+at /);
 
     const marker = newMarker();
-    const unhealthy = await runInProcess(['run', scenario('start-unhealthy', { command: 'node service.mjs', env: { PORT: '{{port}}', FIXTURE_MODE: 'never-healthy', GRANDCHILD: '1', TEST_MARKER: marker }, timeout: '3s' }, load), '--out', outDir, '--no-baseline'], stateDir);
+    const unhealthy = await runInProcess(['run', scenario('start-unhealthy', { command: 'node service.mjs', env: { PORT: '{{port}}', FIXTURE_MODE: 'never-healthy', GRANDCHILD: '1', TEST_MARKER: marker }, timeout: '3s' }, load), '--reports-dir', outDir, '--no-baseline'], stateDir);
     expect(unhealthy.code).toBe(4);
     expect(unhealthy.err).toMatch(/target\.start `node service\.mjs` did not answer http:\/\/127\.0\.0\.1:\d+\/health with 2xx within 3s \(HTTP 503\)/);
     expect(unhealthy.err).toMatch(/fixture: listening on \d+ \(pid \d+, mode never-healthy\)/);

@@ -1,3 +1,4 @@
+import { normalCdf } from './normal-cdf.ts';
 import { logGamma, studentTQuantile } from './student-t.ts';
 
 /**
@@ -48,10 +49,12 @@ function noncentrality(df: number, confidence: number, power: number): number {
 
 /** λ ↦ P(Z + λ > c·√(V/df)), V ~ χ²(df), by Simpson's rule over w = √V (smooth for df ≥ 1). */
 function chanceAbove(c: number, df: number): (lambda: number) => number {
-  const steps = 200;
   // w = √V has mean ≈ √(df − ½) and sd ≈ 0.71: the range holds all but ~1e-12 of it for any df.
   const wMin = Math.max(0, Math.sqrt(df) - 8);
   const wMax = Math.sqrt(df + 12 * Math.sqrt(2 * df) + 40);
+  // Φ(λ − c·w/√df) turns from 1 to 0 over ~√df/c in w: nodes finer than that (c = 63.7 at df = 1 and
+  // 99 %, where 200 nodes were 0.4 % off SciPy's noncentral t), and an even count for Simpson.
+  const steps = 2 * Math.ceil(Math.max(100, ((wMax - wMin) * c) / Math.sqrt(df) / 0.5));
   const h = (wMax - wMin) / steps;
   // Density of w = √V: 2·w^(df−1)·e^(−w²/2) / (2^(df/2)·Γ(df/2)); weights include Simpson's 1-4-2…4-1.
   const logNorm = Math.log(2) - (df / 2) * Math.log(2) - logGamma(df / 2);
@@ -71,12 +74,4 @@ function chanceAbove(c: number, df: number): (lambda: number) => number {
     // Normalised by the integrated density: the truncated tail and the rule's error cancel out.
     return s / total;
   };
-}
-
-/** Φ(x) through erfc (Numerical Recipes' erfcc, |relative error| < 1.2e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }

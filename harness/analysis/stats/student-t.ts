@@ -38,17 +38,21 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
   return h;
 }
 
-/** I_x(a, b). */
-export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+/**
+ * I_x(a, b). `complement` is 1 − x when the caller has it more exactly than 1 − x in floating point
+ * (x near 1): the Student t CDF for large df and small t lost digits there.
+ */
+export function regularizedIncompleteBeta(x: number, a: number, b: number, complement = 1 - x): number {
   if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (complement <= 0) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(complement));
   if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(a, b, x)) / a;
-  return 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
+  return 1 - (front * betaContinuedFraction(b, a, complement)) / b;
 }
 
 export function studentTCdf(t: number, df: number): number {
-  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+  const t2 = t * t;
+  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t2), df / 2, 0.5, t2 / (df + t2));
   return t >= 0 ? 1 - tail : tail;
 }
 
@@ -56,8 +60,11 @@ export function studentTCdf(t: number, df: number): number {
 export function studentTQuantile(p: number, df: number): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
-  let lo = -1e6;
-  let hi = 1e6;
+  // Widened until it holds the quantile: df = 1 puts p = 1e-7 beyond −3·10⁶.
+  let lo = -1;
+  let hi = 1;
+  while (studentTCdf(lo, df) > p && lo > -1e300) lo *= 2;
+  while (studentTCdf(hi, df) < p && hi < 1e300) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(lo)); i++) {
     const mid = (lo + hi) / 2;
     if (studentTCdf(mid, df) < p) lo = mid;

@@ -1,4 +1,5 @@
 import { median } from './order-stats.ts';
+import { tieTerm } from './mann-kendall.ts';
 import { normalQuantile } from './normal-quantile.ts';
 
 /**
@@ -37,17 +38,10 @@ export function theilSen(xs: readonly number[], ys: readonly number[], confidenc
 /** scipy: σ² = (n(n−1)(2n+5) − Σ ties t(t−1)(2t+5) in x and in y) / 18; ranks (nt ± zσ)/2. */
 function confidenceRanks(nt: number, n: number, xs: readonly number[], ys: readonly number[], confidence: number): [number, number] {
   const z = normalQuantile((1 - confidence) / 2);
-  const tieTerm = (v: readonly number[]): number => tieGroups(v).reduce((s, k) => s + k * (k - 1) * (2 * k + 5), 0);
   const sigma = Math.sqrt((n * (n - 1) * (2 * n + 5) - tieTerm(xs) - tieTerm(ys)) / 18);
   const hi = Math.min(roundHalfEven((nt - z * sigma) / 2), nt - 1);
   const lo = Math.max(roundHalfEven((nt + z * sigma) / 2) - 1, 0);
   return [lo, hi];
-}
-
-function tieGroups(values: readonly number[]): number[] {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts.values()].filter((k) => k > 1);
 }
 
 /** numpy.round semantics (ties to even), so ranks match scipy exactly. */

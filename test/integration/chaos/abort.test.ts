@@ -73,7 +73,7 @@ describe('abort conditions', () => {
       const file = await scenarioFile(server, 'abort-trip', marker, { abort: { http_req_failed: 'rate>0.5 for 2s500ms' } });
       const io = captureIo(tmp.dir);
       const started = Date.now();
-      const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
+      const code = await main(['run', file, '--reports-dir', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
       expect(code, io.stderr()).toBe(3);
       expect(Date.now() - started).toBeLessThan(25_000);
       expect(existsSync(marker)).toBe(false);
@@ -101,7 +101,7 @@ describe('abort conditions', () => {
       });
       const io = captureIo(tmp.dir);
       const started = Date.now();
-      const code = await main(['run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
+      const code = await main(['run', file, '--reports-dir', path.join(tmp.dir, 'reports'), '--no-baseline'], io);
       expect(code, io.stderr()).toBe(3);
       expect(Date.now() - started).toBeLessThan(20_000);
       const result = await resultIn(io.stdout());
@@ -126,7 +126,7 @@ describe('Ctrl-C', () => {
         scenario.faults[0]!.remove = `sleep ${removeDelayS}; rm -f ${marker}`;
         await fs.writeFile(file, JSON.stringify(scenario));
       }
-      const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'stresslab.mjs'), 'run', file, '--out', path.join(tmp.dir, 'reports'), '--no-baseline'], {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'stresslab.mjs'), 'run', file, '--reports-dir', path.join(tmp.dir, 'reports'), '--no-baseline'], {
         cwd: tmp.dir,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env },

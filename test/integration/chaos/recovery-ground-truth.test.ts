@@ -48,7 +48,7 @@ async function runAgainst(name: string, mode: ServerMode, scenario: (serverUrl: 
     const load = [{ executor: 'constant-arrival-rate', rate: 50, duration: `${seconds}s`, preAllocatedVUs: 20, maxVUs: 100, gracefulStop: '1s' }];
     await fs.writeFile(file, JSON.stringify({ name, description: 'ground truth for recovery', requests: [{ name: 'work', method: 'GET', path: '/work' }], load, ...(await scenario(server.url, server.port)) }));
     const io = captureIo(dir);
-    const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--no-baseline', '--seed', '3'], io);
+    const code = await main(['run', file, '--reports-dir', path.join(dir, 'reports'), '--no-baseline', '--seed', '3'], io);
     const runDir = /results: (\S+?)\/? \(/.exec(io.stdout())?.[1];
     expect(runDir, io.stdout() + io.stderr()).toBeDefined();
     const result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, runDir!, 'result.json'), 'utf8')));

@@ -53,6 +53,14 @@ async function check(...args: string[]): Promise<{ code: number; stdout: string;
 }
 
 describe('stresslab history check', () => {
+  it('a chaos scenario whose time to detect went from 2 s to 6 s: exit 1 on --metric ttdSec, in seconds', async () => {
+    const lines = nights(30).map((l, i) => ({ ...l, faults: 2, mttrSec: 8, maxTtrSec: 9, ttdSec: (i < 15 ? 2 : 6) * (i % 2 === 0 ? 1.01 : 0.99), maxTtdSec: 7 }));
+    const { code, stdout, stderr } = await check(await write('ttd.jsonl', lines), '--metric', 'ttdSec', '--metric', 'mttrSec');
+    expect(code, stderr).toBe(ExitCode.gateFailed);
+    expect(stdout).toMatch(/REGRESSION: ttdSec \+\d+\.\d% \(2\.00 s → 6\.00 s\) since 2025-01-16, run light-15/);
+    expect(stdout).toContain('no change point: mttrSec');
+  });
+
   it('a quiet history: exit 0, no change point', async () => {
     const { code, stdout, stderr } = await check(await write('quiet.jsonl', nights(30)));
     expect(code, stderr).toBe(ExitCode.ok);

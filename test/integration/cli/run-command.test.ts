@@ -26,7 +26,7 @@ function scenario(url: string, thresholds: Record<string, string[]>, extra: Reco
 
 async function run(file: string, ...flags: string[]): Promise<{ code: number; out: string; err: string; result: RunResult | null }> {
   const io = captureIo(dir);
-  const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--no-baseline', ...flags], io);
+  const code = await main(['run', file, '--reports-dir', path.join(dir, 'reports'), '--no-baseline', ...flags], io);
   const m = /results: (\S+?)\/? \(/.exec(io.stdout());
   let result: RunResult | null = null;
   if (m?.[1]) result = runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, m[1], 'result.json'), 'utf8')));
@@ -103,14 +103,14 @@ describe('stresslab run', () => {
     const file = path.join(dir, 'auto.json');
     await fs.writeFile(file, scenario(fast.url, {}));
     const io = captureIo(dir);
-    const noBaseline = await main(['run', file, '--out', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto'], io);
+    const noBaseline = await main(['run', file, '--reports-dir', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto'], io);
     expect(noBaseline).toBe(2);
     expect(io.stderr()).toMatch(/--runs auto adds runs until the regression gate decides, but there is no baseline/);
     const rec = captureIo(dir);
-    expect(await main(['baseline', 'record', file, '--runs', '2', '--env', 'auto', '--out', path.join(dir, 'reports')], rec), rec.stderr()).toBe(0);
+    expect(await main(['baseline', 'record', file, '--runs', '2', '--env', 'auto', '--reports-dir', path.join(dir, 'reports')], rec), rec.stderr()).toBe(0);
     const auto = async (tolerance: string): Promise<{ out: string; result: RunResult }> => {
       const cli = captureIo(dir);
-      const code = await main(['run', file, '--out', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto', '--max-runs', '2', '--tolerance', tolerance], cli);
+      const code = await main(['run', file, '--reports-dir', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto', '--max-runs', '2', '--tolerance', tolerance], cli);
       expect(code, cli.stderr()).toBe(0);
       const m = /results: (\S+?)\/? \(/.exec(cli.stdout());
       return { out: cli.stdout(), result: runResultSchema.parse(JSON.parse(await fs.readFile(path.resolve(dir, m![1]!, 'result.json'), 'utf8'))) };

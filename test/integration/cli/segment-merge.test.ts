@@ -59,8 +59,8 @@ describe('stresslab run --segment i/N and stresslab merge', () => {
     const common = [path.join(dir, 'parts.json'), '--seed', '11', '--workers', '1', '--env', 'merge-test'];
     const startAt = String(Date.now() + 4000);
     const [p1, p2] = await Promise.all([
-      cli(['run', ...common, '--out', path.join(dir, 'm1'), '--segment', '1/2', '--start-at', startAt]),
-      cli(['run', ...common, '--out', path.join(dir, 'm2'), '--segment', '2/2', '--start-at', startAt]),
+      cli(['run', ...common, '--reports-dir', path.join(dir, 'm1'), '--segment', '1/2', '--start-at', startAt]),
+      cli(['run', ...common, '--reports-dir', path.join(dir, 'm2'), '--segment', '2/2', '--start-at', startAt]),
     ]);
     const parts = [await resultOf(p1.runDir), await resultOf(p2.runDir)];
     for (const [i, r] of parts.entries()) {
@@ -82,7 +82,7 @@ describe('stresslab run --segment i/N and stresslab merge', () => {
     // A part writes no history line: only the merged run is a run of the load.
     await expect(fs.stat(path.join(dir, 'm1', 'merge-test', 'history.jsonl'))).rejects.toThrow();
 
-    const merged = await cli(['merge', p1.runDir ?? '', p2.runDir ?? '', '--out', path.join(dir, 'merged'), '--env', 'merge-test']);
+    const merged = await cli(['merge', p1.runDir ?? '', p2.runDir ?? '', '--reports-dir', path.join(dir, 'merged'), '--env', 'merge-test']);
     expect(merged.code, merged.out + merged.err).toBe(1);
     const whole = await resultOf(merged.runDir);
     expect(whole.segment).toBeUndefined();
@@ -100,13 +100,13 @@ describe('stresslab run --segment i/N and stresslab merge', () => {
     expect(merged.out).toContain('merged from 2 parts');
 
     // Parts that are not one whole load are refused, naming what is wrong (exit 2, nothing written).
-    const missing = await cli(['merge', p1.runDir ?? '', '--out', path.join(dir, 'bad')]);
+    const missing = await cli(['merge', p1.runDir ?? '', '--reports-dir', path.join(dir, 'bad')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/needs the run directories of every part/);
-    const twice = await cli(['merge', p1.runDir ?? '', p1.runDir ?? '', '--out', path.join(dir, 'bad')]);
+    const twice = await cli(['merge', p1.runDir ?? '', p1.runDir ?? '', '--reports-dir', path.join(dir, 'bad')]);
     expect(twice.code).toBe(2);
     expect(twice.err).toMatch(/part 1\/2 is given twice/);
-    const wholeAgain = await cli(['merge', p1.runDir ?? '', merged.runDir ?? '', '--out', path.join(dir, 'bad')]);
+    const wholeAgain = await cli(['merge', p1.runDir ?? '', merged.runDir ?? '', '--reports-dir', path.join(dir, 'bad')]);
     expect(wholeAgain.code).toBe(2);
     expect(wholeAgain.err).toMatch(/is a whole run, not a part/);
     await expect(fs.stat(path.join(dir, 'bad'))).rejects.toThrow();
@@ -123,7 +123,7 @@ describe('stresslab run --segment i/N and stresslab merge', () => {
       [['--start-at', String(Date.now() - 3_600_000)], /s in the past/],
     ];
     for (const [flags, message] of cases) {
-      const r = await cli(['run', file, '--out', path.join(dir, 'never'), ...flags]);
+      const r = await cli(['run', file, '--reports-dir', path.join(dir, 'never'), ...flags]);
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.err, flags.join(' ')).toMatch(message);
     }

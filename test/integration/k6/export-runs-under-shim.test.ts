@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportK6Script } from '../../../harness/k6/export-script.ts';
+import { BODIES_FILE, exportK6Script, TEXT_SUMMARY_MODULE, TEXT_SUMMARY_TYPES_FILE } from '../../../harness/k6/export-script.ts';
+import { importK6Summaries } from '../../../harness/k6/import-summary.ts';
+import { k6Fingerprint } from '../../../harness/k6/k6-fingerprint.ts';
+import { parseK6Summary } from '../../../harness/k6/summary-formats.ts';
 import { loadPlan } from '../../../harness/plan/load-plan.ts';
 import type { RecordedRequest } from '../../support/k6-shim/shim-state.ts';
 import { runUnderShim } from '../../support/k6-shim/run-under-shim.ts';
@@ -21,10 +24,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The exported script and its bodies file in a folder of their own, as `stresslab k6 export` writes them. */
 async function exportTo(name: string, scenario: string, profile?: string): Promise<string> {
   const { loaded, plan } = await loadPlan(scenario, { cwd: repo, profile, seed: 0 });
-  const file = path.join(dir, `${name}.ts`);
-  await writeFile(file, exportK6Script(loaded, plan).script);
+  const exported = exportK6Script(loaded, plan);
+  await mkdir(path.join(dir, name));
+  const file = path.join(dir, name, 'script.ts');
+  await writeFile(file, exported.script);
+  await writeFile(path.join(dir, name, BODIES_FILE), exported.bodies);
   return file;
 }
 
@@ -43,8 +50,11 @@ describe('exported k6 scripts', () => {
       for (const profile of ['full', 'quick']) await writeFile(path.join(tsDir, `${n}-${profile}.ts`), (await exported(n, profile)).script);
     }
     await writeFile(path.join(tsDir, 'templating.ts'), (await exported('test/fixtures/k6/templating-scenario.json')).script);
-    // A deliberately wrong script proves the check is real.
+    // The jslib module's types, as the export writes them beside the script (each script references it).
+    await writeFile(path.join(tsDir, TEXT_SUMMARY_TYPES_FILE), (await exported('light')).textSummaryTypes);
+    // Deliberately wrong scripts prove the check is real, for @types/k6 and for the jslib module's types.
     await writeFile(path.join(tsDir, 'broken.ts'), "import http from 'k6/http';\nexport default function (): void { http.request('GET', 123); }\n");
+    await writeFile(path.join(tsDir, 'broken-summary.ts'), `/// <reference path="./${TEXT_SUMMARY_TYPES_FILE}" />\nimport { textSummary } from '${TEXT_SUMMARY_MODULE}';\nexport const s: number = textSummary({}, { indent: 1 });\n`);
     await symlink(path.join(repo, 'node_modules'), path.join(tsDir, 'node_modules'));
     const config = { compilerOptions: { target: 'es2020', lib: ['es2020'], module: 'esnext', moduleResolution: 'bundler', types: ['k6'], strict: true, noEmit: true, skipLibCheck: true }, include: ['*.ts'] };
     await writeFile(path.join(tsDir, 'tsconfig.json'), JSON.stringify(config));
@@ -54,7 +64,7 @@ describe('exported k6 scripts', () => {
       (e: { stdout?: string }) => e.stdout ?? String(e),
     );
     const errorFiles = [...new Set([...out.matchAll(/^(\S+?\.ts)\(/gm)].map((m) => m[1]))];
-    expect(errorFiles).toEqual(['broken.ts']);
+    expect(errorFiles.sort()).toEqual(['broken-summary.ts', 'broken.ts']);
   }, 60_000);
 
   it('reproduce the templating, captures and per-phase request subsets of the scenario', async () => {
@@ -103,10 +113,48 @@ describe('exported k6 scripts', () => {
     const summary = await import('../../fixtures/k6/handle-summary-data/k6-summary.json', { with: { type: 'json' } });
     const withSummary = await runUnderShim({ script, vus: 1, iterationsPerScenario: 1, env: { BASE_URL: 'http://x' }, summaryData: summary.default }, path.join(dir, 'sum-in.json'));
     const stdout = withSummary.summary?.stdout ?? '';
+    // k6's own summary first (a TTY without noColor in the fixture's state: coloured), then ours.
+    expect(stdout.startsWith(`[k6 textSummary stand-in: ${Object.keys(summary.default.metrics).length} metrics, indent " ", colors true]\n\nstresslab scenario chaos-db\n`)).toBe(true);
     expect(stdout).toContain('FAIL http_req_duration p(95) < 5000');
     const json = stdout.slice(stdout.indexOf('\n', stdout.indexOf('-----BEGIN')) + 1, stdout.indexOf('-----END'));
-    expect(JSON.parse(json)).toEqual(summary.default);
-    expect(withSummary.summary?.['stresslab-summary.json']).toBe(JSON.stringify(summary.default));
+    const written = JSON.parse(json) as Record<string, unknown> & { stresslab: { scenario: string; scenarioHash: string; summaryAt: string } };
+    const { stresslab, ...data } = written;
+    expect(data).toEqual(summary.default);
+    expect(stresslab).toMatchObject({ scenario: 'chaos-db', scenarioHash: loaded.hash });
+    expect(Math.abs(Date.parse(stresslab.summaryAt) - Date.now())).toBeLessThan(60_000);
+    expect(withSummary.summary?.['stresslab-summary.json']).toBe(json.trim());
+    // The importer knows when the test ran and which scenario it was, and refuses another one.
+    const parsed = parseK6Summary(written, 'pod.log');
+    const fingerprint = k6Fingerprint(1);
+    const base = { summaries: [parsed], exact: null, runId: 'r', nowEpochMs: 0, environment: { name: 'k6', fingerprint, fingerprintHash: 'x' }, targetUrl: null };
+    const imported = importK6Summaries({ ...base, scenario: null });
+    expect(imported.startedAt).toBe(new Date(Date.parse(stresslab.summaryAt) - summary.default.state.testRunDurationMs).toISOString());
+    const light = await loadPlan('light', { cwd: repo, seed: 0 });
+    expect(() => importK6Summaries({ ...base, scenario: { ...light.loaded, plan: light.plan } })).toThrow(/--scenario light does not match the k6 input: the input was exported from scenario chaos-db/);
+  }, 60_000);
+
+  it('loads request bodies once per test from bodies.json beside the script (open() in a SharedArray), not as literals', async () => {
+    const script = await exportTo('light-bodies', 'light', 'quick');
+    const text = await readFile(script, 'utf8');
+    const rows1k = JSON.stringify(JSON.parse(await readFile(path.join(repo, 'scenarios', 'data', 'rows-1k.json'), 'utf8')));
+    expect(rows1k.length).toBeGreaterThan(90_000);
+    // The 94 KB body is in bodies.json, not in the script every VU compiles.
+    expect(Buffer.byteLength(text)).toBeLessThan(30_000);
+    expect(text).not.toContain(rows1k.slice(1000, 1100));
+    expect(await readFile(path.join(path.dirname(script), BODIES_FILE), 'utf8')).toContain(rows1k.slice(1000, 1100).replace(/["\\]/g, (c) => `\\${c}`));
+    const run = await runUnderShim({ script, vus: 4, iterationsPerScenario: 400, env: { BASE_URL: 'http://sut:8080' } }, path.join(dir, 'bodies-in.json'));
+    expect(run.setupError).toBeNull();
+    // Four VUs, one read of the file, one SharedArray built.
+    expect(run.opens).toEqual([`./${BODIES_FILE}`]);
+    expect(run.sharedArrayBuilds).toEqual(['stresslab request bodies']);
+    const sent = run.records.filter((r) => r.tags.request === 'validate-1k');
+    expect(sent.length).toBeGreaterThan(10);
+    for (const r of sent) expect(r.body).toBe(rows1k);
+    // The templated body still renders per request.
+    const execute = run.records.filter((r) => r.tags.request === 'execute');
+    expect(execute.length).toBeGreaterThan(10);
+    for (const r of execute) expect(r.body).toMatch(/^\{"asset_id":"([1-9]\d?|1\d\d|200)","action":"sync","params":\{"ms":5\}\}$/);
+    expect(new Set(execute.map((r) => r.body)).size).toBeGreaterThan(5);
   }, 60_000);
 });
 

@@ -34,13 +34,15 @@ describe('stresslab k6', () => {
     const out = path.join(dir, 'export');
     const code = await k6Command.run(args({ action: 'export', inputs: ['chaos-db'], out, parallelism: 3, baseUrl: 'http://sut.staging:8080' }), io);
     expect(code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['README.md', 'configmap.yaml', 'script.ts', 'testrun.yaml']);
+    expect((await readdir(out)).sort()).toEqual(['README.md', 'bodies.json', 'configmap.yaml', 'k6-summary.d.ts', 'script.ts', 'testrun.yaml']);
     const testRun = parse(await readFile(path.join(out, 'testrun.yaml'), 'utf8')) as { kind: string; spec: { parallelism: number; script: { configMap: { name: string; file: string } }; runner: { env: { name: string; value: string }[] } } };
     const configMap = parse(await readFile(path.join(out, 'configmap.yaml'), 'utf8')) as { metadata: { name: string }; data: Record<string, string> };
     expect(testRun.kind).toBe('TestRun');
     expect(testRun.spec.parallelism).toBe(3);
     expect(testRun.spec.script.configMap).toEqual({ name: configMap.metadata.name, file: 'script.ts' });
     expect(configMap.data['script.ts']).toBe(await readFile(path.join(out, 'script.ts'), 'utf8'));
+    // The bodies the script open()s are mounted beside it.
+    expect(configMap.data['bodies.json']).toBe(await readFile(path.join(out, 'bodies.json'), 'utf8'));
     expect(testRun.spec.runner.env).toContainEqual({ name: 'BASE_URL', value: 'http://sut.staging:8080' });
     const printed = io.lines.join('\n');
     expect(printed).toMatch(/left out fault db-slow#1 \(db-latency\)/);
@@ -93,5 +95,29 @@ describe('stresslab k6', () => {
     // Surfacing thresholds are gone; harness-only ones are named in the warnings.
     expect(result.thresholds.map((t) => `${t.metric} ${t.expression} ${t.pass}`)).toEqual(['http_req_failed rate<0.3 false', 'http_req_failed rate<=0.9 false']);
     expect(result.warnings.join('\n')).toMatch(/not measured by k6, not evaluated: mttr_seconds max<60/);
+    // Warnings go to stderr; the checks line and verdict to stdout.
+    expect(io.lines.filter((l) => l.startsWith('ERR warning: ')).length).toBe(result.warnings.length);
+  });
+
+  it('import keeps the 509 failed checks and refuses a --scenario the input was not made by, naming the one it was', async () => {
+    const io = capture(repo);
+    const code = await k6Command.run(args({ action: 'import', inputs: [path.join(fixtures, 'handle-summary-data', 'k6-summary.json')], out: path.join(dir, 'reports3') }), io);
+    expect(code).toBe(1);
+    expect(io.lines).toContain('checks: 2907 passed, 509 failed (85.10 % held); "response time < 10s" 509 failed');
+    expect(io.lines).toContainEqual(expect.stringMatching(/^ERR warning: k6 checks failed: 509 of 3416/));
+
+    const names = ['validate-100', 'validate-1k', 'execute', 'status'];
+    const metrics = Object.fromEntries([
+      ['http_reqs', { type: 'counter', values: { count: 40, rate: 4 } }],
+      ['http_reqs{phase:spike}', { type: 'counter', values: { count: 40, rate: 4 } }],
+      ...names.map((n) => [`http_reqs{request:${n}}`, { type: 'counter', values: { count: 10, rate: 1 } }]),
+    ]);
+    // A run of the spike preset (every preset has these four requests; the phase tells them apart).
+    const file = path.join(dir, 'spike-summary.json');
+    await writeFile(file, JSON.stringify({ metrics, state: { testRunDurationMs: 10_000 } }));
+    const wrong = await k6Command.run(args({ action: 'import', inputs: [file], scenario: 'light', out: path.join(dir, 'reports4') }), capture(repo)).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--scenario light does not match the k6 input/) as unknown, hint: 'did you mean --scenario spike?' });
+    expect((wrong as Error).message).toBe('--scenario light does not match the k6 input: the input has phases spike; requests validate-100, validate-1k, execute, status, the scenario has phases steady');
+    await expect(readdir(path.join(dir, 'reports4'))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -93,9 +93,9 @@ describe.skipIf(!HAS_CHROMIUM)('HTML reports in headless Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-report.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
-    expect(charts).toMatchObject({ count: 4, errors: [] });
+    expect(charts).toMatchObject({ count: 6, errors: [] });
     const stats = await page.evaluate<CanvasStats[]>(CANVAS_STATS);
-    expect(stats.map((s) => s.chart)).toEqual(['latency', 'throughput', 'cpu', 'memory']);
+    expect(stats.map((s) => s.chart)).toEqual(['latency', 'throughput', 'outcomes', 'saturation', 'cpu', 'memory']);
     for (const s of stats) {
       expect(s.width).toBeGreaterThan(400);
       expect(s.painted / (s.width * s.height)).toBeGreaterThan(0.02);
@@ -117,7 +117,7 @@ describe.skipIf(!HAS_CHROMIUM)('HTML reports in headless Chromium', () => {
     const { page, problems, dialogs, charts } = await open(file);
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
-    expect(charts.count).toBe(4);
+    expect(charts.count).toBe(6);
     expect(await page.textContent('h1')).toContain(evil);
     expect(await page.locator('img').count()).toBe(0);
     await page.close();
@@ -134,7 +134,7 @@ describe.skipIf(!HAS_CHROMIUM)('HTML reports in headless Chromium', () => {
     const { page, problems, charts } = await open(file);
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-report-24h.png'), fullPage: true });
     expect(problems).toEqual([]);
-    expect(charts.count).toBe(4);
+    expect(charts.count).toBe(6);
     // Time from navigation start until every chart is drawn, measured by the page itself.
     expect(charts.ms).toBeLessThan(3000);
     await page.close();
@@ -147,7 +147,8 @@ describe.skipIf(!HAS_CHROMIUM)('HTML reports in headless Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'history.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(requests).toHaveLength(1);
-    expect(charts).toMatchObject({ count: 6, errors: [] });
+    // light: latency, throughput, CPU; chaos-db adds time to recover and time to detect.
+    expect(charts).toMatchObject({ count: 8, errors: [] });
     const stats = await page.evaluate<CanvasStats[]>(CANVAS_STATS);
     for (const s of stats) expect(s.painted / (s.width * s.height)).toBeGreaterThan(0.02);
     await page.close();

@@ -42,6 +42,7 @@ describe('runScenario with a RunObserver', () => {
         onPhase: (e) => seen.push(`${e.event} ${e.name}`),
         onFault: (e) => seen.push(`${e.event} ${e.name}`),
         onEnd: (e) => seen.push(`end ${e.abortReason}`),
+        onStep: (e) => seen.push(`${e.step} ${e.status}`),
       };
       const { result, runDir } = await runScenario({
         loaded, plan, observer, cwd: tmp.dir, outDir: path.join(tmp.dir, 'reports'), envName: 'test', signal: new AbortController().signal, history: false,
@@ -49,7 +50,12 @@ describe('runScenario with a RunObserver', () => {
       // A fault at 1 s leaves no steady state to judge recovery by; the verdict says so, the run is complete.
       expect(result.reasons.join('\n')).toMatch(/steady state/);
       expect(result.seed).toBe(7);
-      expect(seen).toEqual(['start 7 1', 'phase-start steady', 'fault-inject marker#1', 'fault-remove marker#1', 'phase-end steady', 'end null']);
+      // Setup steps as they happen, before the load; teardown steps after it.
+      expect(seen).toEqual([
+        'cleanup begin', 'cleanup done', 'healthy begin', 'healthy done', 'calibration begin', 'calibration done',
+        'start 7 1', 'phase-start steady', 'fault-inject marker#1', 'fault-remove marker#1', 'phase-end steady', 'end null',
+        'reports begin', 'reports done', 'stop-target begin', 'stop-target done',
+      ]);
       // One call per closed second, in order, covering the 4 s of load.
       expect(seconds.length).toBeGreaterThanOrEqual(4);
       expect(seconds).toEqual(seconds.map((_, i) => i));

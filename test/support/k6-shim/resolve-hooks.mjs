@@ -1,8 +1,10 @@
-// Node module hooks: the k6 built-in modules resolve to the test shim (see README.md).
+// Node module hooks: the k6 built-in modules and the jslib module exported scripts use resolve to the test shim (see README.md).
 const SHIM = {
   k6: './k6.ts',
   'k6/http': './k6-http.ts',
   'k6/execution': './k6-execution.ts',
+  'k6/data': './k6-data.ts',
+  'https://jslib.k6.io/k6-summary/0.0.2/index.js': './k6-summary.ts',
 };
 
 export async function resolve(specifier, context, next) {

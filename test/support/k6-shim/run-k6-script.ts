@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { shimState } from './shim-state.ts';
 import type { RecordedRequest } from './shim-state.ts';
@@ -21,6 +22,9 @@ export interface ShimRunInput {
 
 export interface ShimRunOutput {
   records: RecordedRequest[];
+  /** What the script open()ed and which SharedArrays it built, over all VUs. */
+  opens: string[];
+  sharedArrayBuilds: string[];
   setupError: string | null;
   summary: Record<string, string> | null;
   scenarios: string[];
@@ -41,11 +45,16 @@ shimState.respond = ({ method, count, vu }) => ({
   body: JSON.stringify({ id: `id-${vu}-${count}`, data: { items: [{ id: `item-${vu}-${count}` }] } }),
 });
 
+// k6's open(): a file relative to the script, read in the init context.
+(globalThis as Record<string, unknown>).open = (file: string): string => {
+  shimState.opens.push(file);
+  return readFileSync(path.resolve(path.dirname(input.script), file), 'utf8');
+};
 const url = pathToFileURL(input.script).href;
 const vus: ScriptModule[] = [];
 for (let vu = 1; vu <= input.vus; vu++) vus.push((await import(`${url}?vu=${vu}`)) as ScriptModule);
 const first = vus[0] as ScriptModule;
-const out: ShimRunOutput = { records: [], setupError: null, summary: null, scenarios: Object.keys(first.options.scenarios ?? {}) };
+const out: ShimRunOutput = { records: [], opens: [], sharedArrayBuilds: [], setupError: null, summary: null, scenarios: Object.keys(first.options.scenarios ?? {}) };
 try {
   first.setup?.();
 } catch (e) {
@@ -63,4 +72,6 @@ if (out.setupError === null) {
 }
 if (input.summaryData !== undefined) out.summary = first.handleSummary?.(input.summaryData) ?? null;
 out.records = shimState.records;
+out.opens = shimState.opens;
+out.sharedArrayBuilds = shimState.sharedArrayBuilds;
 process.stdout.write(JSON.stringify(out));

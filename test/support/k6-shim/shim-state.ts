@@ -26,6 +26,10 @@ export const shimState = {
   scenario: '',
   iterationInTest: 0,
   records: [] as RecordedRequest[],
+  /** Files the script opened with open(), in order (paths as the script gave them). */
+  opens: [] as string[],
+  /** SharedArray names whose callback ran. */
+  sharedArrayBuilds: [] as string[],
   respond: (_req: { method: string; url: string; count: number; vu: number }): ShimResponse => ({ status: 200, body: '{}' }),
 };
 

@@ -13,6 +13,8 @@ export interface TestServer {
   received(): Promise<number>;
   /** Time each request spent in the server (ms), in modes that record it (`distribution`). */
   heldMs(): Promise<number[]>;
+  /** `mixed` mode: load requests the server answered OK and with its failure status. */
+  served(): Promise<{ ok: number; failed: number }>;
   /** The server's own clock of its outage, as wall-clock epoch ms (null until it happened): `window` and `heal-after-gap` modes. */
   clocks(): Promise<ServerClocks>;
   stop(): Promise<void>;
@@ -51,6 +53,10 @@ export function startTestServer(mode: ServerMode): Promise<TestServer> {
         async heldMs() {
           const res = await fetch(`${url}/__stats`);
           return ((await res.json()) as { heldMs: number[] }).heldMs;
+        },
+        async served() {
+          const res = await fetch(`${url}/__stats`);
+          return ((await res.json()) as { served: { ok: number; failed: number } }).served;
         },
         async clocks() {
           const res = await fetch(`${url}/__stats`);

@@ -33,7 +33,12 @@ export type ServerMode =
    * every path, health included: a system that takes exactly that long to recover once traffic
    * reaches it again. Once only.
    */
-  | { kind: 'heal-after-gap'; gapMs: number; failForMs: number; loadPath: string };
+  | { kind: 'heal-after-gap'; gapMs: number; failForMs: number; loadPath: string }
+  /**
+   * Requests to `loadPath`: every `failEvery`-th answers `failStatus` at once, the others 200 after
+   * `okMs`; other paths answer 200 at once (health checks). /__stats counts both (`served`).
+   */
+  | { kind: 'mixed'; okMs: number; failEvery: number; failStatus: number; loadPath: string };
 
 const mode = JSON.parse(process.argv[2] ?? '{"kind":"fast"}') as ServerMode;
 const BODY = Buffer.from('{"ok":true,"service":"stresslab-test-server","v":1}');
@@ -47,6 +52,9 @@ let failTo: number | null = null;
 const epoch = (t: number | null): number | null => (t === null ? null : performance.timeOrigin + t);
 /** Time each request spent in the server (ms), for modes whose latency is the point of the test. */
 const heldMs: number[] = [];
+/** `mixed` mode: load requests answered OK and with the failure status, counted by the server itself. */
+const served = { ok: 0, failed: 0 };
+let loadSeen = 0;
 /** Requests per 100 ms of the server's clock (`fast` mode), for rate-accuracy benchmarks; GET /__arrivals takes and clears them. */
 const arrivals = new Map<number, number>();
 
@@ -71,7 +79,7 @@ function holdPrecisely(ms: number, then: () => void): void {
 function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.url === '/__stats') {
     const clocks = { firstAtEpochMs: epoch(firstAt), failFromEpochMs: epoch(failFrom), failToEpochMs: epoch(failTo) };
-    return ok(res, Buffer.from(JSON.stringify({ received, heldMs, ...clocks })));
+    return ok(res, Buffer.from(JSON.stringify({ received, heldMs, served, ...clocks })));
   }
   if (req.url === '/__arrivals') {
     const counts = [...arrivals.entries()].sort((a, b) => a[0] - b[0]);
@@ -115,6 +123,19 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       const since = firstAt === null ? -1 : performance.now() - firstAt;
       const failing = since >= mode.failFromMs && (mode.failToMs === null || since < mode.failToMs);
       return failing ? ok(res, Buffer.from('{"error":"unavailable"}'), 503) : ok(res);
+    }
+    case 'mixed': {
+      if (req.url !== mode.loadPath) return ok(res);
+      loadSeen++;
+      if (loadSeen % mode.failEvery === 0) {
+        served.failed++;
+        return ok(res, Buffer.from('{"error":"injected"}'), mode.failStatus);
+      }
+      holdPrecisely(mode.okMs, () => {
+        served.ok++;
+        ok(res);
+      });
+      return;
     }
     case 'heal-after-gap': {
       const now = performance.now();

@@ -7,6 +7,7 @@ import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import type { RunResult } from '../../../harness/contract/run-result.ts';
 import type { TimelineLate, TimelineSecond } from '../../../harness/contract/timeline-types.ts';
 import { LatencyHistogram } from '../../../harness/metrics/latency-histogram.ts';
+import type { Stats } from '../../../harness/contract/stats.ts';
 import type { AnalysisSettings } from '../../../harness/run/analysis-settings.ts';
 import { fixtureRunDir, fixtureSettings, loadFixtureRecord } from '../../fixtures/run-record/load-run-record.ts';
 import type { FixtureRun } from '../../fixtures/run-record/load-run-record.ts';
@@ -31,6 +32,11 @@ function lineTotals(lines: ReadonlyArray<TimelineSecond | TimelineLate>, name?: 
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
+function withoutOutcomeLatency(s: Stats): Stats {
+  const { okLatencyMs: _ok, koLatencyMs: _ko, ...rest } = s;
+  return rest;
+}
+
 const runs: Record<FixtureRun, { record: RunRecord; settings: AnalysisSettings }> = {} as never;
 beforeAll(async () => {
   for (const name of ['short-light', 'stall-chaos'] as const) runs[name] = { record: await loadFixtureRecord(name), settings: await fixtureSettings(name) };
@@ -53,6 +59,15 @@ describe('analyzeRun on recorded runs', () => {
         expect(stats.latencyMs.p95, req).toBe(round3(one.histogram.percentileMs(95)));
       }
       expect(Object.keys(result.requests).sort()).toEqual([...new Set(traffic.flatMap((l) => Object.keys(l.requests)))].sort());
+      // OK latency: every latency but the failed requests' ones, straight from the lines
+      const failed = LatencyHistogram.empty();
+      for (const l of traffic) for (const r of Object.values(l.requests)) if (r.errorHistogram !== undefined) failed.add(LatencyHistogram.decode(r.errorHistogram));
+      const ok = all.histogram.copy();
+      ok.subtract(failed);
+      expect(result.totals.okLatencyMs?.p50).toBe(round3(ok.percentileMs(50)));
+      expect(result.totals.okLatencyMs?.max).toBe(round3(ok.maxMs));
+      if (failed.count === 0) expect(result.totals.koLatencyMs).toBeNull();
+      else expect(result.totals.koLatencyMs?.p95).toBe(round3(failed.percentileMs(95)));
       expect(runResultSchema.safeParse(result).success).toBe(true);
     });
 
@@ -60,9 +75,13 @@ describe('analyzeRun on recorded runs', () => {
       const { record, settings } = runs[name];
       const written = runResultSchema.parse(JSON.parse(readFileSync(path.join(fixtureRunDir(name), 'result.json'), 'utf8')));
       const again = analyzeRun(record, settings);
-      for (const k of ['verdict', 'reasons', 'totals', 'requests', 'phases', 'thresholds', 'integrity', 'startedAt', 'endedAt'] as const) {
+      for (const k of ['verdict', 'reasons', 'thresholds', 'integrity', 'startedAt', 'endedAt'] as const) {
         expect(again[k], k).toEqual(written[k]);
       }
+      // Recorded before Stats had OK and KO latency: the same figures, plus those two.
+      expect(withoutOutcomeLatency(again.totals), 'totals').toEqual(written.totals);
+      expect(Object.fromEntries(Object.entries(again.requests).map(([n, st]) => [n, withoutOutcomeLatency(st)])), 'requests').toEqual(written.requests);
+      expect(again.phases.map((ph) => ({ ...ph, stats: withoutOutcomeLatency(ph.stats) })), 'phases').toEqual(written.phases);
       // Recorded before faults had effects: the same figures, each fault now with its effect (judged
       // on traffic, as the record holds no fault observations), every one observed.
       expect(again.faults.map(({ effect: _e, expectEffect: _x, evidence: _v, ...f }) => f)).toEqual(written.faults);
@@ -171,7 +190,7 @@ describe('analyzeRun on recorded runs', () => {
     const failed: RunRecord = { meta: { ...record.meta, abortReason: 'the harness failed: ENOSPC: no space left on device, write', failures }, timeline: record.timeline };
     const r = analyzeRun(failed, settings);
     expect(r.verdict).toBe('error');
-    expect(r.reasons[0]).toBe('the harness failed (timeline): ENOSPC: no space left on device, write (the disk is full: free space or choose another --out)');
+    expect(r.reasons[0]).toBe('the harness failed (timeline): ENOSPC: no space left on device, write (the disk is full: free space or choose another --reports-dir)');
     expect(r.reasons.some((x) => x.startsWith('aborted: the harness failed'))).toBe(false);
     expect(runResultSchema.safeParse(r).success).toBe(true);
     // The same record without failures keeps the verdict it had.

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric } from '../../../harness/analysis/regression-compare.ts';
 import { sequentialDesign, undecidedGated } from '../../../harness/analysis/sequential-design.ts';
-import { createRng } from '../../../harness/core/seeded-rng.ts';
+import { createRng, gaussian } from '../../../harness/core/seeded-rng.ts';
 
 const rng = createRng(4242);
-function gauss(): number {
-  let u = 0;
-  while (u === 0) u = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
+const gauss = (): number => gaussian(rng);
 const runs = (values: number[]) => values.map((value) => ({ value }));
 
 /**

@@ -33,6 +33,20 @@ describe('timelineAggregates', () => {
     expect(s0.successP95Ms).toBeLessThan(50); // and out of its success-only p95
     expect(agg.series[2]?.p95Ms).toBeNull();
     expect(agg.lateOutcomes).toBe(3);
+    // outcome classes per second, late lines included: 40 answers and the two late timeouts
+    expect(s0.statusCounts).toEqual({ '2xx': 40 });
+    expect(s0.errorKinds).toEqual({ timeout: 2, refused: 0, reset: 0, other: 0 });
+    expect(s0.failedP95Ms).toBeCloseTo(6000, -1);
+    expect(s0.successP99Ms).toBeLessThan(50);
+  });
+
+  it('keeps the failed requests\' latency apart in every aggregate', () => {
+    const { traffic } = agg;
+    expect(traffic.totals.failedHistogram?.count).toBe(2);
+    expect(traffic.totals.failedHistogram?.maxMs).toBeCloseTo(6000, -1);
+    expect(traffic.requests.a?.failedHistogram?.maxMs).toBeCloseTo(5000, -1);
+    expect(traffic.requests.b?.failedHistogram?.count).toBe(1);
+    expect(traffic.phases.main?.total.failedHistogram ?? null).toBeNull();
   });
 
   it('folds seconds and late lines into totals, requests and phases', () => {

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { SecondPoint } from '../../../harness/contract/second-point.ts';
 import { askLine } from '../../../harness/cli/ask-line.ts';
-import { LiveRecovery, activeFault, liveStateAt } from '../../../harness/cli/live-state.ts';
+import { LiveFaults, LiveRecovery, activeFault, liveStateAt } from '../../../harness/cli/live-state.ts';
 import type { Plan } from '../../../harness/contract/plan-types.ts';
 
 const plan: Plan = {
@@ -106,3 +106,31 @@ describe('askLine', () => {
     expect(await answer).toBe('');
   });
 });
+
+describe('LiveFaults', () => {
+  it('follows the reported events: the newest active fault, then the one removed last', () => {
+    const f = new LiveFaults(plan);
+    f.onEvent({ event: 'fault-inject', name: 'lat#1', kind: 'net-latency', atMs: 30_050 });
+    f.onEvent({ event: 'fault-inject', name: 'down#1', kind: 'db-down', atMs: 35_020 });
+    expect(f.active(36_000)).toEqual({ name: 'down#1', kind: 'db-down', remainingMs: 2_000 });
+    // Removed early (before its planned 38 s): no longer active, whatever the plan says.
+    f.onEvent({ event: 'fault-remove', name: 'down#1', kind: 'db-down', atMs: 36_500 });
+    expect(f.active(37_000)).toEqual({ name: 'lat#1', kind: 'net-latency', remainingMs: 3_000 });
+    expect(f.removed).toEqual({ name: 'down#1', kind: 'db-down', atMs: 36_500 });
+    f.endAll(39_000);
+    expect(f.active(39_000)).toBeNull();
+    expect(f.removed).toEqual({ name: 'lat#1', kind: 'net-latency', atMs: 39_000 });
+    const s = liveStateAt({ plan, elapsedMs: 39_000, second: null, recovery: null, faults: f });
+    expect(s.activeFault).toBeNull();
+    expect(s.removedFault).toEqual({ name: 'lat#1', kind: 'net-latency', atMs: 39_000 });
+  });
+
+  it('a fault whose injection failed is never active, and a remove of one never injected changes nothing', () => {
+    const f = new LiveFaults(plan);
+    f.onEvent({ event: 'fault-error', name: 'lat#1', kind: 'net-latency', atMs: 30_000 });
+    f.onEvent({ event: 'fault-remove', name: 'lat#2', kind: 'net-latency', atMs: 80_000 });
+    expect(f.active(31_000)).toBeNull();
+    expect(f.removed).toBeNull();
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, createLiveView, plainLine, renderLiveView, ttyLines } from '../../../harness/cli/live-view.ts';
+import { clock, clockAt, plainLine, renderLiveView, terminalWidth, ttyLines } from '../../../harness/cli/live-view.ts';
 import type { LiveState } from '../../../harness/cli/live-view.ts';
 
 const state = (over: Partial<LiveState> = {}): LiveState => ({
@@ -56,78 +56,42 @@ describe('renderLiveView', () => {
   });
 });
 
-function capture(isTTY: boolean, columns = 80) {
-  let out = '';
-  let now = 0;
-  const view = createLiveView({ write: (s) => void (out += s), isTTY, columns }, { nowMs: () => now });
-  return { view, out: () => out, at: (ms: number) => void (now = ms) };
-}
+describe('frame edge cases', () => {
+  it('a removed fault shows as removed (with when), not as active and not as "no fault active"', () => {
+    const s = state({ activeFault: null, removedFault: { name: 'db-down#1', kind: 'db-down', atMs: 72_400 }, recovery: 'recovering 1/5 healthy s' });
+    expect(ttyLines(s, 100)[2]).toBe('fault db-down#1 (db-down) removed at 1:12   recovering 1/5 healthy s');
+    expect(plainLine(s)).toContain('fault=none removed=db-down#1@1:12 recovery=');
+    // An active fault wins over the one removed before it.
+    expect(ttyLines({ ...s, activeFault: { name: 'x#2', kind: 'net-reset', remainingMs: 3000 } }, 100)[2]).toMatch(/^fault x#2 \(net-reset\) 0:03 left/);
+  });
 
-describe('createLiveView', () => {
-  it('plain mode prints a line every 10 s by default, and at once when a fault starts or ends', () => {
-    const c = capture(false);
-    for (let s = 0; s <= 30; s++) {
-      c.at(s * 1000);
-      const fault = s >= 12 && s < 15 ? { name: 'f#1', kind: 'net-reset', remainingMs: (15 - s) * 1000 } : null;
-      c.view.update(state({ elapsedMs: s * 1000, activeFault: fault }));
+  it('the last frame says how the load ended instead of a countdown', () => {
+    const s = state({ elapsedMs: 180_000, ended: 'done' });
+    expect(ttyLines(s, 100)[0]).toMatch(/\] 3:00 \/ 3:00 {2}100% {2}done$/);
+    expect(plainLine(state({ elapsedMs: 70_500, ended: 'stopped: interrupted' }))).toMatch(/^\[1:10\/3:00 39%\] ended="stopped: interrupted" rps=/);
+  });
+
+  it('width 0, undefined or nonsense lays out for 80 columns instead of a frame of "…"', () => {
+    expect([terminalWidth(0), terminalWidth(undefined), terminalWidth(Number.NaN), terminalWidth(-3), terminalWidth(132.7)]).toEqual([80, 80, 80, 80, 132]);
+    for (const columns of [0, undefined]) {
+      const lines = ttyLines(state({ recovery: 'recovering 3/5 healthy s' }), columns);
+      expect(lines).toEqual(ttyLines(state({ recovery: 'recovering 3/5 healthy s' }), 80));
+      expect(lines[0]).toMatch(/^\[█+░+\] 1:05 \/ 3:00/);
+      for (const l of lines) expect([...l].length).toBeLessThan(80);
     }
-    c.view.stop();
-    const lines = c.out().trimEnd().split('\n');
-    expect(lines.map((l) => /^\[(\d+:\d+)/.exec(l)?.[1])).toEqual(['0:00', '0:10', '0:12', '0:15', '0:25', '0:30']);
-    expect(c.out()).not.toMatch(ANSI);
   });
 
-  it('TTY mode redraws the frame in place: cursor up over the previous frame, each line cleared', () => {
-    const c = capture(true);
-    c.view.update(state({ elapsedMs: 1000 }));
-    const first = c.out();
-    expect(first).not.toContain('\u001b[3A');
-    expect(first.split('\n')).toHaveLength(4);
-    c.at(500);
-    c.view.update(state({ elapsedMs: 1500 }));
-    expect(c.out()).toBe(first); // throttled to 1 s
-    c.at(1000);
-    c.view.update(state({ elapsedMs: 2000 }));
-    const second = c.out().slice(first.length);
-    expect(second.startsWith('\u001b[3A')).toBe(true);
-    expect(second.match(/\r\u001b\[2K/g)).toHaveLength(3);
-    expect(second.replace(ANSI, '')).toContain('0:02 / 3:00');
+  it('a very narrow terminal gets lines of 19 columns at least (the terminal wraps them), never a lone "…"', () => {
+    const lines = ttyLines(state(), 5);
+    for (const l of lines) {
+      expect([...l].length).toBe(Math.min(19, [...l].length));
+      expect(l.length).toBeGreaterThan(5);
+    }
+    expect(lines[1]).toBe('99.5 rps   p95 12.…');
   });
 
-  it('TTY: a shorter frame clears the lines the longer one left behind', () => {
-    const c = capture(true);
-    c.view.update(state());
-    c.at(1000);
-    c.view.update(state({ activeFault: null }));
-    const redraw = c.out().slice(c.out().lastIndexOf('\u001b[3A'));
-    // 2 lines drawn, then the 3rd old line cleared and the cursor back below the 2 new ones.
-    expect(redraw).toMatch(/\u001b\[3A(\r\u001b\[2K[^\n]*\n){2}\u001b\[2K\n\u001b\[1A$/);
-  });
-
-  it('print puts a message above the frame and redraws the frame below it', () => {
-    const c = capture(true);
-    c.view.update(state());
-    const before = c.out().length;
-    c.view.print('fault db-down#1 injected');
-    const tail = c.out().slice(before);
-    expect(tail.startsWith('\u001b[3A')).toBe(true);
-    const msgAt = tail.indexOf('fault db-down#1 injected\n');
-    expect(msgAt).toBeGreaterThan(0);
-    expect(tail.slice(msgAt)).toContain('1:05 / 3:00');
-  });
-
-  it('stop draws a state that the throttle held back, once, then ignores updates', () => {
-    const c = capture(true);
-    c.view.update(state({ elapsedMs: 1000 }));
-    c.at(100);
-    c.view.update(state({ elapsedMs: 1100, rps: 42 }));
-    expect(c.out()).not.toContain('42.0 rps');
-    c.view.stop();
-    expect(c.out()).toContain('42.0 rps');
-    const done = c.out();
-    c.view.stop();
-    c.at(99_000);
-    c.view.update(state());
-    expect(c.out()).toBe(done);
+  it('elapsed time is rounded down, the countdown up', () => {
+    expect(ttyLines(state({ elapsedMs: 65_900 }), 100)[0]).toMatch(/ 1:05 \/ 3:00 {2}36% {2}1:55 left/);
+    expect([clockAt(0), clockAt(999), clockAt(1000), clockAt(-20)]).toEqual(['0:00', '0:00', '0:01', '0:00']);
   });
 });

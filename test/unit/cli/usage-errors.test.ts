@@ -13,7 +13,12 @@ import { captureIo } from './validate-list-plan-io.ts';
 let cwd: string;
 beforeAll(async () => {
   cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-usage-'));
-});
+  // Commands load on demand: the first call of each imports (and vitest transforms) its modules,
+  // 2-3 s on this machine, which says nothing about whether a handler ran. Load them once, untimed.
+  const warm = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-usage-warm-'));
+  for (const command of ['run', 'plan', 'validate', 'baseline', 'faults', 'compare']) await main([command, '--help'], captureIo(warm));
+  await fs.rm(warm, { recursive: true, force: true });
+}, 60_000);
 afterAll(async () => {
   await fs.rm(cwd, { recursive: true, force: true });
 });

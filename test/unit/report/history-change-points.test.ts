@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type Rng } from '../../../harness/core/seeded-rng.ts';
+import { createRng, gaussian, type Rng } from '../../../harness/core/seeded-rng.ts';
 import { historyChangePoints, type HistoryCheckMetric, type HistoryMetricResult } from '../../../harness/report/history-change-points.ts';
 import { historyLine, type HistoryLine } from '../../../harness/report/history-line.ts';
 import { loadChartAssets } from '../../../harness/report/chart-assets.ts';
@@ -193,10 +193,6 @@ describe('change points on the trend page', () => {
   });
 });
 
-/** A standard normal deviate (Box–Muller) from the seeded generator. */
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-}
 
 /** 60 nights of p95 with 3 % lognormal noise, stepping up by `step` at night 40. */
 function noisyNights(rng: Rng, step: number): HistoryLine[] {

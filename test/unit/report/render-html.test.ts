@@ -25,8 +25,23 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/(src|href|action)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/url\(|@import|fetch\(|XMLHttpRequest/);
     expect(html).toMatch(/Content-Security-Policy" content="default-src &#39;none&#39;/);
-    expect(embeddedCharts(html).map((c) => c.id)).toEqual(['latency', 'throughput', 'cpu', 'memory']);
-    expect(html).toContain('<td>latency.p99</td><td>811.8</td><td>911.6</td><td>+12.3%</td>');
+    expect(embeddedCharts(html).map((c) => c.id)).toEqual(['latency', 'throughput', 'outcomes', 'saturation', 'cpu', 'memory']);
+    expect(html).toContain('<tr><td>p95 latency</td><td class="text">gated</td><td>186.4 ms</td><td>203.8 ms</td><td>+9.3%</td><td>+12.3%</td><td class="bad">✗ regression (fails the run)</td></tr>');
+  });
+
+  it('shows gated and reported-only metrics apart, raw and corrected change labelled, details folded', () => {
+    const html = renderHtml({ result: loadFixtureResult(), ...syntheticRun(180, FIXTURE_FAULTS) }, assets);
+    const section = html.slice(html.indexOf('<h2>Regressions vs baseline</h2>'), html.indexOf('<h2>Requests</h2>'));
+    expect(section).toContain('<th>raw change</th><th>at equal machine speed</th><th>verdict</th>');
+    // A reported-only metric that got worse is a warning, not a failure.
+    expect(section).toContain('<tr><td>p99 latency</td><td class="text">reported</td><td>811.8 ms</td><td>911.6 ms</td><td>+12.3%</td><td>+10.9%</td><td class="warn">⚠ worse (not gated)</td></tr>');
+    expect(section.match(/class="bad"/g)).toHaveLength(2); // the summary line and the one gated regression
+    expect(section).toMatch(/<details><summary>How each metric was judged[^<]*<\/summary>\n<table>/);
+    expect(section.indexOf('[+8.1%, +16.5%]')).toBeGreaterThan(section.indexOf('<details>'));
+    // The header lists the warnings that do not repeat a row of the table.
+    const header = html.slice(0, html.indexOf('<h2>'));
+    expect(header).toContain('environment fingerprint differs from the baseline (cpuModel)');
+    expect(header).not.toMatch(/p99Ms regressed|errorRate may have regressed/);
   });
 
   it('escapes user-supplied names everywhere, including the embedded chart data', () => {

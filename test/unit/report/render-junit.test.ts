@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../../harness/report/render-junit.ts';
 import { loadFixtureResult, passingResult } from '../../fixtures/report/load-fixture.ts';
 import { findAll, parseXml, type XmlElement } from './xml-tree.ts';
+import { decideVerdict } from '../../../harness/analysis/verdict.ts';
+import type { RegressionResult, RunResult } from '../../../harness/contract/run-result.ts';
+
+/** A comparison as the gate writes it: p50 4.563 → 4.919 ms, +7.8 % raw, +14.5 % at equal machine speed. */
+function compared(metric: string, verdict: RegressionResult['verdict'], gated: boolean): RegressionResult {
+  return {
+    metric, baseline: 4.563, current: 4.919, changePct: 14.5, rawChangePct: 7.8, correction: 'machine-speed',
+    ciLowPct: verdict === 'regression' ? 10 : -2, ciHighPct: 19, verdict, gated, mdcPct: 3, runsNeeded: 2, note: `${verdict} note`,
+  };
+}
+const gated = (metric: string, verdict: RegressionResult['verdict']): RegressionResult => compared(metric, verdict, true);
+const reported = (metric: string, verdict: RegressionResult['verdict']): RegressionResult => compared(metric, verdict, false);
 
 function testcases(xml: string): { root: XmlElement; suite: XmlElement; cases: XmlElement[] } {
   const root = parseXml(xml);
@@ -16,20 +28,21 @@ describe('renderJunit', () => {
     const { root, suite, cases } = testcases(xml);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
     expect(root.name).toBe('testsuites');
-    // verdict + 3 thresholds + 5 regressions + 3 integrity checks + 2 faults
-    expect(cases).toHaveLength(14);
+    // verdict + 3 thresholds + 6 regressions + 3 integrity checks + 2 faults
+    expect(cases).toHaveLength(15);
     const failed = cases.filter((c) => c.children.some((x) => x.name === 'failure'));
     const skipped = cases.filter((c) => c.children.some((x) => x.name === 'skipped'));
     for (const el of [root, suite]) {
-      expect(el.attrs).toMatchObject({ tests: '14', failures: String(failed.length), errors: '0', skipped: String(skipped.length), time: '180.000' });
+      expect(el.attrs).toMatchObject({ tests: '15', failures: String(failed.length), errors: '0', skipped: String(skipped.length), time: '180.000' });
     }
+    // What failed the run, and only that: stuck executions, the reported-only p99 and the suspect error rate only warn.
     expect(failed.map((c) => `${c.attrs['classname']} / ${c.attrs['name']}`)).toEqual([
       'chaos-db.run / verdict',
       'chaos-db.thresholds / http_req_duration{request:validate} p(95)<250',
-      'chaos-db.integrity / stuck',
+      'chaos-db.regressions.gated / p95 latency (p95Ms)',
       'chaos-db.faults / db-partition recovers',
     ]);
-    expect(skipped.map((c) => c.attrs['name'])).toEqual(['requests.status.p99']);
+    expect(skipped.map((c) => c.attrs['name'])).toEqual(['p99 latency · status (p99Ms{request:status})']);
     for (const c of cases) expect(c.children.filter((x) => x.name === 'failure' || x.name === 'skipped').length).toBeLessThanOrEqual(1);
     for (const f of findAll(suite, 'failure')) expect(f.attrs['message']?.length).toBeGreaterThan(0);
   });
@@ -41,8 +54,9 @@ describe('renderJunit', () => {
     // A passing run with a reported-only regression (p99 is not gated) and a blind gated metric that only warns.
     const passing = testcases(renderJunit({ ...r, regressions: [compared('regression', 'p99Ms', false), compared('blind', 'p95Ms', true), compared('ok', 'p50Ms', true)] }));
     expect(findAll(passing.suite, 'failure')).toHaveLength(0);
-    const p99 = passing.cases.find((c) => c.attrs['name'] === 'p99Ms');
-    expect(findAll(p99 as XmlElement, 'system-out')[0]?.text).toMatch(/detectable change 6\.1 %: regression \(reported, not gated\)/);
+    const p99 = passing.cases.find((c) => c.attrs['name'] === 'p99 latency (p99Ms)');
+    expect(p99?.attrs['classname']).toBe('chaos-db.regressions.reported');
+    expect(findAll(p99 as XmlElement, 'system-out')[0]?.text).toMatch(/detectable change 6\.1 %: worse \(not gated\)$/m);
     // Failed by a gated regression and a blind metric the scenario makes fail: exactly those two.
     const failed = testcases(renderJunit({
       ...r,
@@ -51,7 +65,50 @@ describe('renderJunit', () => {
       regressions: [compared('regression', 'p50Ms', true), compared('blind', 'p95Ms', true), compared('regression', 'p99Ms', false)],
     }));
     const failedNames = failed.cases.filter((c) => c.children.some((x) => x.name === 'failure')).map((c) => c.attrs['name']);
-    expect(failedNames).toEqual(['verdict', 'p50Ms', 'p95Ms']);
+    expect(failedNames).toEqual(['verdict', 'p50 latency (p50Ms)', 'p95 latency (p95Ms)']);
+  });
+
+  it('a PASS run decided by the analysis holds no <failure>, whatever only warns', () => {
+    const regressions = [
+      gated('p50Ms', 'ok'), gated('p95Ms', 'suspect'), gated('errorRate', 'blind'), gated('mttrSec', 'no-data'),
+      reported('p99Ms', 'regression'), reported('rps', 'regression'), reported('targetPeakCpuPercent', 'suspect'),
+    ];
+    const r = passingResult();
+    const integrity = { ...(loadFixtureResult().integrity as NonNullable<RunResult['integrity']>), lost: 0, duplicated: 0, stuck: 3 };
+    const decided = decideVerdict({ abortReason: null, steadyState: null, thresholds: r.thresholds, regressions, integrity, faults: [] });
+    expect(decided.verdict).toBe('pass');
+    expect(decided.warnings.length).toBeGreaterThanOrEqual(5);
+    const { root, suite, cases } = testcases(renderJunit({ ...r, ...decided, regressions, integrity }));
+    expect(findAll(root, 'failure')).toHaveLength(0);
+    expect([root.attrs['failures'], suite.attrs['failures']]).toEqual(['0', '0']);
+    // Still listed, as output: the two reported-only metrics that got worse.
+    const worse = cases.filter((c) => /worse \(not gated\)/.test(findAll(c, 'system-out')[0]?.text ?? ''));
+    expect(worse.map((c) => c.attrs['name'])).toEqual(['p99 latency (p99Ms)', 'throughput (rps)']);
+  });
+
+  it('a run failed by gated regressions has exactly their failures, beside the verdict and the other failed gates', () => {
+    const regressions = [
+      gated('p50Ms', 'regression'), gated('p95Ms', 'regression'), gated('errorRate', 'suspect'), gated('mttrSec', 'ok'),
+      reported('p99Ms', 'regression'), reported('rps', 'regression'),
+    ];
+    const r = passingResult();
+    const thresholds = [...r.thresholds, { metric: 'http_req_failed', expression: 'rate<0.001', actual: 0.004, pass: false }];
+    const decided = decideVerdict({ abortReason: null, steadyState: null, thresholds, regressions, integrity: null, faults: [] });
+    expect(decided.verdict).toBe('fail');
+    const { suite, cases } = testcases(renderJunit({ ...r, ...decided, thresholds, regressions }));
+    const failed = cases.filter((c) => c.children.some((x) => x.name === 'failure'));
+    expect(failed.map((c) => `${c.attrs['classname']} / ${c.attrs['name']}`)).toEqual([
+      'chaos-db.run / verdict',
+      'chaos-db.thresholds / http_req_failed rate<0.001',
+      'chaos-db.regressions.gated / p50 latency (p50Ms)',
+      'chaos-db.regressions.gated / p95 latency (p95Ms)',
+    ]);
+    expect(suite.attrs['failures']).toBe('4');
+    for (const c of failed.slice(2)) expect(findAll(c, 'failure')[0]?.attrs['type']).toBe('regression');
+    // The failure says both changes: raw (the medians) and at equal machine speed (what was judged).
+    expect(findAll(failed[2] as XmlElement, 'failure')[0]?.attrs['message']).toBe(
+      'p50 latency (p50Ms) regressed: baseline 4.563 ms, current 4.919 ms, raw change +7.8%, at equal machine speed +14.5%, 90% CI [+10.0%, +19.0%], detectable change 3.0 %',
+    );
   });
 
   it('passes every testcase of a passing run', () => {

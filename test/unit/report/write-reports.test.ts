@@ -5,9 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runResultSchema } from '../../../harness/contract/run-result.ts';
 import { StresslabError } from '../../../harness/core/stresslab-error.ts';
 import { historyLine } from '../../../harness/report/history-line.ts';
+import { readHistory } from '../../../harness/report/read-history.ts';
 import { renderMarkdown } from '../../../harness/report/render-markdown.ts';
 import {
-  appendHistory, readHistory, writeHistoryReport, writeReports, writeEachReport,
+  appendHistory, writeHistoryReport, writeReports, writeEachReport,
 } from '../../../harness/report/write-reports.ts';
 import { loadFixtureResult } from '../../fixtures/report/load-fixture.ts';
 import { FIXTURE_FAULTS, syntheticRun } from '../../fixtures/report/synthetic-run.ts';

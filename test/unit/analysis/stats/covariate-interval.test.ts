@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { covariateInterval } from '../../../../harness/analysis/stats/covariate-interval.ts';
 import { compareMetric, compareRuns } from '../../../../harness/analysis/regression-compare.ts';
 import type { MetricRun, RunValue } from '../../../../harness/analysis/regression-compare.ts';
-import { createRng } from '../../../../harness/core/seeded-rng.ts';
+import { createRng, gaussian } from '../../../../harness/core/seeded-rng.ts';
 
 /**
  * Runs on a machine whose speed swings from run to run (as measured on the 2-core CI machine: the
@@ -12,7 +12,7 @@ import { createRng } from '../../../../harness/core/seeded-rng.ts';
  */
 function machineRuns(seed: number, n: number, opts: { change?: number; beta?: number; speeds?: number[] } = {}): { value: number; covariate: number }[] {
   const rng = createRng(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const gauss = (): number => gaussian(rng);
   return Array.from({ length: n }, (_, i) => {
     const covariate = opts.speeds?.[i] ?? 2000 * Math.exp(0.15 * gauss());
     const value = 40 * (covariate / 2000) ** (opts.beta ?? 0.75) * (1 + (opts.change ?? 0)) * Math.exp(0.015 * gauss());

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { detectableChange, normalCdf } from '../../../../harness/analysis/stats/detectable-change.ts';
+import { detectableChange } from '../../../../harness/analysis/stats/detectable-change.ts';
+import { normalCdf } from '../../../../harness/analysis/stats/normal-cdf.ts';
 import { pairedInterval } from '../../../../harness/analysis/stats/paired-interval.ts';
 import { compareMetric } from '../../../../harness/analysis/regression-compare.ts';
-import { createRng } from '../../../../harness/core/seeded-rng.ts';
+import { createRng, gaussian } from '../../../../harness/core/seeded-rng.ts';
 import { decideVerdict } from '../../../../harness/analysis/verdict.ts';
 
 const rng = createRng(20261203);
-function gauss(): number {
-  let u = 0;
-  while (u === 0) u = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
+const gauss = (): number => gaussian(rng);
 const runs = (values: number[]) => values.map((value) => ({ value }));
 
 describe('detectableChange (docs/regression-gate.md, What a verdict could have seen)', () => {
