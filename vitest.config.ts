@@ -12,6 +12,8 @@ const RELIABILITY_PAIRED = [
   'test/reliability/audit-sources-run.test.ts',
   'test/reliability/installed-package.test.ts',
   'test/reliability/concurrent-runs.test.ts',
+  'test/reliability/summary-json-quiet.test.ts',
+  'test/reliability/outputs-run.test.ts',
 ];
 
 export default defineConfig({
