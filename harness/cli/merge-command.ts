@@ -26,8 +26,10 @@ import { reportsDirOf, reportsDirOptions } from './reports-dir-option.ts';
 import type { ReportsDirFlags } from './reports-dir-option.ts';
 import { summaryOptions, summaryOutput } from './summary-output.ts';
 import type { SummaryFlags } from './summary-output.ts';
+import { outputOptions, outputTargetsOf, sendRunOutputs } from './output-option.ts';
+import type { OutputFlags } from './output-option.ts';
 
-export interface MergeArgs extends ReportsDirFlags, SummaryFlags {
+export interface MergeArgs extends ReportsDirFlags, SummaryFlags, OutputFlags {
   runDirs: string[];
   env: string;
   baseline: string | boolean | undefined;
@@ -37,7 +39,7 @@ export interface MergeArgs extends ReportsDirFlags, SummaryFlags {
 
 export const mergeCommand: StresslabCommand<MergeArgs> = {
   builder: (y: Argv) =>
-    summaryOptions(reportsDirOptions(y, 'Reports directory: the merged run goes to <dir>/<scenario>/<run-id>/'))
+    outputOptions(summaryOptions(reportsDirOptions(y, 'Reports directory: the merged run goes to <dir>/<scenario>/<run-id>/')))
       .positional('runDirs', { type: 'string', array: true, demandOption: true, describe: 'The run directory of every part, e.g. reports/heavy/<run-id>' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name: selects baselines/<env>/ and reports/<env>/history.jsonl' })
       .option('baseline', { describe: 'Baseline file to gate against (default baselines/<env>/<scenario>.json when it exists); --no-baseline skips the gate' })
@@ -45,12 +47,14 @@ export const mergeCommand: StresslabCommand<MergeArgs> = {
       .option('scenario', { type: 'string', describe: 'Take thresholds and recovery rules from this scenario file (default: the file part 1 ran)' }) as unknown as Argv<MergeArgs>,
   examples: [
     ['stresslab merge /tmp/part1/heavy/20261203T020000Z-1a2b /tmp/part2/heavy/20261203T020000Z-3c4d --env staging', 'Judge a load two machines sent as one run'],
+    ['stresslab merge part1/heavy/<run-id> part2/heavy/<run-id> -o prometheus-rw=http://127.0.0.1:9090/api/v1/write', 'The merged run\'s metrics to Prometheus (send the parts themselves nowhere)'],
   ],
   async run(args, io) {
     if (args.tolerance !== undefined && !(args.tolerance > 0 && args.tolerance <= 100)) {
       throw new StresslabError('BAD_USAGE', `--tolerance must be a percentage in (0, 100], got ${args.tolerance}`, { hint: 'e.g. --tolerance 5' });
     }
     const reportsDir = path.resolve(io.cwd, reportsDirOf(args, io));
+    const outputs = await outputTargetsOf(args, io);
     const output = summaryOutput(args, io, 'merge');
     await output.check();
     const parts: RunPart[] = [];
@@ -88,6 +92,8 @@ export const mergeCommand: StresslabCommand<MergeArgs> = {
     await appendHistory(path.join(reportsDir, args.env, 'history.jsonl'), historyLine(result, await gitSha(io.cwd)));
     output.human.out(formatRunSummary(result));
     output.human.out(`merged ${parts.length} parts (${parts.map((p) => p.dir).join(', ')}) into ${path.relative(io.cwd, runDir) || runDir}/ (${Object.keys(written).length + 2} files)`);
+    // As for `run`: a failed send is a warning, the merged run's verdict and exit code stand.
+    await sendRunOutputs(output.human, runDir, outputs);
     return output.finish(result, runDir, exitCodeForVerdict(result.verdict));
   },
 };
