@@ -1,9 +1,10 @@
-import type { RequestSecond, TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
+import type { TimelineLate, TimelineSecond } from '../contract/timeline-types.ts';
 import type { SecondPoint } from '../contract/second-point.ts';
 import { LatencyHistogram } from '../metrics/latency-histogram.ts';
 import { addCounters, addFailedHistogram } from '../metrics/traffic-aggregate.ts';
 import { addDropped, emptyBreakdown, requestAggregatesFor, totalAggregatesFor } from '../metrics/traffic-breakdown.ts';
 import type { TrafficBreakdown } from '../metrics/traffic-breakdown.ts';
+import { timelineSecondGroups } from './timeline-second-groups.ts';
 import { addToSecondBase, emptySecondBase, pointOf } from './timeline-series.ts';
 
 /** What a run's traffic lines add up to. */
@@ -17,33 +18,17 @@ export interface TimelineAggregates {
 }
 
 /**
- * Folds `second` and `late` lines into the run's aggregates and per-second series in one pass. A
- * late line goes into its second (keyed by intended send time, like the second's own outcomes);
- * one whose second is missing (a torn or trimmed timeline) still counts, as a second of its own.
- * Each histogram is decoded once, into its request name's histogram of the second, which is added
- * to that name's aggregates and to the second's; the second's goes into the run and phase totals
+ * Folds `second` and `late` lines into the run's aggregates and per-second series in one pass,
+ * late lines in their second (timeline-second-groups.ts). Each histogram is decoded once, into its
+ * request name's histogram of the second, which is added to that name's aggregates and to the second's; the second's goes into the run and phase totals
  * once. Adding a histogram walks all its 17,408 buckets, which is most of the cost of a long run:
  * a synthesized 24 h timeline (86,400 seconds, 4 request names) folds in about a minute on the
  * 2-core machine. Pure; histograms held: four scratch ones and the aggregates' (a failed part only
  * where failures had a latency).
  */
 export function timelineAggregates(timeline: { seconds: readonly TimelineSecond[]; late: readonly TimelineLate[] }): TimelineAggregates {
-  const lateByT = new Map<number, TimelineLate[]>();
   let lateOutcomes = 0;
-  for (const l of timeline.late) {
-    const list = lateByT.get(l.t);
-    if (list === undefined) lateByT.set(l.t, [l]);
-    else list.push(l);
-    for (const r of Object.values(l.requests)) lateOutcomes += r.count;
-  }
-  // Seconds in order (the file's order already, normally), each with its late lines; a late line
-  // without its second gets an empty one. Nothing per second is kept but the series point.
-  const seconds = [...timeline.seconds];
-  const present = new Set(seconds.map((s) => s.t));
-  for (const [t, [first]] of lateByT) {
-    if (!present.has(t) && first !== undefined) seconds.push({ type: 'second', t, phase: first.phase, requests: {}, droppedIterations: 0 });
-  }
-  seconds.sort((a, b) => a.t - b.t);
+  for (const l of timeline.late) for (const r of Object.values(l.requests)) lateOutcomes += r.count;
 
   const traffic = emptyBreakdown();
   const series: SecondPoint[] = [];
@@ -52,20 +37,11 @@ export function timelineAggregates(timeline: { seconds: readonly TimelineSecond[
   const nameFailed = LatencyHistogram.empty();
   const all = LatencyHistogram.empty();
   const failed = LatencyHistogram.empty();
-  for (const second of seconds) {
-    const lines = [second, ...(lateByT.get(second.t) ?? [])];
+  for (const { second, droppedIterations, byName } of timelineSecondGroups(timeline)) {
     // The second's own line names the phase; its late lines repeat it.
     const { t, phase } = second;
     const base = emptySecondBase(t, phase, second.inFlight ?? null);
-    const byName = new Map<string, RequestSecond[]>();
-    for (const line of lines) {
-      base.droppedIterations += line.droppedIterations;
-      for (const [n, r] of Object.entries(line.requests)) {
-        const parts = byName.get(n);
-        if (parts === undefined) byName.set(n, [r]);
-        else parts.push(r);
-      }
-    }
+    base.droppedIterations = droppedIterations;
     all.reset();
     failed.reset();
     const totals = totalAggregatesFor(traffic, phase);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { failureWindowSchema } from './failure-window.ts';
 import { faultEffectSchema } from './fault-evidence.ts';
 import { errorKindsSchema } from './stats.ts';
 import { regressionVerdictSchema, thresholdResultSchema, verdictSchema } from './run-result.ts';
@@ -56,14 +57,9 @@ export const summaryFaultSchema = z.strictObject({
 
 /** A stretch of the run in which requests failed (contract/failure-window.ts), times in s from the load's start. */
 export const summaryFailureWindowSchema = z.strictObject({
+  ...failureWindowSchema.omit({ fromMs: true, toMs: true }).shape,
   fromSec: z.number().nonnegative(),
   toSec: z.number().nonnegative(),
-  requests: z.number().int().nonnegative(),
-  errors: z.number().int().nonnegative(),
-  statusCounts: z.record(z.string(), z.number().int().nonnegative()),
-  errorKinds: errorKindsSchema,
-  peakErrorsPerSec: z.number().int().nonnegative(),
-  faults: z.array(z.string()),
 });
 
 export const summaryDocumentSchema = z.strictObject({

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../harness/cli/main.ts';
 import { ExitCode } from '../../../harness/core/exit-codes.ts';
 import type { HistoryChangePoints } from '../../../harness/report/history-change-points.ts';
-import { historyLine, type HistoryLine } from '../../../harness/report/history-line.ts';
+import type { HistoryLine } from '../../../harness/report/history-line.ts';
 import { captureIo } from '../../support/capture-io.ts';
-import { loadFixtureResult } from '../../fixtures/report/load-fixture.ts';
+import { nightLine } from '../../fixtures/report/nightly-history.ts';
 
 /** `stresslab history check <file>` on history.jsonl files written to a temp dir, in-process. */
 let tmp: string;
@@ -18,7 +18,6 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-const BASE = historyLine(loadFixtureResult(), 'abc123def4567890');
 /** A ±1.2 % wiggle of period 7, so the series look measured but every run of the test is the same. */
 const WIGGLE = [0, 0.01, -0.008, 0.004, -0.012, 0.007, -0.003];
 
@@ -26,17 +25,10 @@ const WIGGLE = [0, 0.01, -0.008, 0.004, -0.012, 0.007, -0.003];
 function nights(n: number, step = 0, at = n): HistoryLine[] {
   return Array.from({ length: n }, (_, i) => {
     const w = 1 + (WIGGLE[i % WIGGLE.length] as number);
-    return {
-      ...BASE,
-      runId: `light-${i}`,
-      scenario: 'light',
-      gitSha: `${String(i).padStart(4, '0')}deadbeefcafe`,
-      startedAt: new Date(Date.UTC(2025, 0, 1 + i, 2)).toISOString(),
-      endedAt: new Date(Date.UTC(2025, 0, 1 + i, 2, 3)).toISOString(),
-      verdict: 'pass',
+    return nightLine(i, {
       p50Ms: 3 * w, p95Ms: 10 * (i >= at ? 1 + step : 1) * w, p99Ms: 20 * w, rps: 200 * w, errorRate: 0, mttrSec: null,
       targetCpuMsPerRequest: 0.3 * w, calibrationUs: 900, targetExited: false,
-    };
+    });
   });
 }
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, gaussian, type Rng } from '../../../harness/core/seeded-rng.ts';
 import { historyChangePoints, type HistoryCheckMetric, type HistoryMetricResult } from '../../../harness/report/history-change-points.ts';
-import { historyLine, type HistoryLine } from '../../../harness/report/history-line.ts';
+import type { HistoryLine } from '../../../harness/report/history-line.ts';
 import { loadChartAssets } from '../../../harness/report/chart-assets.ts';
 import type { ChartSpec } from '../../../harness/report/chart-spec.ts';
 import { renderHistoryHtml } from '../../../harness/report/render-history-html.ts';
-import { loadFixtureResult } from '../../fixtures/report/load-fixture.ts';
+import { nightLine } from '../../fixtures/report/nightly-history.ts';
 
-const BASE = historyLine(loadFixtureResult(), 'abc123def4567890');
 
 /** A ±1.2 % wiggle of period 7: noise-like, but the same every run of the test. */
 const WIGGLE = [0, 0.01, -0.008, 0.004, -0.012, 0.007, -0.003];
@@ -15,14 +14,7 @@ const wiggle = (i: number, amplitude = 1): number => 1 + amplitude * (WIGGLE[i %
 
 /** Night `i` of a quiet series (p50 3 ms, p95 10 ms, p99 20 ms, 200 rps, no errors, CPU 0.3 ms/request, MTTR 6 s), then `over`. */
 function night(i: number, over: Partial<HistoryLine> = {}, scenario = 'light'): HistoryLine {
-  return {
-    ...BASE,
-    runId: `${scenario}-${i}`,
-    scenario,
-    gitSha: `${String(i).padStart(4, '0')}deadbeefcafe`,
-    startedAt: new Date(Date.UTC(2025, 0, 1 + i, 2)).toISOString(),
-    endedAt: new Date(Date.UTC(2025, 0, 1 + i, 2, 3)).toISOString(),
-    verdict: 'pass',
+  return nightLine(i, {
     p50Ms: 3 * wiggle(i + 3),
     p95Ms: 10 * wiggle(i),
     p99Ms: 20 * wiggle(i + 1),
@@ -33,7 +25,7 @@ function night(i: number, over: Partial<HistoryLine> = {}, scenario = 'light'): 
     calibrationUs: 900,
     targetExited: false,
     ...over,
-  };
+  }, scenario);
 }
 
 function nights(n: number, over: (i: number) => Partial<HistoryLine> = () => ({})): HistoryLine[] {

@@ -5,22 +5,14 @@ import { historyChangePoints } from '../../../harness/report/history-change-poin
 import { historyLine, parseHistory, type HistoryLine } from '../../../harness/report/history-line.ts';
 import { renderHistoryHtml } from '../../../harness/report/render-history-html.ts';
 import { loadFixtureResult } from '../../fixtures/report/load-fixture.ts';
+import { nightLine } from '../../fixtures/report/nightly-history.ts';
 
 const BASE = historyLine(loadFixtureResult(), 'abc123def4567890');
 const chartsOf = (html: string): ChartSpec[] => JSON.parse(/id="chart-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '[]') as ChartSpec[];
 
 /** Night `i` of a chaos scenario with the given recovery figures. */
 function night(i: number, over: Partial<HistoryLine>, scenario = 'chaos-db'): HistoryLine {
-  return {
-    ...BASE,
-    runId: `${scenario}-${i}`,
-    scenario,
-    gitSha: `${String(i).padStart(4, '0')}deadbeefcafe`,
-    startedAt: new Date(Date.UTC(2025, 0, 1 + i, 2)).toISOString(),
-    endedAt: new Date(Date.UTC(2025, 0, 1 + i, 2, 3)).toISOString(),
-    verdict: 'pass',
-    ...over,
-  };
+  return nightLine(i, over, scenario);
 }
 
 describe('MTTR and TTD on the history line', () => {
