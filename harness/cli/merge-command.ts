@@ -89,7 +89,8 @@ export const mergeCommand: StresslabCommand<MergeArgs> = {
       ...(gate === null ? {} : { gate: (provisional) => gateAgainstBaseline(gate.baseline, [provisional], gate.options) }),
     });
     const written = await writeReports(runDir, reportDataFrom(result, series, record.timeline));
-    await appendHistory(path.join(reportsDir, args.env, 'history.jsonl'), historyLine(result, await gitSha(io.cwd)));
+    // The sha the load ran with (part 1's, as result.json says); this checkout's only for parts recorded without one.
+    await appendHistory(path.join(reportsDir, args.env, 'history.jsonl'), historyLine(result, result.gitSha ?? (await gitSha(io.cwd))));
     output.human.out(formatRunSummary(result));
     output.human.out(`merged ${parts.length} parts (${parts.map((p) => p.dir).join(', ')}) into ${path.relative(io.cwd, runDir) || runDir}/ (${Object.keys(written).length + 2} files)`);
     // As for `run`: a failed send is a warning, the merged run's verdict and exit code stand.

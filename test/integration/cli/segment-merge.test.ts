@@ -86,6 +86,11 @@ describe('stresslab run --segment i/N and stresslab merge', () => {
     // A part writes no history line: only the merged run is a run of the load.
     await expect(fs.stat(path.join(dir, 'm1', 'merge-test', 'history.jsonl'))).rejects.toThrow();
 
+    // The parts ran from a commit (here a temp dir, no git): the merged run and its history line name part 1's.
+    for (const [p, sha] of [[p1, 'aaaa1111'], [p2, 'bbbb2222']] as const) {
+      const recordFile = path.join(p.runDir ?? '', 'record.json');
+      await fs.writeFile(recordFile, JSON.stringify({ ...(JSON.parse(await fs.readFile(recordFile, 'utf8')) as object), gitSha: sha }));
+    }
     const om = path.join(dir, 'merged.om.txt');
     const merged = await cli(['merge', p1.runDir ?? '', p2.runDir ?? '', '--reports-dir', path.join(dir, 'merged'), '--env', 'merge-test', '-o', `openmetrics=${om}`]);
     expect(merged.code, merged.out + merged.err).toBe(1);
@@ -102,6 +107,9 @@ describe('stresslab run --segment i/N and stresslab merge', () => {
     expect(counts(await secondsOf(merged.runDir))).toEqual([100, 100, 100]);
     const history = (await fs.readFile(path.join(dir, 'merged', 'merge-test', 'history.jsonl'), 'utf8')).trim().split('\n');
     expect(history).toHaveLength(1);
+    // The history line names the sha the load ran with, as result.json does.
+    expect(whole.gitSha).toBe('aaaa1111');
+    expect((JSON.parse(history[0] ?? '{}') as { gitSha?: string }).gitSha).toBe('aaaa1111');
     expect(merged.out).toContain('merged from 2 parts');
     // -o sends the merged run, labelled with its own run id: its per-second counts add up to the whole load.
     const series = (await fs.readFile(om, 'utf8')).split('\n').filter((l) => l.startsWith('stresslab_requests_per_second{') && l.includes('request="*"'));
