@@ -64,7 +64,12 @@ export async function buildDist() {
  *   loads, 15-20 ms of ICU start-up: created at its first use instead;
  * - yargs renders the whole help of a command after running its handler, in case the handler calls
  *   `showHelp()` later (ours never do; without the cache yargs computes the help when asked): 25-35 ms
- *   of text layout in every command, since our help is not plain ASCII.
+ *   of text layout in every command, since our help is not plain ASCII;
+ * - yargs' string-width (8.x) builds `/^\p{RGI_Emoji}$/v` when it loads, 4-6 ms of Unicode set
+ *   building for a check only help text with emoji needs: built at its first use instead;
+ * - yargs imports node:assert (10-15 ms of start-up) for two internal checks that hold in every call:
+ *   the check is made inline, with assert's own semantics (Object.is), and assert is loaded only to
+ *   throw its error when one fails.
  * The versions are the lockfile's: a file without the expected text fails the build rather than
  * going slow unnoticed.
  */
@@ -81,18 +86,37 @@ const STARTUP_PATCHES = [
     from: 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();',
     to: '/* help rendered when asked (scripts/build.mjs) */',
   },
+  {
+    file: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    when: "from 'assert'",
+    from: "import { notStrictEqual, strictEqual } from 'assert'",
+    to:
+      'const notStrictEqual = (a, e, m) => { if (Object.is(a, e)) process.getBuiltinModule("node:assert").notStrictEqual(a, e, m); }; ' +
+      'const strictEqual = (a, e, m) => { if (!Object.is(a, e)) process.getBuiltinModule("node:assert").strictEqual(a, e, m); };',
+  },
+  {
+    file: /[\\/]node_modules[\\/](.*[\\/])?string-width[\\/]index\.js$/,
+    when: 'const rgiEmojiRegex',
+    from: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+    to: 'let rgiEmojiOnce; const rgiEmojiRegex = { test: (s) => (rgiEmojiOnce ??= /^\\p{RGI_Emoji}$/v).test(s) };',
+  },
 ];
 const startupPatches = {
   name: 'startup-patches',
   setup(b) {
-    for (const patch of STARTUP_PATCHES) {
-      b.onLoad({ filter: patch.file }, async (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(patch.when)) return undefined;
+    // One hook for every patched file (esbuild takes the first hook's contents): a file may take several patches.
+    const filter = new RegExp(STARTUP_PATCHES.map((p) => `(?:${p.file.source})`).join('|'));
+    b.onLoad({ filter }, async (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      let patched = false;
+      for (const patch of STARTUP_PATCHES) {
+        if (!patch.file.test(args.path) || !source.includes(patch.when)) continue;
         if (!source.includes(patch.from)) throw new Error(`${args.path}: expected "${patch.from}" (scripts/build.mjs, STARTUP_PATCHES)`);
-        return { contents: source.replaceAll(patch.from, patch.to), loader: 'js', resolveDir: path.dirname(args.path) };
-      });
-    }
+        source = source.replaceAll(patch.from, patch.to);
+        patched = true;
+      }
+      return patched ? { contents: source, loader: 'js', resolveDir: path.dirname(args.path) } : undefined;
+    });
   },
 };
 

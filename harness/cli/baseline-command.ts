@@ -27,6 +27,7 @@ export interface BaselineArgs extends ReportsDirFlags {
   profile: string | undefined;
   env: string;
   target: string | undefined;
+  quiet: boolean;
 }
 
 export const baselineCommand: StresslabCommand<BaselineArgs> = {
@@ -37,7 +38,8 @@ export const baselineCommand: StresslabCommand<BaselineArgs> = {
       .option('runs', { type: 'number', default: 5, describe: 'record: how many runs (at least 2, so noise can be estimated)' })
       .option('profile', { type: 'string', describe: 'Scenario profile, e.g. quick' })
       .option('env', { type: 'string', default: 'local', describe: 'Environment name (baselines/<env>/)' })
-      .option('target', { type: 'string', describe: 'record: base URL of the system under test' }) as unknown as Argv<BaselineArgs>,
+      .option('target', { type: 'string', describe: 'record: base URL of the system under test' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'record: no live view or progress, only errors, warnings and the line naming the file written' }) as unknown as Argv<BaselineArgs>,
   examples: [
     ['stresslab baseline record light --profile quick --runs 5 --env ci', 'Five runs → baselines/ci/light.quick.json'],
     ['stresslab baseline update reports/light/20261122T101500Z-ab12 --env ci', 'Promote a run into its baseline'],
@@ -64,7 +66,9 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
   await readBaselineIfExists(file); // a corrupt existing file stops here (exit 2) instead of being overwritten
   let rollback: () => Promise<void> = async () => {};
   // One renderer for everything printed during the runs: the Ctrl-C notice goes through it too, so no redraw erases it.
-  const observer = liveObserver(io, { healthyForMs: loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns });
+  // --quiet: the runs' progress and live view go nowhere; the file written is still said (io.out).
+  const human: CliIo = args.quiet ? { ...io, out: () => undefined, isTTY: false } : io;
+  const observer = liveObserver(human, { healthyForMs: loaded.scenario.recovery.healthyForMs, columns: () => process.stdout.columns, quiet: args.quiet });
   const controller = new InterruptController({ notify: (t) => observer.notice(t), rollback: () => rollback(), exit: (code) => process.exit(code) });
   const dispose = controller.attach(process);
   const failures = new RunFailures();
@@ -72,7 +76,7 @@ async function record(scenario: string, args: BaselineArgs, io: CliIo): Promise<
   const results: RunResult[] = [];
   try {
     for (let i = 0; i < args.runs && !controller.signal.aborted; i++) {
-      io.out(`baseline run ${i + 1} of ${args.runs}…`);
+      human.out(`baseline run ${i + 1} of ${args.runs}…`);
       const { result } = await runScenario({
         loaded, plan: { ...plan, seed: randomSeed() }, targetUrl: args.target, envName: args.env, outDir: path.resolve(io.cwd, reportsDirOf(args, io)), cwd: io.cwd,
         observer, signal: controller.signal, gate: null, history: false, onRollbackReady: (r) => (rollback = r), failures,

@@ -62,6 +62,16 @@ export const summaryFailureWindowSchema = z.strictObject({
   toSec: z.number().nonnegative(),
 });
 
+/** Regressions as a document shows them: how many metrics were compared, what fails the run, what is reported only. */
+export const summaryRegressionsSchema = z.strictObject({
+  /** Metrics compared with a baseline (0: no gate ran). */
+  compared: z.number().int().nonnegative(),
+  /** Gated metrics that regressed: these fail the run. */
+  gated: z.array(summaryRegressionSchema),
+  /** Regressions and suspects that are reported only (not gated, or not certain): they do not fail the run. */
+  reportedOnly: z.array(summaryRegressionSchema),
+});
+
 export const summaryDocumentSchema = z.strictObject({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
   tool: z.literal('stresslab'),
@@ -101,14 +111,7 @@ export const summaryDocumentSchema = z.strictObject({
   /** When requests failed (docs/outcomes.md), in time order; `omitted`: how many smaller stretches were left out. */
   failureWindows: z.strictObject({ windows: z.array(summaryFailureWindowSchema), omitted: z.number().int().nonnegative() }),
   thresholds: z.array(thresholdResultSchema),
-  regressions: z.strictObject({
-    /** Metrics compared with a baseline (0: no gate ran). */
-    compared: z.number().int().nonnegative(),
-    /** Gated metrics that regressed: these fail the run. */
-    gated: z.array(summaryRegressionSchema),
-    /** Regressions and suspects that are reported only (not gated, or not certain): they do not fail the run. */
-    reportedOnly: z.array(summaryRegressionSchema),
-  }),
+  regressions: summaryRegressionsSchema,
   faults: z.array(summaryFaultSchema),
   recovery: z.strictObject({
     mttrSec: nullableNumber,
@@ -130,3 +133,4 @@ export const summaryDocumentSchema = z.strictObject({
   generatorSaturated: z.boolean().nullable(),
 });
 export type SummaryDocument = z.infer<typeof summaryDocumentSchema>;
+export type SummaryRegressions = z.infer<typeof summaryRegressionsSchema>;

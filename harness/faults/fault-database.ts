@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { StresslabError } from '../core/stresslab-error.ts';
 import type { FaultContext } from './fault-kind.ts';
@@ -27,12 +26,18 @@ export function resolveDatabaseUrl(databaseUrlEnv: string | undefined, ctx: Faul
  * entry, so cleaning up a dead run never terminates the sessions of a live one.
  */
 export function faultApplicationName(entryId: string): string {
-  return `stresslab-fault ${createHash('sha1').update(entryId).digest('hex').slice(0, 12)}`;
+  return `stresslab-fault ${entryHash(entryId)}`;
 }
 
 /** A short SQL identifier suffix unique to a ledger entry. */
 export function faultIdentifier(prefix: string, entryId: string): string {
-  return `${prefix}_${createHash('sha1').update(entryId).digest('hex').slice(0, 12)}`;
+  return `${prefix}_${entryHash(entryId)}`;
+}
+
+function entryHash(entryId: string): string {
+  // node:crypto loaded on first use, not imported: `validate` and `plan` load every fault kind, and
+  // crypto is ~10 ms of their start-up (docs/startup.md).
+  return process.getBuiltinModule('node:crypto').createHash('sha1').update(entryId).digest('hex').slice(0, 12);
 }
 
 export async function withDatabase<T>(url: string, use: (c: pg.Client) => Promise<T>): Promise<T> {

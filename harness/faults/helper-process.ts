@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
 import { repoRoot } from '../core/repo-root.ts';
 import { stopChild } from '../../process-kit/stop-child.ts';
 import { moduleFile, nodeArgsFor } from '../core/process/module-entry.ts';
@@ -36,7 +34,9 @@ export interface StartHelperOptions {
  */
 export async function startHelper(script: HelperScript, config: Record<string, unknown>, opts: StartHelperOptions): Promise<HelperProcess> {
   const file = moduleFile(`harness/faults/helpers/${script}-main`);
-  const child = spawn(process.execPath, [...nodeArgsFor(file), JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
+  // child_process and readline are loaded here, not imported: `validate` and `plan` load every fault
+  // kind, and these two (with net and dgram behind them) were ~15 ms of their start-up (docs/startup.md).
+  const child = process.getBuiltinModule('node:child_process').spawn(process.execPath, [...nodeArgsFor(file), JSON.stringify(config), faultMarker(opts.ctx.ledger.entryId(opts.fault))], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,7 +76,7 @@ function readyLine(
       clearTimeout(timer);
       resolve(v);
     };
-    readline.createInterface({ input: stdout }).on('line', (line) => {
+    process.getBuiltinModule('node:readline').createInterface({ input: stdout }).on('line', (line) => {
       try {
         const msg = JSON.parse(line) as Record<string, unknown>;
         if (msg.ready === true) done(msg);

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-
 export interface ShellResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -16,7 +14,8 @@ const keepChars = 8_000;
  */
 export function runShell(command: string, opts: { timeoutMs: number; cwd: string; env?: NodeJS.ProcessEnv }): Promise<ShellResult> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // Loaded here, not imported: fault kinds that shell out are loaded by `validate` and `plan` too (docs/startup.md).
+    const child = process.getBuiltinModule('node:child_process').spawn('/bin/sh', ['-c', command], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

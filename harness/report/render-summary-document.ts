@@ -2,7 +2,7 @@ import { metricSpecFor } from '../analysis/gate-metrics.ts';
 import type { RegressionResult, RunResult } from '../contract/run-result.ts';
 import type { LatencySummaryMs } from '../contract/stats.ts';
 import { SUMMARY_SCHEMA_VERSION } from '../contract/summary-document.ts';
-import type { SummaryDocument, SummaryRegression } from '../contract/summary-document.ts';
+import type { SummaryDocument, SummaryRegression, SummaryRegressions } from '../contract/summary-document.ts';
 
 export interface SummaryContext {
   /** The command that produced the result: `run`, `ab`, `merge`, `report`. */
@@ -16,8 +16,6 @@ export interface SummaryContext {
 /** The `--json` / `--summary-export` document of a run (contract/summary-document.ts), from its result alone. */
 export function summaryDocument(result: RunResult, context: SummaryContext): SummaryDocument {
   const t = result.totals;
-  const compared = result.regressions;
-  const gated = compared.filter((r) => isGated(r) && r.verdict === 'regression');
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     tool: 'stresslab',
@@ -61,11 +59,7 @@ export function summaryDocument(result: RunResult, context: SummaryContext): Sum
       omitted: result.failureWindows?.omitted ?? 0,
     },
     thresholds: result.thresholds.map((x) => ({ metric: x.metric, expression: x.expression, actual: x.actual, pass: x.pass })),
-    regressions: {
-      compared: compared.length,
-      gated: gated.map(regressionEntry),
-      reportedOnly: compared.filter((r) => !gated.includes(r) && (r.verdict === 'regression' || r.verdict === 'suspect')).map(regressionEntry),
-    },
+    regressions: summaryRegressions(result.regressions),
     faults: result.faults.map((f) => ({
       name: f.name,
       kind: f.kind,
@@ -99,6 +93,16 @@ export function renderSummaryJson(doc: SummaryDocument): string {
 
 function latencyEntry(l: LatencySummaryMs): SummaryDocument['totals']['latencyMs'] {
   return { p50: l.p50, p90: l.p90, p95: l.p95, p99: l.p99, max: l.max, mean: l.mean };
+}
+
+/** A gate's regressions as the summary document (and `compare --json`) shows them: what fails the run apart from what is reported only. */
+export function summaryRegressions(compared: readonly RegressionResult[]): SummaryRegressions {
+  const gated = compared.filter((r) => isGated(r) && r.verdict === 'regression');
+  return {
+    compared: compared.length,
+    gated: gated.map(regressionEntry),
+    reportedOnly: compared.filter((r) => !gated.includes(r) && (r.verdict === 'regression' || r.verdict === 'suspect')).map(regressionEntry),
+  };
 }
 
 /** As the verdict judges it (analysis/verdict.ts): the result's own flag, else the metric catalogue. */

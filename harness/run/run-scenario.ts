@@ -31,6 +31,7 @@ import { appendHistory, writeEachReport } from '../report/write-reports.ts';
 import { faultProxy, proxyProtocols } from '../faults/index.ts';
 import type { FaultPlan } from '../faults/index.ts';
 import type { LoadedScenario } from '../scenario/load-scenario.ts';
+import { readyTimeoutFor } from '../scenario/schema-target.ts';
 import type { ResolvedTargetStart } from '../scenario/schema-target.ts';
 import { phaseRequestNames } from '../scenario/phase-requests.ts';
 import { AcceptedIdStore } from './accepted-ids.ts';
@@ -139,8 +140,7 @@ export async function runScenario(opts: RunOptions): Promise<RunOutcome> {
     logFile: path.join(runDir, 'target.log'),
     healthPath: scenario.target.health,
     env: opts.targetEnv ?? {},
-    // An embedded target needs time to start its database; a remote one is either up or not.
-    readyTimeoutMs: targetUrl === 'embedded' ? 60_000 : 10_000,
+    readyTimeoutMs: readyTimeoutFor(scenario.target.readyTimeoutMs, targetUrl),
     proxied: plan.faults.some((f) => faultProxy(f) !== null) || scenario.proxies.length > 0,
     toxiproxyUrl: opts.toxiproxyUrl ?? scenario.toxiproxy?.url ?? null,
     declaredProxies: scenario.proxies,

@@ -21,8 +21,12 @@ export async function waitForHealthy(
     await sleep(opts.intervalMs ?? 100);
   }
   throw new StresslabError('TARGET_UNREACHABLE', `The target is not ready: ${url} (${last})`, {
-    hint: 'Check that the target is running and reachable, or pass --target URL; the health path comes from the scenario (target.health).',
+    hint: `Check that the target is running and reachable, or pass --target URL; the health path comes from the scenario (target.health), and it had ${formatWait(opts.timeoutMs)} to answer (target.readyTimeout).`,
   });
+}
+
+function formatWait(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 export function describeFetchError(e: unknown): string {

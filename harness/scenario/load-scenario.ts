@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { StresslabError, isStresslabError } from '../core/stresslab-error.ts';
 import type { InputProblem } from '../core/stresslab-error.ts';
 import { checkScenario } from './check-scenario.ts';
@@ -101,7 +100,7 @@ export async function openScenario(fileOrName: string, options: OpenScenarioOpti
       profiles: profileNames(data),
       resolve: async (profile) => {
         try {
-          return await resolveProfile(raw, data, file, { ...options, profile, canonical: canonicalOnce, lazyHash: true });
+          return await resolveProfile(raw, data, file, { ...options, profile, canonical: canonicalOnce });
         } catch (e) {
           throw internal(e, fileOrName);
         }
@@ -138,12 +137,6 @@ async function resolveProfile(
   options: Omit<OpenScenarioOptions, 'cwd'> & {
     profile?: string | undefined;
     canonical?: () => string;
-    /**
-     * The hash worked out when first read, not before: `validate` (openScenario's one caller) never
-     * reads it, and a scenario whose thousands of requests name one body file hashed that file's
-     * text thousands of times per profile.
-     */
-    lazyHash?: boolean;
   },
 ): Promise<LoadedScenario> {
   const profileName = options.profile;
@@ -160,7 +153,9 @@ async function resolveProfile(
   if (problems.length > 0) fail(file, problems, profileName ?? null);
   const profileOut = profileName ?? null;
   const hash = (): string => scenarioHash(raw, bodies.texts, profileOut, options.canonical);
-  if (!options.lazyHash) return { scenario, file, hash: hash(), profile: profileOut, bodies: bodies.bodies };
+  // The hash worked out when first read, not before: `validate` and `plan` never read it (nor load
+  // node:crypto for it), and a scenario whose thousands of requests name one body file hashed that
+  // file's text thousands of times per profile.
   let hashed: string | undefined;
   return {
     scenario,
@@ -188,7 +183,9 @@ function fail(file: string, problems: InputProblem[], profile: string | null = n
 
 /** Same content → same hash, whatever the key order, whitespace or format (JSON/YAML). */
 export function scenarioHash(raw: unknown, bodyTexts: readonly string[], profile: string | null, canonical: () => string = () => canonicalJson(raw)): string {
-  const h = createHash('sha256').update(canonical());
+  // node:crypto loaded when a hash is first asked for (`run`), not imported: `validate` and `plan`
+  // never hash, and crypto is ~10 ms of their start-up (docs/startup.md).
+  const h = process.getBuiltinModule('node:crypto').createHash('sha256').update(canonical());
   for (const t of [...bodyTexts].sort()) h.update('\0').update(t);
   return h.update('\0').update(profile ?? FULL_PROFILE).digest('hex');
 }

@@ -1,38 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { runResultSchema } from '../../harness/contract/run-result.ts';
 import type { RunResult } from '../../harness/contract/run-result.ts';
-import { repoRoot } from '../../harness/core/repo-root.ts';
 import { harnessVersion } from '../../harness/core/version.ts';
+import { installPackedPackage } from '../support/installed-package.ts';
 import { listenablePort, startTestServer } from '../support/servers/spawn-test-server.ts';
 import type { TestServer } from '../support/servers/spawn-test-server.ts';
 
 /**
- * stresslab as a user installs it: `npm pack`, then `npm i -D ./stresslab-*.tgz` in an empty
- * project, then `npx stresslab …` there. The package is packed from a copy of the checkout (so its
- * `prepare` build runs as it does for `npm pack`, without touching this checkout's dist/, which other
- * tests run). The project gets stresslab's dependencies but not its devDependencies: no tsx, no
- * TypeScript, so everything that runs is the compiled JavaScript, child processes and worker threads
- * included. The npm cache that `npm ci` filled serves the dependencies (--prefer-offline).
+ * stresslab as a user installs it (test/support/installed-package.ts): `npm pack`, then
+ * `npm i -D ./stresslab-*.tgz` in an empty project, then `npx stresslab …` there. Everything that runs
+ * is the compiled JavaScript, child processes and worker threads included: the project has no tsx.
  */
-const exec = promisify(execFile);
 let work: string;
 let project: string;
 let server: TestServer;
-
-/** What `npm pack` takes: package.json's "files" (plus the manifest, lock and build config), copied; node_modules linked. */
-async function stageCheckout(dir: string): Promise<void> {
-  const manifest = JSON.parse(await fs.readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
-  const entries = new Set([...manifest.files.map((f) => f.replace(/\/$/, '')), 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts', 'harness', 'process-kit', 'reference-service']);
-  entries.delete('dist');
-  for (const e of entries) await fs.cp(path.join(repoRoot, e), path.join(dir, e), { recursive: true });
-  await fs.symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
-}
 
 async function stresslab(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn('npx', ['--no', '--', 'stresslab', ...args], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '' } });
@@ -54,15 +40,7 @@ async function resultOf(out: string): Promise<RunResult> {
 
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'stresslab-install-'));
-  const staged = path.join(work, 'checkout');
-  await fs.mkdir(staged);
-  await stageCheckout(staged);
-  const { stdout } = await exec('npm', ['pack', '--silent', '--pack-destination', work], { cwd: staged, maxBuffer: 16 << 20 });
-  const tarball = path.join(work, stdout.trim().split('\n').at(-1)!);
-  project = path.join(work, 'project');
-  await fs.mkdir(project);
-  await fs.writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'my-load-tests', version: '1.0.0', private: true }));
-  await exec('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: project, maxBuffer: 16 << 20 });
+  project = await installPackedPackage(work);
   server = await startTestServer({ kind: 'fast' });
 }, 240_000);
 

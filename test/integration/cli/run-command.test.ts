@@ -67,17 +67,22 @@ describe('stresslab run', () => {
     expect(r.result?.thresholds.find((t) => t.expression === 'rate<0.01')?.pass).toBe(true);
   });
 
-  it('exits 4 with a clear message when the target is down before the run', async () => {
+  it('exits 4 with a clear message when the target is down before the run, after target.readyTimeout', async () => {
     const port = await closedPort();
     const file = path.join(dir, 'down.json');
-    await fs.writeFile(file, scenario(`http://127.0.0.1:${port}`, {}));
+    const down = JSON.parse(scenario(`http://127.0.0.1:${port}`, {})) as { target: Record<string, unknown> };
+    down.target.readyTimeout = '1500ms';
+    await fs.writeFile(file, JSON.stringify(down));
     const started = Date.now();
     const r = await run(file);
     expect(r.code).toBe(4);
     expect(r.err).toMatch(/not ready.*127\.0\.0\.1/);
     expect(r.err).toContain('ECONNREFUSED');
+    expect(r.err).toContain('target.readyTimeout');
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // It polled for the 1.5 s asked for (not the 10 s default), and gave up then.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('exits 2 naming the file, the path and a hint for a malformed scenario', async () => {
@@ -107,7 +112,9 @@ describe('stresslab run', () => {
     expect(noBaseline).toBe(2);
     expect(io.stderr()).toMatch(/--runs auto adds runs until the regression gate decides, but there is no baseline/);
     const rec = captureIo(dir);
-    expect(await main(['baseline', 'record', file, '--runs', '2', '--env', 'auto', '--reports-dir', path.join(dir, 'reports')], rec), rec.stderr()).toBe(0);
+    expect(await main(['baseline', 'record', file, '--runs', '2', '--env', 'auto', '--reports-dir', path.join(dir, 'reports'), '--quiet'], rec), rec.stderr()).toBe(0);
+    // --quiet: no progress, no live view, no per-run summary; only the file written.
+    expect(rec.stdout()).toBe(`wrote ${path.join('baselines', 'auto', 'cli-test.json')} (2 runs)\n`);
     const auto = async (tolerance: string): Promise<{ out: string; result: RunResult }> => {
       const cli = captureIo(dir);
       const code = await main(['run', file, '--reports-dir', path.join(dir, 'reports'), '--env', 'auto', '--runs', 'auto', '--max-runs', '2', '--tolerance', tolerance], cli);
@@ -205,7 +212,9 @@ describe('secrets', () => {
   it('never prints the password of a target URL', async () => {
     const port = await closedPort();
     const file = path.join(dir, 'secret.json');
-    await fs.writeFile(file, scenario(`http://admin:hunter2secret@127.0.0.1:${port}`, {}));
+    const secret = JSON.parse(scenario(`http://admin:hunter2secret@127.0.0.1:${port}`, {})) as { target: Record<string, unknown> };
+    secret.target.readyTimeout = '1s';
+    await fs.writeFile(file, JSON.stringify(secret));
     const io = captureIo(dir);
     const code = await main(['run', file, '--no-baseline'], io);
     expect(code).toBe(4);
