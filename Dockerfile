@@ -38,5 +38,5 @@ COPY reference-service/db/migrations ./reference-service/db/migrations
 RUN mkdir -p reports baselines && chown node:node reports baselines
 USER node
 
-ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/stresslab.mjs"]
+ENTRYPOINT ["node", "bin/stresslab.mjs"]
 CMD ["--help"]

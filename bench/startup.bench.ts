@@ -3,8 +3,8 @@
  * `validate light` and `plan light`, wall time from spawn to exit, and the peak memory (RSS) of the
  * process. Three contenders, run alternately call by call:
  * - installed: the packed package installed in an empty project (`npm pack`, `npm i -D` the tarball),
- *   its `node_modules/.bin/stresslab` executed as a shell (or `npx`, after npm's own start-up) does,
- *   its shebang's node flags included: what a user who installed stresslab waits for;
+ *   its `node_modules/.bin/stresslab` executed as a shell (or `npx`, after npm's own start-up) does:
+ *   what a user who installed stresslab waits for;
  * - checkout: bin/stresslab.mjs in this checkout, running dist/ as `npm start` does; it first checks
  *   that no source file is newer than dist/ (bin/stresslab.mjs), a few ms more;
  * - sources: the same main() from the TypeScript sources through tsx (what every call cost before).

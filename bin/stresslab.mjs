@@ -1,6 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
-// --max-semi-space-size=32: short-lived request objects die young instead of being promoted; without
-// it a load generator that has run for a few minutes can fall into back-to-back full GCs (README).
+#!/usr/bin/env node
+// No V8 flags: any of them makes V8 reject the code cache of Node's own modules, 10-15 ms of every
+// call's start-up (docs/startup.md, which also has why --max-semi-space-size=32 is no longer given).
 //
 // The CLI runs compiled (dist/, built by `npm run build`, which `npm ci` and `npm pack` run): the
 // installed package ships only that. In a checkout whose sources are newer than dist/ (an edit, a

@@ -91,7 +91,7 @@ describe('the managed target SIGKILLed mid-run', () => {
     await fs.writeFile(file, JSON.stringify(scenario));
     const env: Record<string, string | undefined> = { ...process.env, STRESSLAB_STATE_DIR: stateDir };
     delete env.STRESSLAB_LEDGER;
-    const child = spawn(process.execPath, ['--max-semi-space-size=32', BIN, 'run', file, '--reports-dir', outDir, '--no-baseline', '--seed', '1', '--env', 'death'], {
+    const child = spawn(process.execPath, [BIN, 'run', file, '--reports-dir', outDir, '--no-baseline', '--seed', '1', '--env', 'death'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

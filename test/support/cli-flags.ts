@@ -24,7 +24,7 @@ export interface StresslabCall {
   flags: string[];
 }
 
-/** `node` right before words[i], or `node` with only its own flags (`--max-semi-space-size=32`) between. */
+/** `node` right before words[i], or `node` with only its own flags (such as `--max-old-space-size=4096`) between. */
 function nodeBefore(words: readonly string[], i: number): boolean {
   let j = i - 1;
   while (j >= 0 && (words[j] ?? '').startsWith('--')) j--;
