@@ -108,7 +108,7 @@ type TargetParts = Omit<TargetHandle, 'stop'>;
 
 async function remote(opts: TargetSetupOptions, toxiproxy: ToxiproxyHandle | null, proxies: Record<string, ProxyDeclaration>): Promise<TargetParts> {
   const baseUrl = opts.url.replace(/\/+$/, '');
-  await observeStep(opts.onStep, 'healthy', () => waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs }), `${baseUrl}${opts.healthPath}`);
+  await observeStep(opts.onStep, 'healthy', () => waitForHealthy(`${baseUrl}${opts.healthPath}`, { timeoutMs: opts.readyTimeoutMs, timeoutSetting: 'target.readyTimeout' }), `${baseUrl}${opts.healthPath}`);
   return { baseUrl, directUrl: baseUrl, embedded: false, managed: null, start: null, databaseUrl: null, version: await targetVersion(baseUrl), toxiproxy, proxies, chaosToken: opts.chaosToken };
 }
 

@@ -4,7 +4,13 @@ import { StresslabError } from '../core/stresslab-error.ts';
 /** Polls a health URL until it answers 2xx; TARGET_UNREACHABLE (exit 4) when it never does. */
 export async function waitForHealthy(
   url: string,
-  opts: { timeoutMs: number; intervalMs?: number; isAlive?: () => boolean },
+  opts: {
+    timeoutMs: number;
+    intervalMs?: number;
+    isAlive?: () => boolean;
+    /** The scenario field that set `timeoutMs`, named in the error's hint (e.g. target.readyTimeout). */
+    timeoutSetting?: string;
+  },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = 'no answer yet';
@@ -21,7 +27,9 @@ export async function waitForHealthy(
     await sleep(opts.intervalMs ?? 100);
   }
   throw new StresslabError('TARGET_UNREACHABLE', `The target is not ready: ${url} (${last})`, {
-    hint: `Check that the target is running and reachable, or pass --target URL; the health path comes from the scenario (target.health), and it had ${formatWait(opts.timeoutMs)} to answer (target.readyTimeout).`,
+    hint: `Check that the target is running and reachable, or pass --target URL; the health path comes from the scenario (target.health)${
+      opts.timeoutSetting === undefined ? '' : `, and it had ${formatWait(opts.timeoutMs)} to answer (${opts.timeoutSetting})`
+    }.`,
   });
 }
 
