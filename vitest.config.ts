@@ -14,9 +14,6 @@ const RELIABILITY_PAIRED = [
   'test/reliability/concurrent-runs.test.ts',
   'test/reliability/summary-json-quiet.test.ts',
   'test/reliability/outputs-run.test.ts',
-  // 36 s of two real processes growing and saw-toothing on timers, sampled by pid: it waits, and
-  // its verdicts do not depend on CPU time.
-  'test/reliability/leak-children.test.ts',
 ];
 
 export default defineConfig({

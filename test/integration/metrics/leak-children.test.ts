@@ -3,13 +3,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { analyzeLeak } from '../../harness/analysis/leak-verdict.ts';
-import { startResourceSampler } from '../../harness/metrics/resource-sampler.ts';
-import type { ResourceSample } from '../../harness/contract/timeline-types.ts';
-import { monotonicClock } from '../../harness/core/clock.ts';
-import { tsxImportArgs } from '../../harness/core/process/tsx-loader.ts';
+import { analyzeLeak } from '../../../harness/analysis/leak-verdict.ts';
+import { startResourceSampler } from '../../../harness/metrics/resource-sampler.ts';
+import type { ResourceSample } from '../../../harness/contract/timeline-types.ts';
+import { monotonicClock } from '../../../harness/core/clock.ts';
+import { tsxImportArgs } from '../../../harness/core/process/tsx-loader.ts';
 
-const SCRIPT = fileURLToPath(new URL('../integration/metrics/fixtures/memory-pattern.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./fixtures/memory-pattern.ts', import.meta.url));
 
 async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<ChildProcess> {
   // A fixed mmap threshold: glibc otherwise raises it after the first 4 MB free, later buffers come
@@ -25,8 +25,9 @@ async function start(mode: 'grow' | 'sawtooth', mbPerMin: number): Promise<Child
 
 /**
  * Real processes sampled by the real sampler (pidusage on the pid). Time is compressed 12× (minima
- * per 5 s instead of per minute) so the test takes ~40 s, most of it waiting: it runs beside another
- * test in the reliability-paired project (vitest.config.ts), out of `npm test`'s 10 minutes; the rule is docs/leak-verdicts.md's, with
+ * per 5 s instead of per minute) so the test takes ~40 s, alone: beside another test file (tried in
+ * the reliability-paired project, 2026-12-04) the growing process's quarter minima did not rise
+ * steadily and the verdict was `suspect`; the rule is docs/leak-verdicts.md's, with
  * its 64 MiB/24 h floor compressed alike: unscaled, a flat process's page-level RSS wobble over
  * 36 s extrapolates past it (116 MiB/24 h seen on CI), while 20 MB/min is still 36× the scaled floor.
  */
